@@ -1,0 +1,114 @@
+"""The command line: parses arguments and delegates to the service; exit 2 with one line on user errors."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from sheets_bridge import __version__
+from sheets_bridge.exceptions import SheetsBridgeError
+from sheets_bridge.progress import ProgressBar
+from sheets_bridge.service import ScoreSummary, import_export, score
+from sheets_bridge.store.xlsx import XlsxStore
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got '{text}'") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(prog="sheets-bridge", description="Backlink gap prospecting for Sheets.")
+    parser.add_argument("--version", action="version", version=f"sheets-bridge {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="build the demo workbook from bundled sample exports and score it")
+    demo.add_argument("--out", type=Path, default=Path("demo.xlsx"), help="where to write the workbook")
+    demo.add_argument("--today", type=_date, default=None, help="the date to compute follow-ups from")
+    scorer = sub.add_parser("score", help="score a workbook in place")
+    scorer.add_argument("workbook", type=Path)
+    scorer.add_argument("--today", type=_date, default=None, help="the date to compute follow-ups from")
+    scorer.add_argument("--top", type=int, default=10, help="how many top prospects to print")
+    importer = sub.add_parser("import", help="add or replace a tab from an export file")
+    importer.add_argument("workbook", type=Path)
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--domain", required=True, help="the site the export describes (the tab name)")
+    return parser
+
+
+def print_summary(summary: ScoreSummary, prospects: pd.DataFrame, top: int) -> None:
+    """Print the run summary and the top prospects."""
+    print(f"Scored {summary.target} in {summary.seconds:.2f} s")
+    for tab in summary.tabs:
+        ignored = f"; ignored: {', '.join(tab.ignored)}" if tab.ignored else ""
+        print(f"  {tab.tab}: {tab.rows} rows, {tab.format}{ignored}")
+    print(f"Own site: {summary.own_site or '(not set)'}; competitors: {', '.join(summary.competitors)}")
+    print(f"Prospects: {summary.prospects} ({summary.new} new, {summary.updated} updated, "
+          f"{summary.left_gap} left the gap); tiers: "
+          + ", ".join(f"{t} {n}" for t, n in summary.tiers.items()))
+    if summary.excluded:
+        print("Excluded (domains, unless marked rows):")
+        for reason, count in summary.excluded.items():
+            print(f"  {count:>6}  {reason}")
+    for warning in summary.warnings:
+        print(f"Warning: {warning}")
+    if summary.output:
+        print(f"Written to {summary.output}")
+    if top > 0 and len(prospects):
+        view = prospects.head(top)[["Domain", "Priority", "Tier", "Page type", "Target URL", "Why"]]
+        print(f"\nTop {min(top, len(view))} prospects:")
+        with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+            print(view.to_string(index=False))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except SheetsBridgeError as exc:
+        print(f"sheets-bridge: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sheets-bridge: interrupted; the workbook was not changed", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    today = getattr(args, "today", None) or dt.date.today()
+    if args.command == "demo":
+        from sheets_bridge.demo import build_demo_workbook
+
+        tabs = build_demo_workbook(args.out)
+        print(f"Built {args.out} with sample exports for: {', '.join(tabs)}")
+        summary, prospects = score(XlsxStore(args.out), today, ProgressBar())
+        print_summary(summary, prospects, 10)
+        return 0
+    if args.command == "score":
+        summary, prospects = score(XlsxStore(args.workbook), today, ProgressBar())
+        print_summary(summary, prospects, args.top)
+        return 0
+    if args.command == "import":
+        if not args.file.is_file():
+            print(f"sheets-bridge: no file at '{args.file}'", file=sys.stderr)
+            return 2
+        result = import_export(XlsxStore(args.workbook, create=True), args.file.read_bytes(), args.file.name,
+                               args.domain)
+        print(f"Tab '{result['tab']}': {result['rows']} rows, {result['format']}")
+        if result["ignored"]:
+            print(f"Ignored columns: {', '.join(result['ignored'])}")
+        for warning in result["warnings"]:
+            print(f"Warning: {warning}")
+        return 0
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

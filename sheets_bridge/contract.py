@@ -1,0 +1,28 @@
+"""The sheet contract: reserved tabs, Prospects columns and who owns them, statuses."""
+
+from __future__ import annotations
+
+SETTINGS = "Settings"
+TARGETS = "Targets"
+PROSPECTS = "Prospects"
+OUTREACH_LOG = "Outreach log"
+DASHBOARD = "Dashboard"
+RUN_LOG = "Run log"
+RESERVED_TABS = (SETTINGS, TARGETS, PROSPECTS, OUTREACH_LOG, DASHBOARD, RUN_LOG)
+
+KEY = "Domain"
+OWNED_COLUMNS = (
+    "Domain", "Segment", "Competitors linking", "Linked competitors", "Authority", "Relevance",
+    "Feasibility", "Priority", "Tier", "Page type", "Example page", "Target URL", "Outreach angle",
+    "Country", "Flags", "Why", "Touches", "Last touch", "Next follow-up", "Next action",
+)
+TEAM_COLUMNS = ("Status", "Contact", "Owner", "Notes")
+PROSPECT_HEADER = OWNED_COLUMNS[:1] + TEAM_COLUMNS[:1] + OWNED_COLUMNS[1:] + TEAM_COLUMNS[1:]
+
+STATUSES = ("New", "Queued", "Contacted", "Replied positive", "Replied negative", "Placed", "Declined",
+            "Do not contact")
+ENDED_STATUSES = frozenset({"replied positive", "replied negative", "placed", "declined", "do not contact"})
+LOG_HEADER = ("Date", "Domain", "Touch", "Angle", "Result", "Link URL", "Anchor", "Notes")
+LOG_RESULTS = ("Sent", "Replied positive", "Replied negative", "Placed", "Declined")
+TARGETS_HEADER = ("URL", "Page kind", "Topic keywords")
+LEFT_GAP_FLAG = "left the gap"

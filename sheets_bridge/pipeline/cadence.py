@@ -1,0 +1,134 @@
+"""The 4-touch follow-up cadence: touches, last touch, next follow-up and next action per prospect."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import holidays as holidays_lib
+import numpy as np
+import pandas as pd
+
+from sheets_bridge.contract import ENDED_STATUSES
+from sheets_bridge.pipeline.domains import key_hosts
+from sheets_bridge.pipeline.ingest import normalise_header
+from sheets_bridge.pipeline.values import parse_dates, parse_numbers
+from sheets_bridge.settings import Settings
+
+_RESULT_STATUS = {"replied positive": "Replied positive", "replied negative": "Replied negative",
+                  "placed": "Placed", "declined": "Declined"}
+_ENDED_ACTION = {
+    "replied positive": "Agree the placement details and send the asset",
+    "replied negative": "Outreach ended: replied negative",
+    "placed": "Placed: verify the link and log it",
+    "declined": "Outreach ended: declined",
+    "do not contact": "Do not contact",
+}
+
+
+@dataclass
+class OutreachLog:
+    """The parsed Outreach log and the rows it could not use, with reasons."""
+
+    frame: pd.DataFrame
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_outreach_log(values: Sequence[Sequence[Any]] | None) -> OutreachLog:
+    """Parse the Outreach log tab into date, key, touch, angle, result, link_url, anchor and row columns."""
+    columns = ["date", "key", "touch", "angle", "result", "link_url", "anchor", "row"]
+    if not values or len(values) < 2:
+        return OutreachLog(pd.DataFrame(columns=columns))
+    header = [normalise_header(c) for c in values[0]]
+    width = len(header)
+    body = [list(r[:width]) + [""] * (width - len(r)) for r in values[1:]]
+    raw = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object)
+    raw["row"] = np.arange(2, 2 + len(raw))
+    raw = raw[raw.drop(columns="row").apply(lambda c: c.astype(str).str.strip().ne("") & c.notna()).any(axis=1)]
+
+    def col(name: str) -> pd.Series:
+        return raw[header.index(name)] if name in header else pd.Series("", index=raw.index, dtype=object)
+
+    problems: list[str] = []
+    dates = parse_dates(col("date"))
+    keyed = key_hosts(col("domain"))
+    result = col("result").fillna("").astype(str).str.strip().str.lower()
+    frame = pd.DataFrame({
+        "date": dates, "key": keyed["key"].to_numpy(), "touch": parse_numbers(col("touch")),
+        "angle": col("angle").fillna("").astype(str).str.strip(), "result": result,
+        "link_url": col("link url").fillna("").astype(str).str.strip(),
+        "anchor": col("anchor").fillna("").astype(str).str.strip(), "row": raw["row"],
+    }).reset_index(drop=True)
+    bad_date = frame["date"].isna().to_numpy()
+    bad_key = (frame["key"] == "").to_numpy()
+    bad_result = ~frame["result"].isin(["", "sent", *_RESULT_STATUS]).to_numpy()
+    for mask, what in ((bad_date, "unreadable date"), (bad_key, "no usable domain"),
+                       (bad_result, "unknown result")):
+        if mask.any():
+            rows = ", ".join(map(str, frame.loc[mask, "row"].head(10)))
+            problems.append(f"Outreach log: {int(mask.sum())} rows with {what} (rows {rows})")
+    keep = ~(bad_date | bad_key)
+    return OutreachLog(frame[keep].reset_index(drop=True), problems)
+
+
+def _holiday_dates(country: str, years: range) -> list[dt.date]:
+    if not country:
+        return []
+    try:
+        calendar = holidays_lib.country_holidays(country.upper(), years=years)
+    except NotImplementedError:
+        from sheets_bridge.exceptions import SettingsError
+        raise SettingsError(f"Settings (Holiday country): no holiday calendar for '{country}'; use a "
+                            "two-letter country code such as US, GB or DE") from None
+    return sorted(calendar.keys())
+
+
+def add_days(start: pd.Series, days: np.ndarray, settings: Settings) -> pd.Series:
+    """Add day offsets to dates, in business days (skipping the holiday calendar) when so set."""
+    if not settings.business_days_only:
+        return start + pd.to_timedelta(days, unit="D")
+    valid = start.notna().to_numpy()
+    out = pd.Series(pd.NaT, index=start.index, dtype="datetime64[ns]")
+    if not valid.any():
+        return out
+    first = start[valid]
+    years = range(int(first.dt.year.min()), int(first.dt.year.max()) + 2)
+    calendar = pd.offsets.CustomBusinessDay(holidays=_holiday_dates(settings.holiday_country, years))
+    moved = np.busday_offset(first.to_numpy().astype("datetime64[D]"), days[valid].astype(int),
+                             roll="forward", weekmask=calendar.weekmask, holidays=calendar.holidays)
+    out[valid] = moved.astype("datetime64[ns]")
+    return out
+
+
+def compute_cadence(keys: pd.Series, status: pd.Series, log: pd.DataFrame, settings: Settings,
+                    today: dt.date) -> pd.DataFrame:
+    """Return touches, last_touch, next_follow_up and next_action for each prospect key."""
+    days = np.asarray(settings.follow_up_days, dtype=int)
+    offsets = days - days[0]
+    total = len(days)
+    today_ts = pd.Timestamp(today)
+    sent = log[log["result"].isin(["", "sent"])]
+    touch_stats = sent.groupby("key").agg(touches=("date", "size"), first=("date", "min"), last=("date", "max"))
+    latest = log[log["result"].isin(list(_RESULT_STATUS))].sort_values("date").groupby("key")["result"].last()
+    touches = keys.map(touch_stats["touches"]).fillna(0).astype(int)
+    first = pd.to_datetime(keys.map(touch_stats["first"]))
+    last = pd.to_datetime(keys.map(touch_stats["last"]))
+    team = status.fillna("").astype(str).str.strip().str.lower()
+    state = team.where(team.isin(ENDED_STATUSES), keys.map(latest).fillna(team))
+    ended = state.isin(ENDED_STATUSES).to_numpy()
+    more = (touches < total).to_numpy() & (touches > 0).to_numpy() & ~ended
+    step = np.minimum(touches.to_numpy(), total - 1)
+    due = add_days(first, offsets[step], settings).where(more)
+    nth = (touches + 1).astype(str) + f" of {total}"
+    due_text = due.dt.strftime("%Y-%m-%d").fillna("")
+    action = np.select(
+        [ended, touches.to_numpy() == 0, ~more, (due < today_ts).to_numpy(), (due == today_ts).to_numpy()],
+        [state.map(_ENDED_ACTION).fillna(""), "Send touch 1 of " + str(total),
+         f"Sequence complete after {total} touches: close out or recontact after "
+         f"{settings.recontact_after_days} days",
+         "Overdue since " + due_text + ": send touch " + nth, "Due today: send touch " + nth],
+        "Send touch " + nth + " on " + due_text)
+    return pd.DataFrame({"touches": touches.to_numpy(), "last_touch": last.to_numpy(),
+                         "next_follow_up": due.to_numpy(), "next_action": action}, index=keys.index)

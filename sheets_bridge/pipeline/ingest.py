@@ -1,0 +1,265 @@
+"""Recognise a link export by its header row and map it to the canonical columns.
+
+Works on a sheet tab's 2D values or on rows read from a file. Every result has one row per link (or
+referring domain) with: site, host, source_url, title, anchor, authority, authority_scale,
+authority_norm, traffic, ref_domains, linked_domains, external_links, nofollow, first_seen, lost,
+vendor_spam, target_url, contact, row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sheets_bridge.exceptions import ExportFormatError, InvalidHostError
+from sheets_bridge.pipeline.decode import read_rows
+from sheets_bridge.pipeline.domains import clean_host, key_host
+from sheets_bridge.pipeline.reference import load_json
+from sheets_bridge.pipeline.values import parse_bools, parse_dates, parse_numbers
+
+AUTHORITY_MAX = {"DR": 100.0, "AS": 100.0, "DA": 100.0, "TF": 70.0, "CF": 80.0, "PA": 100.0}
+HOST_FIELDS = ("domain", "source_url")
+_TEXT = ("source_url", "title", "anchor", "target_url", "contact")
+_NUMBERS = ("traffic", "ref_domains", "linked_domains", "external_links", "spam_score", "links_to_target")
+_SITE_HEADER = re.compile(r"^(https?://)?(www\.)?([a-z0-9\-]+\.)+[a-z]{2,}/?$")
+CANONICAL = [
+    "site", "host", "source_url", "title", "anchor", "authority", "authority_scale", "authority_norm",
+    "traffic", "ref_domains", "linked_domains", "external_links", "nofollow", "first_seen", "lost",
+    "vendor_spam", "spam_score", "target_url", "contact", "row",
+]
+
+
+def normalise_header(cell: object) -> str:
+    """Lower-case, trim and collapse whitespace and quotes in a header cell."""
+    return re.sub(r"\s+", " ", str(cell if cell is not None else "").replace('"', "")).strip().lower()
+
+
+@cache
+def _alias_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for canonical, aliases in load_json("formats.json")["columns"].items():
+        for alias in aliases:
+            table.setdefault(alias, canonical)
+    return table
+
+
+@dataclass
+class Export:
+    """One recognised export: its canonical rows and what was understood."""
+
+    source: str
+    format: str
+    frame: pd.DataFrame
+    understood: dict[str, str] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+
+def _find_header(rows: Sequence[Sequence[Any]], source: str) -> int:
+    aliases = _alias_table()
+    first = None
+    for i, row in enumerate(rows[:15]):
+        cells = [normalise_header(c) for c in row]
+        if not any(cells):
+            continue
+        first = i if first is None else first
+        mapped = {aliases.get(c) for c in cells}
+        if mapped & set(HOST_FIELDS):
+            return i
+    found = ", ".join(str(c).strip() for c in rows[first] if str(c).strip())[:300] if first is not None else ""
+    if first is None:
+        raise ExportFormatError(f"{source} is empty: expected a header row with a domain or URL column")
+    raise ExportFormatError(f"{source}: no column holds a domain or URL (found: {found})")
+
+
+def _map_columns(header: Sequence[Any]) -> tuple[dict[str, int], list[str], list[tuple[int, str]], list[str]]:
+    """Return canonical -> column index, ignored headers, per-site columns and warnings."""
+    aliases = _alias_table()
+    mapping: dict[str, int] = {}
+    ignored: list[str] = []
+    site_columns: list[tuple[int, str]] = []
+    warnings: list[str] = []
+    for index, cell in enumerate(header):
+        name = normalise_header(cell)
+        if not name or name == "#":
+            continue
+        canonical = aliases.get(name)
+        if canonical is None:
+            if _SITE_HEADER.match(name):
+                site_columns.append((index, name))
+            else:
+                ignored.append(str(cell).strip())
+            continue
+        if canonical in mapping:
+            warnings.append(f"column '{str(cell).strip()}' repeats {canonical.replace('_', ' ')}; "
+                            "the first one was used")
+            continue
+        mapping[canonical] = index
+    return mapping, ignored, site_columns, warnings
+
+
+def _detect_format(header: Sequence[Any], site_columns: list[tuple[int, str]]) -> str:
+    names = {normalise_header(c) for c in header}
+    for fmt in load_json("formats.json")["formats"]:
+        if all(req in names for req in fmt["requires"]):
+            return str(fmt["name"])
+    return "Generic link list (multi-site)" if site_columns else "Generic link list"
+
+
+def _authority(raw: pd.DataFrame, mapping: dict[str, int]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Pick, per row, the first authority scale the export has, by the preference order."""
+    n = len(raw)
+    value = pd.Series(np.full(n, np.nan), index=raw.index)
+    scale = pd.Series(np.full(n, "", dtype=object), index=raw.index)
+    norm = pd.Series(np.full(n, np.nan), index=raw.index)
+    for name in load_json("formats.json")["authority_preference"]:
+        index = mapping.get(f"authority:{name}")
+        if index is None:
+            continue
+        numbers = parse_numbers(raw.iloc[:, index])
+        take = value.isna() & numbers.notna()
+        value = value.where(~take, numbers)
+        scale = scale.where(~take, name)
+        norm = norm.where(~take, (numbers / AUTHORITY_MAX[name]).clip(0, 1))
+    return value, scale, norm
+
+
+def _site_of_source(name: str) -> str:
+    try:
+        return key_host(name).key
+    except InvalidHostError:
+        return ""
+
+
+def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int) -> pd.DataFrame:
+    """Build the canonical columns from a raw frame of one export."""
+    def col(name: str) -> pd.Series | None:
+        index = mapping.get(name)
+        return None if index is None else raw.iloc[:, index]
+
+    n = len(raw)
+    empty_text = pd.Series(np.full(n, "", dtype=object), index=raw.index)
+    out: dict[str, Any] = {}
+    for name in _TEXT:
+        series = col(name)
+        out[name] = empty_text if series is None else series.astype("object").where(series.notna(), "").astype(str)
+    host = col("domain")
+    host = empty_text if host is None else host.astype("object").where(host.notna(), "").astype(str)
+    out["host"] = host.where(host.str.strip() != "", out["source_url"])
+    out["authority"], out["authority_scale"], out["authority_norm"] = _authority(raw, mapping)
+    for name in _NUMBERS:
+        series = col(name)
+        out[name] = pd.Series(np.full(n, np.nan), index=raw.index) if series is None else parse_numbers(series)
+    nofollow = pd.Series(pd.array([pd.NA] * n, dtype="boolean"), index=raw.index)
+    for name, invert in (("nofollow", False), ("dofollow", True), ("ugc", False), ("sponsored", False)):
+        series = col(name)
+        if series is None:
+            continue
+        flags = parse_bools(series)
+        flags = ~flags if invert else flags
+        nofollow = flags if name in {"nofollow", "dofollow"} else (nofollow | flags)
+    out["nofollow"] = nofollow
+    first_seen = col("first_seen")
+    out["first_seen"] = (pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]") if first_seen is None
+                         else parse_dates(first_seen))
+    lost = pd.Series(np.zeros(n, dtype=bool), index=raw.index)
+    for name in ("lost", "lost_status"):
+        series = col(name)
+        if series is not None:
+            text = series.astype("object").where(series.notna(), "").astype(str).str.strip().str.lower()
+            lost |= ~text.isin(["", "live", "active", "not lost", "false", "0", "nan"])
+    if (series := col("lost_flag")) is not None:
+        lost |= parse_bools(series).fillna(False).astype(bool)
+    out["lost"] = lost
+    spam = pd.Series(np.zeros(n, dtype=bool), index=raw.index)
+    if (series := col("spam")) is not None:
+        spam |= parse_bools(series).fillna(False).astype(bool)
+    threshold = float(load_json("spam_signals.json")["vendor_spam_score_threshold"])
+    spam |= out["spam_score"].fillna(0) >= threshold
+    out["vendor_spam"] = spam
+    out["row"] = np.arange(first_row, first_row + n)
+    out["site"] = empty_text
+    return pd.DataFrame(out, index=raw.index)[CANONICAL]
+
+
+def recognise_frame(raw: pd.DataFrame, source: str, site: str = "", first_row: int = 2) -> Export:
+    """Recognise an export held as a DataFrame whose columns are the header cells."""
+    header = list(raw.columns)
+    mapping, ignored, site_columns, warnings = _map_columns(header)
+    if not set(HOST_FIELDS) & set(mapping):
+        found = ", ".join(str(h).strip() for h in header if str(h).strip())[:300]
+        raise ExportFormatError(f"{source}: no column holds a domain or URL (found: {found})")
+    fmt = _detect_format(header, site_columns)
+    frame = _canonical(raw, mapping, first_row)
+    understood = {k: str(header[i]).strip() for k, i in mapping.items()}
+    sites: list[str] = []
+    if site_columns:
+        parts = []
+        for index, name in site_columns:
+            key = _site_of_source(name)
+            if not key:
+                continue
+            sites.append(key)
+            cell = raw.iloc[:, index]
+            count = parse_numbers(cell)
+            text = cell.astype("object").where(cell.notna(), "").astype(str).str.strip()
+            links = count.fillna(0).gt(0) | (count.isna() & ~text.isin(["", "0", "-", "false"]))
+            part = frame.loc[links.to_numpy()].copy()
+            part["site"] = key
+            parts.append(part)
+        frame = pd.concat(parts, ignore_index=True) if parts else frame.iloc[0:0]
+    else:
+        if not site and mapping.get("target_url") is not None:
+            targets = frame["target_url"].map(clean_host)
+            targets = targets[targets != ""]
+            site = _site_of_source(str(targets.mode().iloc[0])) if len(targets) else ""
+        if not site:
+            raise ExportFormatError(f"{source}: cannot tell which site this export describes; name the "
+                                    "tab after the site's domain (for example competitor-a.com)")
+        frame = frame.assign(site=site)
+    return Export(source=source, format=fmt, frame=frame.reset_index(drop=True), understood=understood,
+                  ignored=ignored, sites=sites or [site], warnings=warnings, rows_read=len(raw))
+
+
+def recognise_values(values: Sequence[Sequence[Any]], source: str, site: str = "") -> Export:
+    """Recognise an export held as a sheet tab's 2D values (header row anywhere in the first rows)."""
+    h = _find_header(values, source)
+    header = [str(c) if c is not None else "" for c in values[h]]
+    width = len(header)
+    body = [list(r[:width]) + [""] * (width - len(r)) for r in values[h + 1:] if any(
+        c not in (None, "") for c in r)]
+    raw = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object) if body else pd.DataFrame(
+        columns=pd.RangeIndex(width), dtype=object)
+    raw.columns = pd.Index(header)
+    if raw.columns.duplicated().any():
+        raw.columns = pd.RangeIndex(width)
+        export = _recognise_positional(raw, header, source, site, h + 2)
+    else:
+        export = recognise_frame(raw, source, site, first_row=h + 2)
+    return export
+
+
+def _recognise_positional(raw: pd.DataFrame, header: list[str], source: str, site: str,
+                          first_row: int) -> Export:
+    """Recognise a frame whose header repeats names: columns are addressed by position."""
+    renamed = raw.copy()
+    renamed.columns = pd.Index([h if i == header.index(h) else f"{h} ({i + 1})" for i, h in enumerate(header)])
+    export = recognise_frame(renamed, source, site, first_row)
+    export.warnings.append("the header repeats column names; the first of each was used")
+    return export
+
+
+def recognise_file(data: bytes, name: str, site: str = "") -> Export:
+    """Recognise an export file's raw bytes (UTF-16/UTF-8/cp1252, delimiter sniffed)."""
+    rows, warnings = read_rows(data, name)
+    export = recognise_values(rows, f"File '{name}'", site)
+    export.warnings = warnings + export.warnings
+    return export

@@ -1,0 +1,162 @@
+"""The whole scoring pipeline from a workbook's tabs (2D values) to the Prospects owned columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sheets_bridge import contract
+from sheets_bridge.exceptions import ExportFormatError
+from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
+from sheets_bridge.pipeline.classify import classify_pages
+from sheets_bridge.pipeline.clean import clean_links
+from sheets_bridge.pipeline.domains import key_host
+from sheets_bridge.pipeline.gap import build_gap
+from sheets_bridge.pipeline.ingest import Export, normalise_header, recognise_values
+from sheets_bridge.pipeline.score import prospect_text, score_prospects
+from sheets_bridge.pipeline.targets import assign_targets, parse_targets
+from sheets_bridge.settings import Settings, parse_settings, validate_weights
+
+Values = Sequence[Sequence[Any]]
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class ScoreResult:
+    """Owned Prospects columns for every prospect, and what happened."""
+
+    prospects: pd.DataFrame
+    exports: list[Export]
+    excluded: Counter[str]
+    competitors: list[str]
+    own: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _quiet(stage: str, done: float) -> None:
+    """Progress callback that reports nothing."""
+
+
+def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], list[str]]:
+    """Recognise every non-reserved tab as a link export; tabs that are not exports are reported."""
+    exports: list[Export] = []
+    warnings: list[str] = []
+    for name, values in tabs.items():
+        if name in contract.RESERVED_TABS:
+            continue
+        try:
+            site = key_host(name).key
+        except Exception:
+            site = ""
+        try:
+            exports.append(recognise_values(values, f"Tab '{name}'", site))
+        except ExportFormatError:
+            if site:
+                raise
+            warnings.append(f"Tab '{name}' was skipped: it is not a link export and its name is not a domain")
+    if not exports:
+        raise ExportFormatError("No tab holds a link export: add one tab per competitor, named by its "
+                                "domain (for example competitor-a.com), holding its backlink export")
+    return exports, warnings
+
+
+def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFrame, log: pd.DataFrame,
+                 status: pd.Series, today: dt.date, progress: Progress = _quiet) -> ScoreResult:
+    """Run clean → gap → classify → score → targets → cadence on recognised exports."""
+    validate_weights(settings)
+    own = settings.your_domain
+    sites = list(dict.fromkeys(s for e in exports for s in e.sites if s))
+    competitors = [s for s in sites if s != own]
+    if not competitors:
+        raise ExportFormatError("No competitor exports: every export tab describes your own site "
+                                f"({own}); add a tab per competitor")
+    warnings = [] if own else ["Settings has no 'Your domain': no own-site profile was subtracted"]
+    if own and own not in sites:
+        warnings.append(f"No tab holds your own site's export ({own}): domains already linking to you "
+                        "could not be removed")
+    progress("cleaning", 0.1)
+    links = pd.concat([e.frame for e in exports], ignore_index=True)
+    links, excluded = clean_links(links, keep_lost=settings.keep_lost_links)
+    progress("gap", 0.4)
+    prospects, gap_excluded = build_gap(links, competitors, own, settings)
+    excluded.update(gap_excluded)
+    progress("scoring", 0.6)
+    prospects = pd.concat([prospects, classify_pages(prospects)], axis=1)
+    scored = score_prospects(prospects, settings, len(competitors))
+    prospects = pd.concat([prospects, scored], axis=1)
+    progress("targets", 0.75)
+    prospects = pd.concat([prospects, assign_targets(prospects, prospect_text(prospects), targets)], axis=1)
+    progress("cadence", 0.85)
+    cadence = compute_cadence(prospects["key"], prospects["key"].map(status).fillna(""), log, settings, today)
+    prospects = pd.concat([prospects, cadence], axis=1)
+    prospects = prospects.sort_values(["priority", "key"], ascending=[False, True], kind="stable")
+    return ScoreResult(to_owned(prospects).reset_index(drop=True), exports, excluded, competitors, own, warnings)
+
+
+def to_owned(p: pd.DataFrame) -> pd.DataFrame:
+    """Rename pipeline columns to the Prospects tab's owned column names."""
+    flags = p["is_ip"].map({True: "IP host"}).fillna("")
+    return pd.DataFrame({
+        "Domain": p["key"], "Segment": p["segment"], "Competitors linking": p["competitors_linking"],
+        "Linked competitors": p["linked_competitors"], "Authority": p["authority_score"],
+        "Relevance": p["relevance"], "Feasibility": p["feasibility"], "Priority": p["priority"],
+        "Tier": p["tier"], "Page type": p["page_type"],
+        "Example page": p["source_url"].where(p["source_url"] != "", "https://" + p["key"]),
+        "Target URL": p["target_url"], "Outreach angle": p["angle"], "Country": p["country"].fillna(""),
+        "Flags": flags, "Why": p["why"], "Touches": p["touches"], "Last touch": p["last_touch"],
+        "Next follow-up": p["next_follow_up"], "Next action": p["next_action"],
+    })
+
+
+def existing_prospects(values: Values | None) -> pd.DataFrame:
+    """The Prospects tab as it stands: one row per Domain, columns named by their header cells."""
+    if not values or not values[0]:
+        return pd.DataFrame(columns=list(contract.PROSPECT_HEADER))
+    header = [str(c).strip() if c is not None else "" for c in values[0]]
+    width = len(header)
+    body = [list(r[:width]) + [""] * (width - len(r)) for r in values[1:]]
+    frame = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object)
+    frame.columns = pd.Index(header)
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    if contract.KEY not in frame.columns:
+        return pd.DataFrame(columns=list(contract.PROSPECT_HEADER))
+    frame = frame[frame[contract.KEY].astype(str).str.strip() != ""]
+    return frame.drop_duplicates(contract.KEY).reset_index(drop=True)
+
+
+def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progress = _quiet) -> ScoreResult:
+    """Score a workbook given as tab name → 2D values; the result includes prospects that left the gap."""
+    settings = parse_settings(_tab(tabs, contract.SETTINGS))
+    exports, warnings = read_exports(tabs, settings.your_domain)
+    targets = parse_targets(_tab(tabs, contract.TARGETS))
+    log = parse_outreach_log(_tab(tabs, contract.OUTREACH_LOG))
+    existing = existing_prospects(_tab(tabs, contract.PROSPECTS))
+    status = (existing.set_index(contract.KEY)["Status"] if "Status" in existing.columns
+              else pd.Series(dtype=object))
+    status.index = status.index.astype(str)
+    result = score_frames(exports, settings, targets, log.frame, status, today, progress)
+    result.warnings = warnings + result.warnings + log.problems
+    if settings.unknown_keys:
+        result.warnings.append("Settings rows not understood: " + ", ".join(settings.unknown_keys))
+    left = existing[~existing[contract.KEY].astype(str).isin(result.prospects["Domain"])]
+    if len(left):
+        kept = left.reindex(columns=list(contract.OWNED_COLUMNS)).astype(object)
+        kept = kept.where(kept.notna(), "")
+        flags = kept["Flags"].astype(str)
+        flags = flags.where(flags.str.contains(contract.LEFT_GAP_FLAG, regex=False),
+                            np.where(flags == "", contract.LEFT_GAP_FLAG, flags + "; " + contract.LEFT_GAP_FLAG))
+        kept["Flags"] = flags
+        result.prospects = pd.concat([result.prospects, kept], ignore_index=True)
+    return result
+
+
+def _tab(tabs: Mapping[str, Values], name: str) -> Values | None:
+    """A reserved tab by name, matched case-insensitively."""
+    wanted = normalise_header(name)
+    return next((v for k, v in tabs.items() if normalise_header(k) == wanted), None)

@@ -1,0 +1,77 @@
+"""Authority, relevance and feasibility in 0..1, the weighted priority, tier and a plain 'why'."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sheets_bridge.pipeline.reference import load_json
+from sheets_bridge.settings import Settings
+
+TRAFFIC_CEILING_LOG10 = 7.0  # 10M monthly visits counts as full visibility
+
+
+def prospect_text(p: pd.DataFrame) -> pd.Series:
+    """Lower-case text describing a prospect: title, URL, anchor and domain."""
+    return (p["title"].fillna("").astype(str) + " " + p["source_url"].fillna("").astype(str) + " "
+            + p["anchor"].fillna("").astype(str) + " " + p["key"].astype(str)).str.lower().str.replace(
+        r"[-_/.+]", " ", regex=True)
+
+
+def keyword_hits(text: pd.Series, keywords: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+    """Per row: keyword score (phrase 1, all words 0.75, some words share/2) and the first keyword found."""
+    total = np.zeros(len(text))
+    first = np.full(len(text), "", dtype=object)
+    for keyword in keywords:
+        words = keyword.replace("-", " ").split()
+        phrase = text.str.contains(" ".join(words), regex=False).to_numpy(dtype=bool)
+        share = np.mean([text.str.contains(w, regex=False).to_numpy(dtype=bool) for w in words], axis=0) \
+            if words else np.zeros(len(text))
+        score = np.where(phrase, 1.0, np.where(share >= 1.0, 0.75, share / 2))
+        total += score
+        first[(first == "") & (score >= 0.75)] = keyword
+    return pd.Series(total, index=text.index), pd.Series(first, index=text.index)
+
+
+def score_prospects(p: pd.DataFrame, settings: Settings, n_competitors: int) -> pd.DataFrame:
+    """Return authority, relevance, feasibility, priority, tier, topic and why columns for each prospect."""
+    auth = p["authority_norm"].astype("float64")
+    traffic = (np.log10(1 + p["traffic"].astype("float64").clip(lower=0)) / TRAFFIC_CEILING_LOG10).clip(0, 1)
+    authority = np.where(auth.notna() & traffic.notna(), 0.75 * auth + 0.25 * traffic,
+                         auth.fillna(traffic).fillna(0.0))
+    overlap = p["competitors_linking"] / max(n_competitors, 1)
+    keywords = settings.topic_keywords
+    hits, topic = keyword_hits(prospect_text(p), keywords)
+    if keywords:
+        relevance = 0.6 * (hits / min(3, len(keywords))).clip(upper=1) + 0.4 * overlap
+    else:
+        relevance = overlap
+    base = p["page_type"].map(load_json("page_types.json")["feasibility"]).fillna(0.4)
+    outbound = (p["linked_domains"] / p["ref_domains"].clip(lower=1)).fillna(0)
+    feasibility = (base + np.where(outbound >= 1, 0.1, 0.0) - 0.25 * p["nofollow_share"].fillna(0)
+                   + np.where(p["contact"].fillna("") != "", 0.1, 0.0)
+                   - np.where(auth.fillna(0) > 0.85, 0.15, 0.0)).clip(0, 1)
+    wa, wr, wf = settings.weights
+    priority = wa * authority + wr * relevance + wf * feasibility
+    tiers = load_json("targeting.json")["tiers"]
+    tier = np.select([priority >= tiers["A"], priority >= tiers["B"]], ["A", "B"], "C")
+    out = pd.DataFrame({
+        "authority_score": np.round(authority, 3), "relevance": np.round(relevance.astype(float), 3),
+        "feasibility": np.round(feasibility.astype(float), 3), "priority": np.round(priority.astype(float), 3),
+        "tier": tier, "topic": topic,
+    }, index=p.index)
+    out["why"] = explain(p.assign(topic=topic), n_competitors)
+    return out
+
+
+def explain(p: pd.DataFrame, n_competitors: int) -> pd.Series:
+    """A short sentence a person can check: 'DR 54, links to 3 of 4 competitors, resource page about crm'."""
+    has_auth = p["authority"].notna()
+    auth = (p["authority_scale"].fillna("") + " " + p["authority"].fillna(0).round().astype(int).astype(str))
+    auth = auth.where(has_auth, "no authority figure")
+    links = "links to " + p["competitors_linking"].astype(str) + f" of {n_competitors} competitors"
+    page = p["page_type"].astype(str)
+    page = page.where(page != "other", "page")
+    topic = p["topic"].fillna("")
+    page = page + np.where(topic != "", " about " + topic, "")
+    return auth + ", " + links + ", " + page

@@ -1,0 +1,137 @@
+"""Vectorised parsers for the numbers, booleans and dates found in link exports.
+
+Each parser works on the unique values of a column and maps the results back, so a
+million-row column with a few thousand distinct values costs a few thousand parses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9}
+_NUMBER_RE = re.compile(r"^([+-]?)(\d[\d.,]*|\.\d+)\s*(k|m|bn|b)?$")
+_THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^\d+,\d+$")
+_TRUE = frozenset({"true", "yes", "y", "1", "1.0", "x", "+", "✓", "t"})
+_FALSE = frozenset({"false", "no", "n", "0", "0.0", "-", "f", ""})
+SHEETS_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def _by_unique(series: pd.Series, parse: Callable[[object], object], dtype: str) -> pd.Series:
+    """Apply a scalar parser once per distinct value and broadcast the results."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    parsed = np.array([parse(u) for u in uniques], dtype=dtype)
+    if dtype == "float64":
+        out = np.full(len(codes), np.nan)
+    else:
+        out = np.full(len(codes), None, dtype=object)
+    mask = codes >= 0
+    out[mask] = parsed[codes[mask]]
+    return pd.Series(out, index=series.index, name=series.name)
+
+
+def parse_number_text(value: object) -> float:
+    """Parse one exported number (``1,234``, ``256.5K``, ``+1.7%``, ``12,5``); NaN when it is not one."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    text = str(value).strip().lower().replace("\u00a0", "").replace(" ", "").replace("%", "")
+    if not text or text in {"-", "n/a", "na", "none", "null", "—"}:
+        return float("nan")
+    match = _NUMBER_RE.match(text)
+    if match is None:
+        return float("nan")
+    sign, body, suffix = match.groups()
+    if _THOUSANDS_COMMA.match(body):
+        body = body.replace(",", "")
+    elif _THOUSANDS_DOT.match(body) and (body.count(".") > 1 or "," in body):
+        body = body.replace(".", "").replace(",", ".")
+    elif _DECIMAL_COMMA.match(body):
+        body = body.replace(",", ".")
+    elif "," in body:
+        body = body.replace(",", "")
+    try:
+        number = float(body)
+    except ValueError:
+        return float("nan")
+    if suffix:
+        number *= _SUFFIX[suffix]
+    return -number if sign == "-" else number
+
+
+def parse_numbers(series: pd.Series) -> pd.Series:
+    """Return a float column from exported numbers; unparseable cells become NaN."""
+    if pd.api.types.is_bool_dtype(series):
+        return series.astype("float64")
+    if pd.api.types.is_numeric_dtype(series):
+        return series.astype("float64")
+    fast = pd.to_numeric(series, errors="coerce")
+    if fast.notna().sum() == series.notna().sum() - (series.astype("string").str.strip() == "").sum():
+        return fast.astype("float64")
+    return _by_unique(series, parse_number_text, "float64")
+
+
+def parse_bool_text(value: object) -> object:
+    """Parse one exported boolean; None when the cell says nothing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text == "":
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def parse_bools(series: pd.Series) -> pd.Series:
+    """Return a nullable boolean column (``True``/``False``/``<NA>``)."""
+    if pd.api.types.is_bool_dtype(series):
+        return series.astype("boolean")
+    return _by_unique(series, parse_bool_text, "object").astype("boolean")
+
+
+def parse_date_text(value: object) -> object:
+    """Parse one exported date: ISO text, ``dd/mm/yyyy`` text, a Sheets serial number or a datetime."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.tz_localize(None) if value.tzinfo else value
+    if hasattr(value, "year") and hasattr(value, "month"):
+        return pd.Timestamp(value).tz_localize(None) if getattr(value, "tzinfo", None) else pd.Timestamp(value)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | np.integer | np.floating):
+        if np.isnan(value) or not 1 <= value <= 2958465:
+            return None
+        return SHEETS_EPOCH + pd.to_timedelta(float(value), unit="D")
+    text = str(value).strip()
+    if not text:
+        return None
+    for fmt in ("ISO8601", "%d/%m/%Y", "%d.%m.%Y", "%m/%d/%Y", "%d %b %Y", "%b %d, %Y"):
+        try:
+            stamp = pd.to_datetime(text, format=fmt)
+        except (ValueError, OverflowError):
+            continue
+        return stamp.tz_localize(None) if stamp.tzinfo else stamp
+    return None
+
+
+def parse_dates(series: pd.Series) -> pd.Series:
+    """Return a ``datetime64[ns]`` column (naive, day precision kept) from mixed exported dates."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        out = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
+        return out.astype("datetime64[ns]")
+    parsed = _by_unique(series, parse_date_text, "object")
+    return pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]")

@@ -1,0 +1,109 @@
+"""Use cases: each reads the spreadsheet once, runs the pure pipeline and writes once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sheets_bridge import contract
+from sheets_bridge.pipeline.decode import read_rows
+from sheets_bridge.pipeline.ingest import recognise_values
+from sheets_bridge.pipeline.run import Progress, _quiet, score_workbook
+from sheets_bridge.store.base import Store, Values
+
+
+@dataclass
+class TabSummary:
+    """What was read from one export tab."""
+
+    tab: str
+    format: str
+    rows: int
+    sites: list[str]
+    understood: list[str]
+    ignored: list[str]
+
+
+@dataclass
+class ScoreSummary:
+    """The outcome of one score run, as shown to the user."""
+
+    target: str
+    tabs: list[TabSummary]
+    competitors: list[str]
+    own_site: str
+    prospects: int
+    new: int
+    updated: int
+    left_gap: int
+    tiers: dict[str, int]
+    excluded: dict[str, int]
+    seconds: float
+    output: str
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return asdict(self)
+
+
+def score(store: Store, today: dt.date, progress: Progress = _quiet) -> tuple[ScoreSummary, Any]:
+    """Score prospects: read every tab once, run the pipeline, write the Prospects owned columns once."""
+    started = time.perf_counter()
+    progress("reading", 0.0)
+    tabs = store.read_tabs()
+    result = score_workbook(tabs, today, progress)
+    progress("writing", 0.9)
+    report = store.write_prospects(result.prospects, contract.OWNED_COLUMNS, contract.TEAM_COLUMNS)
+    progress("done", 1.0)
+    prospects = result.prospects
+    left = int(prospects["Flags"].astype(str).str.contains(contract.LEFT_GAP_FLAG, regex=False).sum())
+    summary = ScoreSummary(
+        target=store.label,
+        tabs=[TabSummary(tab=e.source, format=e.format, rows=e.rows_read, sites=e.sites,
+                         understood=sorted(e.understood.values()), ignored=e.ignored) for e in result.exports],
+        competitors=result.competitors, own_site=result.own, prospects=len(prospects) - left,
+        new=report.new, updated=report.updated, left_gap=left,
+        tiers={t: int(n) for t, n in prospects.loc[prospects["Tier"] != "", "Tier"].value_counts()
+               .sort_index().items()},
+        excluded=dict(sorted(result.excluded.items(), key=lambda kv: (-kv[1], kv[0]))),
+        seconds=round(time.perf_counter() - started, 3), output=report.output_path,
+        warnings=[w for e in result.exports for w in (f"{e.source}: {x}" for x in e.warnings)]
+        + result.warnings + report.warnings,
+    )
+    return summary, prospects
+
+
+def import_export(store: Store, data: bytes, filename: str, domain: str) -> dict[str, Any]:
+    """Add or replace the tab named by ``domain`` with an export file's rows (validated first)."""
+    from sheets_bridge.pipeline.domains import key_host
+
+    site = key_host(domain).key
+    rows, warnings = read_rows(data, filename)
+    export = recognise_values(rows, f"File '{filename}'", site)
+    store.replace_tab(site, typed_rows(rows))
+    return {"tab": site, "format": export.format, "rows": export.rows_read,
+            "understood": sorted(export.understood.values()), "ignored": export.ignored,
+            "warnings": warnings + export.warnings}
+
+
+def typed_rows(rows: list[list[str]]) -> Values:
+    """Rows of text cells with plain numbers turned into numbers, so the tab sorts and sums as expected."""
+    out: Values = []
+    for i, row in enumerate(rows):
+        if i == 0:
+            out.append([c.strip() for c in row])
+            continue
+        typed: list[Any] = []
+        for cell in row:
+            text = cell.strip()
+            try:
+                number = float(text) if text and text.lstrip("-").replace(".", "", 1).isdigit() else None
+            except ValueError:
+                number = None
+            typed.append(text if number is None else (int(number) if number.is_integer() and "." not in text
+                                                      else number))
+        out.append(typed)
+    return out

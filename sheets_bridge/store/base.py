@@ -1,0 +1,57 @@
+"""The store contract: read tabs as 2D values, write owned Prospects columns keyed by Domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pandas as pd
+
+Values = list[list[Any]]
+
+
+@dataclass
+class WriteReport:
+    """What a write did to the Prospects tab."""
+
+    new: int = 0
+    updated: int = 0
+    skipped_deleted: int = 0
+    output_path: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+class Store(Protocol):
+    """A spreadsheet the service can read and write; the service never knows which kind."""
+
+    label: str
+
+    def read_tabs(self) -> dict[str, Values]:
+        """Every tab's values, header first, in tab order."""
+        ...
+
+    def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str]) -> WriteReport:
+        """Write the owned columns of ``frame`` to Prospects, matching rows by Domain; new rows below."""
+        ...
+
+    def replace_tab(self, name: str, values: Values) -> None:
+        """Create or replace one tab with the given values."""
+        ...
+
+
+def cell_value(value: Any) -> Any:
+    """A frame value as a plain cell value: NaN/NaT become None, timestamps become dates."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date() if value == value.normalize() else value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        return value.item()
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value

@@ -1,0 +1,167 @@
+"""The local workbook store (.xlsx through openpyxl), the embedded default."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sheets_bridge.contract import KEY, PROSPECTS
+from sheets_bridge.exceptions import WorkbookError
+from sheets_bridge.store.base import Values, WriteReport, cell_value
+
+UNKEPT_PARTS = ("xl/charts/", "xl/drawings/", "xl/media/", "xl/pivotTables/", "xl/pivotCache/", "xl/embeddings/")
+
+
+def _set(ws: Worksheet, row: int, column: int, value: Any) -> None:
+    """Write a value as data: text that starts with '=' stays text, never a formula."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = cell_value(value)
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+
+
+class XlsxStore:
+    """A workbook file: tabs are worksheets, header in row 1."""
+
+    def __init__(self, path: str | os.PathLike[str], create: bool = False) -> None:
+        self.path = Path(path)
+        self.label = f"workbook '{self.path.name}'"
+        if not self.path.exists() and not create:
+            raise WorkbookError(f"No workbook at '{self.path}': check the path, or run 'sheets-bridge demo' "
+                                "to create an example")
+
+    def _load(self, read_only: bool) -> Any:
+        if not self.path.exists():
+            wb = Workbook()
+            wb.remove(wb.active)
+            return wb
+        try:
+            return load_workbook(self.path, read_only=read_only, data_only=read_only)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise WorkbookError(f"Cannot open '{self.path.name}' as an .xlsx workbook ({exc})") from exc
+
+    def read_tabs(self) -> dict[str, Values]:
+        """Every worksheet's values (formulas as their last computed values), trailing blanks trimmed."""
+        wb = self._load(read_only=True)
+        try:
+            tabs: dict[str, Values] = {}
+            for ws in wb.worksheets:
+                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+                while rows and all(c is None or c == "" for c in rows[-1]):
+                    rows.pop()
+                tabs[ws.title] = rows
+            return tabs
+        finally:
+            wb.close()
+
+    def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str]) -> WriteReport:
+        """Write owned columns by Domain; team-owned cells and other tabs keep their values."""
+        wb = self._load(read_only=False)
+        ws = wb[PROSPECTS] if PROSPECTS in wb.sheetnames else wb.create_sheet(PROSPECTS)
+        report = WriteReport()
+        header = [c.value for c in ws[1]] if ws.max_row >= 1 and ws.max_column >= 1 else []
+        header = [str(h).strip() if h is not None else "" for h in header]
+        while header and header[-1] == "":
+            header.pop()
+        columns = {name: i + 1 for i, name in reversed(list(enumerate(header))) if name}
+        for name in [*owned[:1], *team[:1], *owned[1:], *team[1:]]:
+            if name not in columns:
+                header.append(name)
+                columns[name] = len(header)
+                _set(ws, 1, columns[name], name)
+        key_col = columns[KEY]
+        rows: dict[str, int] = {}
+        last = 1
+        for r, (value,) in enumerate(ws.iter_rows(min_row=2, min_col=key_col, max_col=key_col,
+                                                  values_only=True), start=2):
+            if value not in (None, ""):
+                rows.setdefault(str(value).strip(), r)
+                last = r
+        last = max(last, _last_used_row(ws))
+        keys = frame[KEY].astype(str).tolist()
+        targets = [columns[name] for name in owned]
+        data = frame[list(owned)].to_numpy(dtype=object)
+        for key, values in zip(keys, data, strict=True):
+            row = rows.get(key)
+            if row is None:
+                last += 1
+                row = last
+                report.new += 1
+                for name in team:
+                    ws.cell(row=row, column=columns[name]).value = None
+            else:
+                report.updated += 1
+            for column, value in zip(targets, values, strict=True):
+                _set(ws, row, column, value)
+        report.output_path = self._save(wb)
+        if report.output_path != str(self.path):
+            report.warnings.append(
+                f"'{self.path.name}' holds charts, images or pivot tables that openpyxl cannot keep, so the "
+                f"result was written to '{Path(report.output_path).name}' and the original left untouched")
+        return report
+
+    def replace_tab(self, name: str, values: Values) -> None:
+        """Create or replace one worksheet with the given values (text starting with '=' stays text)."""
+        self.replace_tabs({name: values})
+
+    def replace_tabs(self, tabs: dict[str, Values]) -> None:
+        """Create or replace several worksheets in one load and one atomic save."""
+        wb = self._load(read_only=False)
+        for name, values in tabs.items():
+            if name in wb.sheetnames:
+                index = wb.sheetnames.index(name)
+                wb.remove(wb[name])
+                ws = wb.create_sheet(name, index)
+            else:
+                ws = wb.create_sheet(name)
+            for row in values:
+                ws.append([None if v == "" else v for v in row])
+            for row_cells in ws.iter_rows():
+                for cell in row_cells:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+        self._save(wb)
+
+    def _save(self, wb: Any) -> str:
+        """Save atomically (temporary file, then replace); returns the path written."""
+        target = self.path
+        if self.path.exists() and _has_unkept_parts(self.path):
+            target = self.path.with_name(self.path.stem + ".scored.xlsx")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".sheets-bridge-", suffix=".xlsx", dir=target.parent)
+        os.close(fd)
+        try:
+            wb.save(tmp)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise WorkbookError(f"Cannot save '{target.name}' ({exc}); the original is unchanged") from exc
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return str(target)
+
+
+def _last_used_row(ws: Worksheet) -> int:
+    """The last row holding any value (openpyxl's max_row counts formatted empty rows too)."""
+    for r in range(ws.max_row, 0, -1):
+        if any(c.value not in (None, "") for c in ws[r]):
+            return r
+    return 1
+
+
+def _has_unkept_parts(path: Path) -> bool:
+    """Whether the file holds parts openpyxl drops on save (charts, images, pivot tables)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.startswith(UNKEPT_PARTS) for n in archive.namelist())
+    except zipfile.BadZipFile:
+        return False
