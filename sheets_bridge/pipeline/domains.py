@@ -18,8 +18,9 @@ from sheets_bridge.exceptions import InvalidHostError
 from sheets_bridge.pipeline.reference import load_json, load_list
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://")
-_LABEL = re.compile(r"^(?!-)[a-z0-9\-_]{1,63}(?<!-)$")
 _WWW = re.compile(r"^www\d{0,3}\.")
+_HOST = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9\-_]{1,63}(?<!-)\.)+(?!-)[a-z0-9\-_]{1,63}(?<!-)$")
+_HOST_OF_URL = r"^(?:[a-z][a-z0-9+.\-]*://|//)?(?:[^@/?#\\]*@)?(\[[^\]]*\]|[^/?#\\]*)"
 
 
 @cache
@@ -77,21 +78,24 @@ def _to_unicode(host: str) -> str:
 
 def key_host(raw: object) -> HostKey:
     """Key one host or URL to its site; raise InvalidHostError with the reason when it has none."""
-    host = clean_host(raw)
+    return key_clean_host(clean_host(raw))
+
+
+def key_clean_host(host: str) -> HostKey:
+    """Key a host already reduced by ``clean_host``."""
     if not host:
         raise InvalidHostError("empty host")
-    bare = host.strip("[]")
-    try:
-        ip = ipaddress.ip_address(bare)
-    except ValueError:
-        ip = None
-    if ip is not None:
-        return HostKey(key=str(ip), suffix="", is_ip=True, is_platform=False)
-    if " " in host or len(host) > 253:
-        raise InvalidHostError(f"'{host}' is not a host name")
+    if host[0].isdigit() or host[0] == "[" or ":" in host:
+        try:
+            ip = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            ip = None
+        if ip is not None:
+            return HostKey(key=str(ip), suffix="", is_ip=True, is_platform=False)
+    if len(host) > 253:
+        raise InvalidHostError(f"'{host[:60]}...' is longer than a host name can be")
     ascii_host = _to_ascii(host)
-    labels = ascii_host.split(".")
-    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+    if not _HOST.match(ascii_host):
         raise InvalidHostError(f"'{host}' is not a valid host name")
     parts = extractor()(ascii_host)
     if not parts.suffix:
@@ -100,7 +104,7 @@ def key_host(raw: object) -> HostKey:
         raise InvalidHostError(f"'{host}' is a public suffix, not a site")
     registrable = f"{parts.domain}.{parts.suffix}"
     platform = bool(parts.is_private)
-    if registrable in shared_platforms() and parts.subdomain:
+    if parts.subdomain and registrable in shared_platforms():
         sub = _WWW.sub("", parts.subdomain + ".").rstrip(".")
         if sub:
             registrable = f"{sub.split('.')[-1]}.{registrable}"
@@ -109,19 +113,29 @@ def key_host(raw: object) -> HostKey:
                    is_platform=platform)
 
 
+def clean_hosts(values: pd.Series) -> pd.Series:
+    """Vectorised ``clean_host`` for a column of URLs or hosts."""
+    text = values.astype("object").where(values.notna(), "").astype(str).str.strip().str.lower()
+    host = text.str.extract(_HOST_OF_URL, expand=False).fillna("")
+    bracketed = host.str.startswith("[")
+    host = host.where(bracketed, host.str.replace(r":\d*$", "", regex=True).str.strip().str.rstrip("."))
+    return host.str.replace(_WWW.pattern, "", regex=True)
+
+
 @cache
 def shared_platforms() -> frozenset[str]:
     """Platforms outside the PSL private section whose accounts are separate publishers."""
     return frozenset(load_list("shared_platforms.txt"))
 
 
+@cache
 def country_of_suffix(suffix: str) -> str:
     """ISO country code implied by a public suffix, or '' for generic and generic-ccTLD suffixes."""
     if not suffix:
         return ""
     tld = suffix.rsplit(".", 1)[-1]
     data = load_json("countries.json")
-    if len(tld) != 2 or not tld.isalpha() or tld in set(data["generic_cctlds"]):
+    if len(tld) != 2 or not tld.isalpha() or tld in data["generic_cctlds"]:
         return ""
     exceptions: dict[str, str] = data["exceptions"]
     return exceptions.get(tld, tld.upper())
@@ -130,19 +144,21 @@ def country_of_suffix(suffix: str) -> str:
 def key_hosts(hosts: pd.Series) -> pd.DataFrame:
     """Key a column of hosts or URLs: returns key, suffix, tld, country, is_ip, is_platform, invalid.
 
-    ``invalid`` holds the reason a host was rejected ('' when it was keyed); work is per unique value.
+    ``invalid`` holds the reason a host was rejected ('' when it was keyed). Cleaning runs once per
+    distinct cell and keying once per distinct host, so repeated spellings cost nothing.
     """
     codes, uniques = pd.factorize(hosts.astype("object").where(hosts.notna(), ""), use_na_sentinel=False)
+    host_codes, clean = pd.factorize(clean_hosts(pd.Series(uniques, dtype=object)), use_na_sentinel=False)
     rows: list[tuple[str, str, str, str, bool, bool, str]] = []
-    for raw in uniques:
+    for host in clean:
         try:
-            hk = key_host(raw)
+            hk = key_clean_host(str(host))
         except InvalidHostError as exc:
             rows.append(("", "", "", "", False, False, exc.message))
             continue
         tld = hk.suffix.rsplit(".", 1)[-1] if hk.suffix else ""
         rows.append((hk.key, hk.suffix, tld, country_of_suffix(hk.suffix), hk.is_ip, hk.is_platform, ""))
     table = pd.DataFrame(rows, columns=["key", "suffix", "tld", "country", "is_ip", "is_platform", "invalid"])
-    out = table.iloc[np.asarray(codes)].reset_index(drop=True)
+    out = table.iloc[np.asarray(host_codes)[np.asarray(codes)]].reset_index(drop=True)
     out.index = hosts.index
     return out
