@@ -16,12 +16,18 @@ import sys
 import time
 from pathlib import Path
 
+import re
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_bridge.pipeline.domains import extractor  # noqa: E402
+from sheets_bridge.exceptions import InvalidHostError  # noqa: E402
+from sheets_bridge.pipeline.domains import extractor, key_host  # noqa: E402
+from sheets_bridge.pipeline.reference import load_json  # noqa: E402
+from sheets_bridge.pipeline.values import parse_bool_text, parse_flag_text, parse_number_text  # noqa: E402
 from sheets_bridge.pipeline.ingest import recognise_frame  # noqa: E402
 from sheets_bridge.pipeline.run import score_frames  # noqa: E402
 from sheets_bridge.pipeline.targets import parse_targets  # noqa: E402
@@ -77,28 +83,46 @@ def run_pipeline(frames: dict[str, pd.DataFrame]) -> int:
 
 
 def run_reference(frames: dict[str, pd.DataFrame]) -> int:
-    """A naive row-wise gap: tldextract per row, Python dicts, no vectorisation."""
-    ex = extractor()
+    """The same job done naively, row by row: tldextract per row, scalar parsers, Python dicts."""
+    poison = load_json("spam_signals.json")["poison_words"]
+    abused = set(load_json("spam_signals.json")["abused_tlds"])
+    rules = [(r["type"], re.compile(r["pattern"], re.I)) for r in load_json("page_types.json")["rules"]]
     own: set[str] = set()
-    best: dict[str, dict[str, object]] = {}
+    best: dict[str, dict[str, Any]] = {}
     for site, frame in frames.items():
         for row in frame.to_dict("records"):
-            if row["Lost"]:
+            if parse_flag_text(row["Lost"]):
                 continue
-            host = str(row["Referring page URL"]).split("//", 1)[-1].split("/", 1)[0].lower()
-            parts = ex(host)
-            key = f"{parts.domain}.{parts.suffix}"
+            try:
+                hk = key_host(row["Referring page URL"])
+            except InvalidHostError:
+                continue
+            key = hk.key
             if site == SITES[0]:
                 own.add(key)
                 continue
-            rating = float(row["Domain rating"])
-            entry = best.setdefault(key, {"sites": set(), "dr": -1.0, "url": ""})
-            entry["sites"].add(site)  # type: ignore[attr-defined]
-            if rating > entry["dr"]:  # type: ignore[operator]
-                entry["dr"], entry["url"] = rating, row["Referring page URL"]
-    prospects = {k: v for k, v in best.items() if k not in own}
-    scored = sorted(prospects.items(), key=lambda kv: -(float(kv[1]["dr"]) / 100  # type: ignore[arg-type]
-                                                     + len(kv[1]["sites"]) / 4))  # type: ignore[arg-type]
+            rating = parse_number_text(row["Domain rating"])
+            entry = best.setdefault(key, {"sites": set(), "dr": -1.0, "url": "", "title": "", "traffic": 0.0,
+                                          "nofollow": [], "first": None, "suffix": hk.suffix})
+            entry["sites"].add(site)
+            entry["traffic"] = max(entry["traffic"], parse_number_text(row["Domain traffic"]))
+            entry["nofollow"].append(bool(parse_bool_text(row["Nofollow"])))
+            parse_number_text(row["Referring domains"])
+            parse_number_text(row["Linked domains"])
+            seen = dt.datetime.fromisoformat(row["First seen"])
+            entry["first"] = seen if entry["first"] is None else min(entry["first"], seen)
+            if rating > entry["dr"]:
+                entry["dr"], entry["url"], entry["title"] = rating, row["Referring page URL"], row["Referring page title"]
+    scored = []
+    for key, entry in best.items():
+        name = key.split(".")[0]
+        if key in own or entry["suffix"].rsplit(".", 1)[-1] in abused or any(w in name for w in poison):
+            continue
+        text = f"{entry['url']} {entry['title']}".lower()
+        page_type = next((t for t, rule in rules if rule.search(text)), "other")
+        relevance = sum(k in text for k in ("crm", "sales")) / 2
+        scored.append((0.35 * entry["dr"] / 100 + 0.4 * relevance + 0.25 * len(entry["sites"]) / 4, key, page_type))
+    scored.sort(reverse=True)
     return len(scored)
 
 

@@ -1,19 +1,31 @@
-"""Cleaning: drop lost links, key every host, flag spam and IP hosts; exclusions counted by reason."""
+"""Cleaning: drop lost links, key every host, flag spam and IP hosts; exclusions counted by reason.
+
+The result keeps the link rows untouched and adds per-row integer codes into a table of domains,
+so later steps move integers, not strings.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from sheets_bridge.pipeline.domains import key_hosts
+from sheets_bridge.pipeline.domains import key_host_codes
 from sheets_bridge.pipeline.reference import load_json
 
-SPAM_FLAGS = ("vendor spam flag", "abused TLD", "poison word", "digit-heavy name", "hyphen-heavy name",
-              "link farm ratio")
+
+@dataclass
+class CleanLinks:
+    """Link rows with, per row, whether it is usable and which domain (row of ``domains``) it keys to."""
+
+    links: pd.DataFrame
+    usable: np.ndarray
+    domain: np.ndarray
+    domains: pd.DataFrame
 
 
 @cache
@@ -22,60 +34,66 @@ def _poison_re() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in words))
 
 
-def spam_flags(keys: pd.DataFrame) -> pd.Series:
-    """Spam flags per keyed domain (frame with key and tld), as '; '-joined text ('' when clean)."""
-    data = load_json("spam_signals.json")
-    label = keys["key"].str.rsplit(".", n=1).str[0].fillna("")
-    name = label.str.split(".").str[-1].fillna("")
-    digits = name.str.count(r"\d")
-    length = name.str.len().clip(lower=1)
-    checks = {
-        "abused TLD": keys["tld"].isin(data["abused_tlds"]),
-        "poison word": label.str.contains(_poison_re(), regex=True),
-        "digit-heavy name": (digits >= data["max_digits"]) | ((digits / length) > data["max_digit_share"]),
-        "hyphen-heavy name": name.str.count("-") >= data["max_hyphens"],
-    }
-    return _join_flags(checks, keys.index)
-
-
-def _join_flags(checks: dict[str, pd.Series], index: pd.Index) -> pd.Series:
-    out = pd.Series(np.full(len(index), "", dtype=object), index=index)
+def join_flags(checks: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """Combine named boolean masks into '; '-joined flag text per row ('' when none is set)."""
+    out = np.full(n, "", dtype=object)
     for flag, mask in checks.items():
-        mask = mask.fillna(False).to_numpy(dtype=bool)
+        mask = np.asarray(mask, dtype=bool)
         out[mask] = np.where(out[mask] == "", flag, out[mask] + "; " + flag)
     return out
 
 
-def clean_links(links: pd.DataFrame, keep_lost: bool = False) -> tuple[pd.DataFrame, Counter[str]]:
-    """Key hosts and flag spam; returns the usable rows (with key, tld, country, flags) and exclusions."""
-    excluded: Counter[str] = Counter()
-    frame = links
-    if not keep_lost:
-        lost = frame["lost"].to_numpy(dtype=bool)
-        if lost.any():
-            excluded["lost link (rows)"] += int(lost.sum())
-            frame = frame.loc[~lost]
-    keyed = key_hosts(frame["host"])
-    invalid = keyed["invalid"] != ""
-    if invalid.any():
-        excluded["invalid host (rows)"] += int(invalid.sum())
-    frame = pd.concat([frame.loc[~invalid], keyed.loc[~invalid, ["key", "suffix", "tld", "country", "is_ip"]]],
-                      axis=1)
-    domains = frame[["key", "tld"]].drop_duplicates("key").set_index("key", drop=False)
-    flags = spam_flags(domains)
+def name_flags(domains: pd.DataFrame) -> np.ndarray:
+    """Spam flags from the domain name alone: abused TLD, poison words, digit and hyphen density."""
     data = load_json("spam_signals.json")
-    per_key = frame.groupby("key", sort=False).agg(
-        vendor_spam=("vendor_spam", "max"), linked=("linked_domains", "max"), referring=("ref_domains", "max"))
-    ratio = per_key["linked"] / per_key["referring"].clip(lower=1)
-    row_flags = _join_flags({
-        "vendor spam flag": per_key["vendor_spam"].astype(bool),
-        "link farm ratio": (per_key["linked"] >= data["min_linked_domains_for_ratio"])
-        & (ratio > data["max_linked_to_referring_ratio"]),
-    }, per_key.index)
-    flags = flags.reindex(per_key.index).fillna("")
-    flags = flags.where(row_flags == "", np.where(flags == "", row_flags, flags + "; " + row_flags))
-    frame = frame.assign(spam=frame["key"].map(flags).fillna(""))
-    return frame, excluded
+    key = domains["key"].astype(object)
+    label = key.str.rsplit(".", n=1).str[0].fillna("")
+    name = label.str.split(".").str[-1].fillna("")
+    digits = name.str.count(r"\d")
+    length = name.str.len().clip(lower=1)
+    checks = {
+        "abused TLD": domains["tld"].isin(data["abused_tlds"]).to_numpy(),
+        "poison word": label.str.contains(_poison_re(), regex=True).to_numpy(dtype=bool),
+        "digit-heavy name": ((digits >= data["max_digits"]) | ((digits / length) > data["max_digit_share"]))
+        .to_numpy(dtype=bool),
+        "hyphen-heavy name": (name.str.count("-") >= data["max_hyphens"]).to_numpy(dtype=bool),
+    }
+    return join_flags(checks, len(domains))
+
+
+def clean_links(links: pd.DataFrame, keep_lost: bool = False) -> tuple[CleanLinks, Counter[str]]:
+    """Key hosts, mark unusable rows (lost, invalid host) and flag spam per domain."""
+    excluded: Counter[str] = Counter()
+    usable = np.ones(len(links), dtype=bool)
+    if not keep_lost:
+        lost = links["lost"].to_numpy(dtype=bool)
+        excluded["lost link (rows)"] += int(lost.sum())
+        usable &= ~lost
+    host_code, hosts = key_host_codes(links["host"])
+    key_of_host, keys = pd.factorize(hosts["key"].to_numpy(dtype=object), use_na_sentinel=False)
+    domain = np.asarray(key_of_host)[host_code]
+    invalid = (hosts["invalid"].to_numpy(dtype=object) != "")[host_code]
+    excluded["invalid host (rows)"] += int((invalid & usable).sum())
+    usable &= ~invalid
+    domains = hosts.drop_duplicates("key").set_index("key", drop=False).reindex(keys).reset_index(drop=True)
+    rows = np.flatnonzero(usable)
+    per = pd.DataFrame({
+        "domain": domain[rows], "vendor_spam": links["vendor_spam"].to_numpy(dtype=bool)[rows],
+        "linked": links["linked_domains"].to_numpy(dtype=float)[rows],
+        "referring": links["ref_domains"].to_numpy(dtype=float)[rows],
+    }).groupby("domain").max().reindex(range(len(domains)))
+    data = load_json("spam_signals.json")
+    ratio = per["linked"] / per["referring"].clip(lower=1)
+    row_flags = join_flags({
+        "vendor spam flag": per["vendor_spam"].fillna(False).to_numpy(dtype=bool),
+        "link farm ratio": ((per["linked"] >= data["min_linked_domains_for_ratio"])
+                            & (ratio > data["max_linked_to_referring_ratio"])).to_numpy(dtype=bool),
+    }, len(domains))
+    flags = name_flags(domains)
+    both = (flags != "") & (row_flags != "")
+    flags = np.where(flags == "", row_flags, np.where(both, flags + "; " + row_flags, flags))
+    domains["spam"] = flags
+    return CleanLinks(links, usable, domain, domains), excluded
 
 
 def first_flag(flags: pd.Series) -> pd.Series:

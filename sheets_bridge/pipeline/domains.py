@@ -12,15 +12,18 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import tldextract
 
 from sheets_bridge.exceptions import InvalidHostError
 from sheets_bridge.pipeline.reference import load_json, load_list
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://")
 _WWW = re.compile(r"^www\d{0,3}\.")
 _HOST = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9\-_]{1,63}(?<!-)\.)+(?!-)[a-z0-9\-_]{1,63}(?<!-)$")
-_HOST_OF_URL = r"^(?:[a-z][a-z0-9+.\-]*://|//)?(?:[^@/?#\\]*@)?(\[[^\]]*\]|[^/?#\\]*)"
+_HOST_OF_URL_RE2 = r"^(?:[a-z][a-z0-9+.\-]*://|//)?(?:[^@/?#\\]*@)?(?P<host>\[[^\]]*\]|[^/?#\\]*)"
+_HOST_OF_URL = re.compile(r"^(?:[a-z][a-z0-9+.\-]*://|//)?(?:[^@/?#\\]*@)?(\[[^\]]*\]|[^/?#\\]*)")
+_PORT = re.compile(r":\d*$")
 
 
 @cache
@@ -41,16 +44,14 @@ class HostKey:
 
 def clean_host(raw: object) -> str:
     """Reduce a URL or host spelling to a bare lower-case host (no scheme, user, port, path, www, dot)."""
+    if raw is None or (isinstance(raw, float) and np.isnan(raw)):
+        return ""
     text = str(raw).strip().lower()
-    text = _SCHEME.sub("", text)
-    if text.startswith("//"):
-        text = text[2:]
-    text = re.split(r"[/?#\\]", text, maxsplit=1)[0]
-    text = text.rsplit("@", 1)[-1]
-    if text.startswith("["):
-        return text.split("]", 1)[0] + "]"
-    text = re.sub(r":\d*$", "", text).strip().rstrip(".")
-    return _WWW.sub("", text)
+    match = _HOST_OF_URL.match(text)
+    host = match.group(1) if match else ""
+    if host.count(":") <= 1:
+        host = _PORT.sub("", host).strip().rstrip(".")
+    return _WWW.sub("", host, count=1)
 
 
 def _to_ascii(host: str) -> str:
@@ -113,13 +114,15 @@ def key_clean_host(host: str) -> HostKey:
                    is_platform=platform)
 
 
-def clean_hosts(values: pd.Series) -> pd.Series:
-    """Vectorised ``clean_host`` for a column of URLs or hosts."""
-    text = values.astype("object").where(values.notna(), "").astype(str).str.strip().str.lower()
-    host = text.str.extract(_HOST_OF_URL, expand=False).fillna("")
-    bracketed = host.str.startswith("[")
-    host = host.where(bracketed, host.str.replace(r":\d*$", "", regex=True).str.strip().str.rstrip("."))
-    return host.str.replace(_WWW.pattern, "", regex=True)
+def clean_hosts(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Vectorised ``clean_host`` for a column of URLs or hosts (Arrow string kernels, RE2)."""
+    array = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(array, "")))
+    host = pc.struct_field(pc.extract_regex(text, _HOST_OF_URL_RE2), [0])
+    unported = pc.utf8_rtrim(pc.utf8_trim_whitespace(pc.replace_substring_regex(host, r":\d*$", "")), ".")
+    host = pc.if_else(pc.greater(pc.count_substring(host, ":"), 1), host, unported)
+    host = pc.replace_substring_regex(host, r"^www\d{0,3}\.", "", max_replacements=1)
+    return np.asarray(host.to_numpy(zero_copy_only=False), dtype=object)
 
 
 @cache
@@ -141,14 +144,16 @@ def country_of_suffix(suffix: str) -> str:
     return exceptions.get(tld, tld.upper())
 
 
-def key_hosts(hosts: pd.Series) -> pd.DataFrame:
-    """Key a column of hosts or URLs: returns key, suffix, tld, country, is_ip, is_platform, invalid.
+def key_host_codes(hosts: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
+    """Key a column of hosts or URLs without expanding: (row → table position, one table row per host).
 
-    ``invalid`` holds the reason a host was rejected ('' when it was keyed). Cleaning runs once per
-    distinct cell and keying once per distinct host, so repeated spellings cost nothing.
+    The table has key, suffix, tld, country, is_ip, is_platform and invalid (the reason a host was
+    rejected, '' when keyed). Cleaning runs once per distinct cell, keying once per distinct host.
     """
-    codes, uniques = pd.factorize(hosts.astype("object").where(hosts.notna(), ""), use_na_sentinel=False)
-    host_codes, clean = pd.factorize(clean_hosts(pd.Series(uniques, dtype=object)), use_na_sentinel=False)
+    values = hosts.to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = ""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    host_codes, clean = pd.factorize(clean_hosts(uniques), use_na_sentinel=False)
     rows: list[tuple[str, str, str, str, bool, bool, str]] = []
     for host in clean:
         try:
@@ -159,6 +164,13 @@ def key_hosts(hosts: pd.Series) -> pd.DataFrame:
         tld = hk.suffix.rsplit(".", 1)[-1] if hk.suffix else ""
         rows.append((hk.key, hk.suffix, tld, country_of_suffix(hk.suffix), hk.is_ip, hk.is_platform, ""))
     table = pd.DataFrame(rows, columns=["key", "suffix", "tld", "country", "is_ip", "is_platform", "invalid"])
-    out = table.iloc[np.asarray(host_codes)[np.asarray(codes)]].reset_index(drop=True)
+    table = table.astype({c: object for c in ("key", "suffix", "tld", "country", "invalid")})
+    return np.asarray(host_codes)[np.asarray(codes)], table
+
+
+def key_hosts(hosts: pd.Series) -> pd.DataFrame:
+    """Key a column of hosts or URLs, one result row per input row (see ``key_host_codes``)."""
+    codes, table = key_host_codes(hosts)
+    out = table.iloc[codes].reset_index(drop=True)
     out.index = hosts.index
     return out

@@ -7,60 +7,89 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from sheets_bridge.pipeline.clean import first_flag
+from sheets_bridge.pipeline.clean import CleanLinks, first_flag
 from sheets_bridge.pipeline.reference import load_json
 from sheets_bridge.settings import Settings
 
 SEGMENT_ALL, SEGMENT_SEVERAL, SEGMENT_ONE = "all competitors", "several competitors", "one competitor"
+EXAMPLE_TEXT = ("source_url", "title", "anchor", "contact")
 
 
-def _count(excluded: Counter[str], reasons: pd.Series) -> None:
-    for reason, n in reasons.value_counts().items():
-        excluded[str(reason)] += int(n)
+def _first_of_groups(sorted_groups: np.ndarray) -> np.ndarray:
+    """Positions where a new group starts in an array sorted by group."""
+    if len(sorted_groups) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate(([0], np.flatnonzero(np.diff(sorted_groups)) + 1))
 
 
-def build_gap(links: pd.DataFrame, competitors: list[str], own: str,
+def build_gap(clean: CleanLinks, competitors: list[str], own: str,
               settings: Settings) -> tuple[pd.DataFrame, Counter[str]]:
-    """Union the competitors' cleaned links into one row per domain, minus the own site's profile."""
-    excluded: Counter[str] = Counter()
-    comp = links[links["site"].isin(competitors)]
-    own_keys = set(links.loc[links["site"] == own, "key"].unique()) if own else set()
-    comp_index = {site: i for i, site in enumerate(competitors)}
-    ranked = comp.assign(
-        _dofollow=(~comp["nofollow"].fillna(False).astype(bool)) & (comp["source_url"] != ""),
-        _bit=np.left_shift(1, comp["site"].map(comp_index).to_numpy(dtype=np.int64)),
-        _nofollow=comp["nofollow"].astype("float64"),
-    ).sort_values(["key", "_dofollow", "authority_norm", "traffic"], ascending=[True, False, False, False],
-                  na_position="last", kind="stable")
-    grouped = ranked.groupby("key", sort=False)
-    example = grouped[["source_url", "title", "anchor", "authority", "authority_scale", "authority_norm",
-                       "country", "tld", "suffix", "is_ip", "spam", "contact"]].first()
-    best = grouped.agg(traffic=("traffic", "max"), ref_domains=("ref_domains", "max"),
-                       linked_domains=("linked_domains", "max"), nofollow_share=("_nofollow", "mean"),
-                       first_seen=("first_seen", "min"), links=("site", "size"))
-    bits = ranked.drop_duplicates(["key", "site"]).groupby("key", sort=False)["_bit"].sum()
-    prospects = example.join(best)
-    scale_rank = {s: i for i, s in enumerate(load_json("formats.json")["authority_preference"])}
-    strongest = comp.loc[comp["authority"].notna(), ["key", "authority", "authority_scale", "authority_norm"]]
-    strongest = strongest.assign(_rank=strongest["authority_scale"].map(scale_rank)).sort_values(
-        ["key", "_rank", "authority_norm"], ascending=[True, True, False], kind="stable").drop_duplicates("key")
-    strongest = strongest.set_index("key")
-    for column in ("authority", "authority_scale", "authority_norm"):
-        prospects[column] = strongest[column].reindex(prospects.index).where(
-            lambda s: s.notna(), prospects[column])
-    prospects["mask"] = bits
-    prospects["competitors_linking"] = _popcount(bits.to_numpy())
-    names = {m: ", ".join(c for c, i in comp_index.items() if m & (1 << i)) for m in np.unique(bits.to_numpy())}
-    prospects["linked_competitors"] = bits.map(names)
-    prospects.index.name = "key"
-    prospects = prospects.reset_index()
+    """Union the competitors' usable links into one row per domain, minus the own site's profile.
+
+    Evidence kept per domain: the strongest authority (by scale preference, then value), and an
+    example page that is dofollow where one exists, then the highest authority and traffic.
+    """
+    links = clean.links
+    comp_index = {c: i for i, c in enumerate(competitors)}
+    codes, sites = pd.factorize(links["site"].to_numpy(dtype=object))
+    site_code = np.array([comp_index.get(s, -1) for s in sites] + [-1], dtype=np.int64)[codes]
+    own_code = list(sites).index(own) if own in set(sites) else -2
+    own_domains = np.unique(clean.domain[clean.usable & (codes == own_code)])
+    rows = np.flatnonzero(clean.usable & (site_code >= 0))
+    d = clean.domain[rows]
+    nofollow = links["nofollow"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    has_url = links["source_url"].to_numpy(dtype=object)[rows] != ""
+    dofollow = (nofollow != 1.0) & has_url
+    auth_norm = links["authority_norm"].to_numpy(dtype=float)[rows]
+    traffic = links["traffic"].to_numpy(dtype=float)[rows]
+    order = np.lexsort((-np.nan_to_num(traffic, nan=-1.0), -np.nan_to_num(auth_norm, nan=-1.0), ~dofollow, d))
+    example = rows[order[_first_of_groups(d[order])]]
+    domain_ids = d[order][_first_of_groups(d[order])]
+
+    authority = links["authority"].to_numpy(dtype=float)[rows]
+    scale = links["authority_scale"].to_numpy(dtype=object)[rows]
+    ranks = {s: i for i, s in enumerate(load_json("formats.json")["authority_preference"])}
+    rank = pd.Series(scale, dtype=object).map(ranks).fillna(len(ranks)).to_numpy(dtype=np.int64)
+    rank = np.where(np.isnan(authority), len(ranks) + 1, rank)
+    order = np.lexsort((-np.nan_to_num(auth_norm, nan=-1.0), rank, d))
+    strongest = order[_first_of_groups(d[order])]
+
+    stats = pd.DataFrame({"d": d, "traffic": traffic,
+                          "ref_domains": links["ref_domains"].to_numpy(dtype=float)[rows],
+                          "linked_domains": links["linked_domains"].to_numpy(dtype=float)[rows],
+                          "nofollow_share": nofollow,
+                          "first_seen": links["first_seen"].to_numpy(dtype="datetime64[ns]")[rows]})
+    agg = stats.groupby("d", sort=True).agg(
+        traffic=("traffic", "max"), ref_domains=("ref_domains", "max"), linked_domains=("linked_domains", "max"),
+        nofollow_share=("nofollow_share", "mean"), first_seen=("first_seen", "min"), links=("d", "size"))
+    pairs = np.unique(d.astype(np.int64) * 64 + site_code[rows])
+    bits = np.bincount(pairs // 64, weights=np.left_shift(1, pairs % 64).astype(float),
+                       minlength=len(clean.domains)).astype(np.int64)[domain_ids]
+
+    dom = clean.domains.iloc[domain_ids].reset_index(drop=True)
+    prospects = pd.DataFrame({
+        "key": dom["key"].to_numpy(dtype=object), "suffix": dom["suffix"].to_numpy(dtype=object),
+        "tld": dom["tld"].to_numpy(dtype=object), "country": dom["country"].to_numpy(dtype=object),
+        "is_ip": dom["is_ip"].to_numpy(dtype=bool), "spam": dom["spam"].to_numpy(dtype=object),
+    })
+    for column in EXAMPLE_TEXT:
+        prospects[column] = links[column].to_numpy(dtype=object)[example]
+    prospects["authority"] = authority[strongest]
+    prospects["authority_scale"] = scale[strongest]
+    prospects["authority_norm"] = auth_norm[strongest]
+    for column in agg.columns:
+        prospects[column] = agg[column].to_numpy()
+    prospects["competitors_linking"] = _popcount(bits)
+    names = {m: ", ".join(c for c, i in comp_index.items() if m & (1 << i)) for m in np.unique(bits)}
+    prospects["linked_competitors"] = pd.Series(bits).map(names).to_numpy(dtype=object)
     n = len(competitors)
     prospects["segment"] = np.select(
         [prospects["competitors_linking"] >= n, prospects["competitors_linking"] > 1],
         [SEGMENT_ALL, SEGMENT_SEVERAL], SEGMENT_ONE)
-    reasons = _exclusion_reasons(prospects, own_keys, set(competitors) | {own}, settings)
-    _count(excluded, reasons[reasons != ""])
-    return prospects[reasons == ""].reset_index(drop=True), excluded
+    in_own = np.isin(domain_ids, own_domains)
+    reasons = _exclusion_reasons(prospects, in_own, set(competitors) | {own}, settings)
+    excluded: Counter[str] = Counter({str(k): int(v) for k, v in reasons[reasons != ""].value_counts().items()})
+    return prospects[(reasons == "").to_numpy()].reset_index(drop=True), excluded
 
 
 def _popcount(values: np.ndarray) -> np.ndarray:
@@ -72,28 +101,25 @@ def _popcount(values: np.ndarray) -> np.ndarray:
     return counts
 
 
-def _exclusion_reasons(p: pd.DataFrame, own_keys: set[str], sites: set[str], s: Settings) -> pd.Series:
+def _exclusion_reasons(p: pd.DataFrame, in_own: np.ndarray, sites: set[str], s: Settings) -> pd.Series:
     """The first reason each domain is excluded, in a fixed order ('' when it stays)."""
-    authority = p["authority"]
+    authority = p["authority"].fillna(0)
     country = p["country"].fillna("")
     tlds = set(s.excluded_tlds)
     conditions = [
         (p["key"].isin(sites), "a competitor or your own site"),
-        (p["key"].isin(own_keys), "already links to you"),
-        (p["spam"] != "", "spam: " + first_flag(p["spam"].fillna(""))),
+        (in_own, "already links to you"),
+        (p["spam"] != "", "spam: " + first_flag(p["spam"].fillna("").astype(object))),
         (p["competitors_linking"] < s.min_competitors_linking, "links to too few competitors"),
-        (authority.fillna(0) < s.min_authority, "authority below minimum"),
-        (authority.fillna(0) > s.max_authority, "authority above maximum (giant publisher)"),
+        (authority < s.min_authority, "authority below minimum"),
+        (authority > s.max_authority, "authority above maximum (giant publisher)"),
         ((country != "") & bool(s.allowed_countries) & ~country.isin(s.allowed_countries),
          "country not allowed"),
         (country.isin(s.excluded_countries), "country excluded"),
         (p["tld"].isin(tlds) | p["suffix"].isin(tlds), "TLD excluded"),
     ]
-    reasons = pd.Series(np.full(len(p), "", dtype=object), index=p.index)
+    reasons = np.full(len(p), "", dtype=object)
     for mask, reason in conditions:
-        take = mask.to_numpy(dtype=bool) & (reasons == "").to_numpy()
-        if isinstance(reason, pd.Series):
-            reasons[take] = reason[take]
-        else:
-            reasons[take] = reason
-    return reasons
+        take = np.asarray(mask, dtype=bool) & (reasons == "")
+        reasons[take] = reason[take] if isinstance(reason, pd.Series) else reason
+    return pd.Series(reasons, index=p.index)

@@ -21,7 +21,7 @@ from sheets_bridge.exceptions import ExportFormatError, InvalidHostError
 from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.domains import clean_host, key_host
 from sheets_bridge.pipeline.reference import load_json
-from sheets_bridge.pipeline.values import parse_bools, parse_dates, parse_numbers
+from sheets_bridge.pipeline.values import parse_bools, parse_dates, parse_flags, parse_numbers, text_values
 
 AUTHORITY_MAX = {"DR": 100.0, "AS": 100.0, "DA": 100.0, "TF": 70.0, "CF": 80.0, "PA": 100.0}
 HOST_FIELDS = ("domain", "source_url")
@@ -147,18 +147,23 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int) -> pd
 
     n = len(raw)
     empty_text = pd.Series(np.full(n, "", dtype=object), index=raw.index)
+    nothing = pd.Series(np.full(n, np.nan), index=raw.index)
     out: dict[str, Any] = {}
     for name in _TEXT:
         series = col(name)
-        out[name] = empty_text if series is None else series.astype("object").where(series.notna(), "").astype(str)
+        out[name] = empty_text if series is None else text_values(series)
     host = col("domain")
-    host = empty_text if host is None else host.astype("object").where(host.notna(), "").astype(str)
-    out["host"] = host.where(host.str.strip() != "", out["source_url"])
+    if host is None:
+        out["host"] = out["source_url"]
+    else:
+        host = text_values(host)
+        blank = (host == "").to_numpy()
+        out["host"] = host.where(~blank, out["source_url"]) if blank.any() else host
     out["authority"], out["authority_scale"], out["authority_norm"] = _authority(raw, mapping)
     for name in _NUMBERS:
         series = col(name)
-        out[name] = pd.Series(np.full(n, np.nan), index=raw.index) if series is None else parse_numbers(series)
-    nofollow = pd.Series(pd.array([pd.NA] * n, dtype="boolean"), index=raw.index)
+        out[name] = nothing if series is None else parse_numbers(series)
+    nofollow = pd.Series(pd.array(np.full(n, pd.NA), dtype="boolean"), index=raw.index)
     for name, invert in (("nofollow", False), ("dofollow", True), ("ugc", False), ("sponsored", False)):
         series = col(name)
         if series is None:
@@ -170,20 +175,18 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int) -> pd
     first_seen = col("first_seen")
     out["first_seen"] = (pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]") if first_seen is None
                          else parse_dates(first_seen))
-    lost = pd.Series(np.zeros(n, dtype=bool), index=raw.index)
+    lost = np.zeros(n, dtype=bool)
     for name in ("lost", "lost_status"):
-        series = col(name)
-        if series is not None:
-            text = series.astype("object").where(series.notna(), "").astype(str).str.strip().str.lower()
-            lost |= ~text.isin(["", "live", "active", "not lost", "false", "0", "nan"])
+        if (series := col(name)) is not None:
+            lost |= parse_flags(series).to_numpy()
     if (series := col("lost_flag")) is not None:
-        lost |= parse_bools(series).fillna(False).astype(bool)
+        lost |= parse_bools(series).fillna(False).to_numpy(dtype=bool)
     out["lost"] = lost
-    spam = pd.Series(np.zeros(n, dtype=bool), index=raw.index)
+    spam = np.zeros(n, dtype=bool)
     if (series := col("spam")) is not None:
-        spam |= parse_bools(series).fillna(False).astype(bool)
+        spam |= parse_bools(series).fillna(False).to_numpy(dtype=bool)
     threshold = float(load_json("spam_signals.json")["vendor_spam_score_threshold"])
-    spam |= out["spam_score"].fillna(0) >= threshold
+    spam |= (out["spam_score"].fillna(0) >= threshold).to_numpy()
     out["vendor_spam"] = spam
     out["row"] = np.arange(first_row, first_row + n)
     out["site"] = empty_text
@@ -210,10 +213,10 @@ def recognise_frame(raw: pd.DataFrame, source: str, site: str = "", first_row: i
             sites.append(key)
             cell = raw.iloc[:, index]
             count = parse_numbers(cell)
-            text = cell.astype("object").where(cell.notna(), "").astype(str).str.strip()
+            text = text_values(cell).str.strip()
             links = count.fillna(0).gt(0) | (count.isna() & ~text.isin(["", "0", "-", "false"]))
             part = frame.loc[links.to_numpy()].copy()
-            part["site"] = key
+            part["site"] = np.full(len(part), key, dtype=object)
             parts.append(part)
         frame = pd.concat(parts, ignore_index=True) if parts else frame.iloc[0:0]
     else:
@@ -224,7 +227,7 @@ def recognise_frame(raw: pd.DataFrame, source: str, site: str = "", first_row: i
         if not site:
             raise ExportFormatError(f"{source}: cannot tell which site this export describes; name the "
                                     "tab after the site's domain (for example competitor-a.com)")
-        frame = frame.assign(site=site)
+        frame = frame.assign(site=np.full(len(frame), site, dtype=object))
     return Export(source=source, format=fmt, frame=frame.reset_index(drop=True), understood=understood,
                   ignored=ignored, sites=sites or [site], warnings=warnings, rows_read=len(raw))
 

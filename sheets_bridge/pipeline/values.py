@@ -24,7 +24,7 @@ SHEETS_EPOCH = pd.Timestamp("1899-12-30")
 
 def _by_unique(series: pd.Series, parse: Callable[[object], object], dtype: str) -> pd.Series:
     """Apply a scalar parser once per distinct value and broadcast the results."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
     parsed = np.array([parse(u) for u in uniques], dtype=dtype)
     if dtype == "float64":
         out = np.full(len(codes), np.nan)
@@ -67,14 +67,17 @@ def parse_number_text(value: object) -> float:
 
 def parse_numbers(series: pd.Series) -> pd.Series:
     """Return a float column from exported numbers; unparseable cells become NaN."""
-    if pd.api.types.is_bool_dtype(series):
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
         return series.astype("float64")
-    if pd.api.types.is_numeric_dtype(series):
-        return series.astype("float64")
-    fast = pd.to_numeric(series, errors="coerce")
-    if fast.notna().sum() == series.notna().sum() - (series.astype("string").str.strip() == "").sum():
-        return fast.astype("float64")
-    return _by_unique(series, parse_number_text, "float64")
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(dtype="float64")
+    slow = np.flatnonzero(np.isnan(numbers))
+    if len(slow):
+        numbers[slow] = [parse_number_text(uniques[i]) for i in slow]
+    out = np.full(len(codes), np.nan)
+    mask = codes >= 0
+    out[mask] = numbers[codes[mask]]
+    return pd.Series(out, index=series.index, name=series.name)
 
 
 def parse_bool_text(value: object) -> object:
@@ -135,3 +138,29 @@ def parse_dates(series: pd.Series) -> pd.Series:
         return out.astype("datetime64[ns]")
     parsed = _by_unique(series, parse_date_text, "object")
     return pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]")
+
+
+def text_values(series: pd.Series) -> pd.Series:
+    """An object column of plain strings: missing cells become '', other values their text."""
+    values = series.to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = ""
+    if pd.api.types.infer_dtype(values, skipna=False) not in {"string", "empty"}:
+        values = np.array([v if isinstance(v, str) else _cell_text(v) for v in values], dtype=object)
+    return pd.Series(values, index=series.index, name=series.name, dtype=object)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_flag_text(value: object) -> object:
+    """Whether a 'lost' style cell says the link is gone: any text but blank/live/false counts."""
+    text = "" if value is None else str(value).strip().lower()
+    return text not in {"", "live", "active", "not lost", "false", "0", "nan", "none", "nat"}
+
+
+def parse_flags(series: pd.Series) -> pd.Series:
+    """A boolean column from 'lost' style cells (dates, statuses or words)."""
+    return _by_unique(series, parse_flag_text, "object").fillna(False).astype(bool)
