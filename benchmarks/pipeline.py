@@ -67,7 +67,7 @@ def synthetic_exports(rows: int, seed: int = 7) -> dict[str, pd.DataFrame]:
             "Nofollow": np.where(rng.random(per_site) < 0.2, "true", "false"),
             "First seen": "2025-03-04 10:11:12",
             "Lost": np.where(rng.random(per_site) < 0.03, "2026-01-01 00:00:00", ""),
-        }, dtype=object)
+        }).astype("str")
     return frames
 
 

@@ -46,7 +46,7 @@ def join_flags(checks: dict[str, np.ndarray], n: int) -> np.ndarray:
 def name_flags(domains: pd.DataFrame) -> np.ndarray:
     """Spam flags from the domain name alone: abused TLD, poison words, digit and hyphen density."""
     data = load_json("spam_signals.json")
-    key = domains["key"].astype(object)
+    key = domains["key"].astype("str")
     label = key.str.rsplit(".", n=1).str[0].fillna("")
     name = label.str.split(".").str[-1].fillna("")
     digits = name.str.count(r"\d")

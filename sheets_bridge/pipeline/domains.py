@@ -18,6 +18,7 @@ import tldextract
 
 from sheets_bridge.exceptions import InvalidHostError
 from sheets_bridge.pipeline.reference import load_json, load_list
+from sheets_bridge.pipeline.values import text_values
 
 _WWW = re.compile(r"^www\d{0,3}\.")
 _HOST = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9\-_]{1,63}(?<!-)\.)+(?!-)[a-z0-9\-_]{1,63}(?<!-)$")
@@ -116,13 +117,20 @@ def key_clean_host(host: str) -> HostKey:
 
 def clean_hosts(values: pd.Series | np.ndarray) -> np.ndarray:
     """Vectorised ``clean_host`` for a column of URLs or hosts (Arrow string kernels, RE2)."""
-    array = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        array = pa.array(values.array).cast(pa.string())
+    else:
+        array = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+    return np.asarray(_clean_arrow(array).to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _clean_arrow(array: pa.Array) -> pa.Array:
+    """``clean_host`` as Arrow kernels on a string array (nulls become '')."""
     text = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(array, "")))
     host = pc.struct_field(pc.extract_regex(text, _HOST_OF_URL_RE2), [0])
     unported = pc.utf8_rtrim(pc.utf8_trim_whitespace(pc.replace_substring_regex(host, r":\d*$", "")), ".")
     host = pc.if_else(pc.greater(pc.count_substring(host, ":"), 1), host, unported)
-    host = pc.replace_substring_regex(host, r"^www\d{0,3}\.", "", max_replacements=1)
-    return np.asarray(host.to_numpy(zero_copy_only=False), dtype=object)
+    return pc.replace_substring_regex(host, r"^www\d{0,3}\.", "", max_replacements=1)
 
 
 @cache
@@ -150,10 +158,15 @@ def key_host_codes(hosts: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
     The table has key, suffix, tld, country, is_ip, is_platform and invalid (the reason a host was
     rejected, '' when keyed). Cleaning runs once per distinct cell, keying once per distinct host.
     """
-    values = hosts.to_numpy(dtype=object, copy=True)
-    values[pd.isna(values)] = ""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    host_codes, clean = pd.factorize(clean_hosts(uniques), use_na_sentinel=False)
+    if isinstance(hosts.dtype, pd.StringDtype):
+        array = pa.array(hosts.array).cast(pa.string())
+    else:
+        array = pa.array(text_values(hosts).array).cast(pa.string())
+    encoded = pc.dictionary_encode(_clean_arrow(array))
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    clean = encoded.dictionary.to_pylist()
     rows: list[tuple[str, str, str, str, bool, bool, str]] = []
     for host in clean:
         try:
@@ -165,7 +178,7 @@ def key_host_codes(hosts: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
         rows.append((hk.key, hk.suffix, tld, country_of_suffix(hk.suffix), hk.is_ip, hk.is_platform, ""))
     table = pd.DataFrame(rows, columns=["key", "suffix", "tld", "country", "is_ip", "is_platform", "invalid"])
     table = table.astype({c: object for c in ("key", "suffix", "tld", "country", "invalid")})
-    return np.asarray(host_codes)[np.asarray(codes)], table
+    return np.asarray(codes, dtype=np.int64), table
 
 
 def key_hosts(hosts: pd.Series) -> pd.DataFrame:

@@ -15,13 +15,6 @@ SEGMENT_ALL, SEGMENT_SEVERAL, SEGMENT_ONE = "all competitors", "several competit
 EXAMPLE_TEXT = ("source_url", "title", "anchor", "contact")
 
 
-def _first_of_groups(sorted_groups: np.ndarray) -> np.ndarray:
-    """Positions where a new group starts in an array sorted by group."""
-    if len(sorted_groups) == 0:
-        return np.zeros(0, dtype=np.int64)
-    return np.concatenate(([0], np.flatnonzero(np.diff(sorted_groups)) + 1))
-
-
 def build_gap(clean: CleanLinks, competitors: list[str], own: str,
               settings: Settings) -> tuple[pd.DataFrame, Counter[str]]:
     """Union the competitors' usable links into one row per domain, minus the own site's profile.
@@ -31,28 +24,32 @@ def build_gap(clean: CleanLinks, competitors: list[str], own: str,
     """
     links = clean.links
     comp_index = {c: i for i, c in enumerate(competitors)}
-    codes, sites = pd.factorize(links["site"].to_numpy(dtype=object))
+    codes, sites = pd.factorize(links["site"])
     site_code = np.array([comp_index.get(s, -1) for s in sites] + [-1], dtype=np.int64)[codes]
     own_code = list(sites).index(own) if own in set(sites) else -2
     own_domains = np.unique(clean.domain[clean.usable & (codes == own_code)])
     rows = np.flatnonzero(clean.usable & (site_code >= 0))
     d = clean.domain[rows]
     nofollow = links["nofollow"].to_numpy(dtype=float, na_value=np.nan)[rows]
-    has_url = links["source_url"].to_numpy(dtype=object)[rows] != ""
-    dofollow = (nofollow != 1.0) & has_url
+    has_url = (links["source_url"] != "").to_numpy(dtype=bool)[rows]
     auth_norm = links["authority_norm"].to_numpy(dtype=float)[rows]
     traffic = links["traffic"].to_numpy(dtype=float)[rows]
-    order = np.lexsort((-np.nan_to_num(traffic, nan=-1.0), -np.nan_to_num(auth_norm, nan=-1.0), ~dofollow, d))
-    example = rows[order[_first_of_groups(d[order])]]
-    domain_ids = d[order][_first_of_groups(d[order])]
+    known_auth = np.nan_to_num(auth_norm, nan=-0.01)
+    # one comparable number per link: dofollow with a page first, then authority, then traffic
+    evidence = (((nofollow != 1.0) & has_url) * 10.0 + known_auth * 2.0
+                + np.log10(1 + np.nan_to_num(traffic, nan=0.0).clip(0)) / 100)
+    example_pos = pd.Series(evidence).groupby(d, sort=True).idxmax().to_numpy()
+    example = rows[example_pos]
+    domain_ids = d[example_pos]
 
     authority = links["authority"].to_numpy(dtype=float)[rows]
-    scale = links["authority_scale"].to_numpy(dtype=object)[rows]
-    ranks = {s: i for i, s in enumerate(load_json("formats.json")["authority_preference"])}
-    rank = pd.Series(scale, dtype=object).map(ranks).fillna(len(ranks)).to_numpy(dtype=np.int64)
-    rank = np.where(np.isnan(authority), len(ranks) + 1, rank)
-    order = np.lexsort((-np.nan_to_num(auth_norm, nan=-1.0), rank, d))
-    strongest = order[_first_of_groups(d[order])]
+    scale_codes, scales = pd.factorize(links["authority_scale"].iloc[rows])
+    preference = load_json("formats.json")["authority_preference"]
+    rank = np.array([preference.index(s) if s in preference else len(preference) for s in scales]
+                    + [len(preference)])[scale_codes]
+    strength = np.where(np.isnan(authority), -100.0, known_auth - rank * 2.0)
+    strongest = pd.Series(strength).groupby(d, sort=True).idxmax().to_numpy()
+    scale = np.asarray(scales, dtype=object)[scale_codes[strongest]]
 
     stats = pd.DataFrame({"d": d, "traffic": traffic,
                           "ref_domains": links["ref_domains"].to_numpy(dtype=float)[rows],
@@ -72,10 +69,11 @@ def build_gap(clean: CleanLinks, competitors: list[str], own: str,
         "tld": dom["tld"].to_numpy(dtype=object), "country": dom["country"].to_numpy(dtype=object),
         "is_ip": dom["is_ip"].to_numpy(dtype=bool), "spam": dom["spam"].to_numpy(dtype=object),
     })
+    texts = links[list(EXAMPLE_TEXT)].iloc[example]
     for column in EXAMPLE_TEXT:
-        prospects[column] = links[column].to_numpy(dtype=object)[example]
+        prospects[column] = texts[column].to_numpy(dtype=object)
     prospects["authority"] = authority[strongest]
-    prospects["authority_scale"] = scale[strongest]
+    prospects["authority_scale"] = np.where(np.isnan(authority[strongest]), "", scale)
     prospects["authority_norm"] = auth_norm[strongest]
     for column in agg.columns:
         prospects[column] = agg[column].to_numpy()

@@ -146,7 +146,7 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int) -> pd
         return None if index is None else raw.iloc[:, index]
 
     n = len(raw)
-    empty_text = pd.Series(np.full(n, "", dtype=object), index=raw.index)
+    empty_text = pd.Series(np.full(n, "", dtype=object), index=raw.index, dtype="str")
     nothing = pd.Series(np.full(n, np.nan), index=raw.index)
     out: dict[str, Any] = {}
     for name in _TEXT:
@@ -157,7 +157,7 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int) -> pd
         out["host"] = out["source_url"]
     else:
         host = text_values(host)
-        blank = (host == "").to_numpy()
+        blank = (host == "").to_numpy(dtype=bool)
         out["host"] = host.where(~blank, out["source_url"]) if blank.any() else host
     out["authority"], out["authority_scale"], out["authority_norm"] = _authority(raw, mapping)
     for name in _NUMBERS:

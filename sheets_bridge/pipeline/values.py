@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9}
 _NUMBER_RE = re.compile(r"^([+-]?)(\d[\d.,]*|\.\d+)\s*(k|m|bn|b)?$")
@@ -22,9 +24,15 @@ _FALSE = frozenset({"false", "no", "n", "0", "0.0", "-", "f", ""})
 SHEETS_EPOCH = pd.Timestamp("1899-12-30")
 
 
+def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 for missing) and distinct values of a column; Arrow-backed text uses its fast kernel."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes), np.asarray(uniques, dtype=object)
+
+
 def _by_unique(series: pd.Series, parse: Callable[[object], object], dtype: str) -> pd.Series:
     """Apply a scalar parser once per distinct value and broadcast the results."""
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = factorize(series)
     parsed = np.array([parse(u) for u in uniques], dtype=dtype)
     if dtype == "float64":
         out = np.full(len(codes), np.nan)
@@ -65,12 +73,29 @@ def parse_number_text(value: object) -> float:
     return -number if sign == "-" else number
 
 
+def _arrow_text(series: pd.Series) -> pa.Array | None:
+    """The column as an Arrow string array with blanks as nulls, when it is Arrow-backed text."""
+    if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
+        return None
+    array = pa.array(series.array).cast(pa.string())
+    trimmed = pc.utf8_trim_whitespace(array)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
 def parse_numbers(series: pd.Series) -> pd.Series:
     """Return a float column from exported numbers; unparseable cells become NaN."""
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
         return series.astype("float64")
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(dtype="float64")
+    text = _arrow_text(series)
+    if text is not None:
+        try:
+            fast = pc.cast(text, pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+        else:
+            return pd.Series(fast.to_numpy(zero_copy_only=False), index=series.index, name=series.name)
+    codes, uniques = factorize(series)
+    numbers = np.array(pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce"), dtype="float64")
     slow = np.flatnonzero(np.isnan(numbers))
     if len(slow):
         numbers[slow] = [parse_number_text(uniques[i]) for i in slow]
@@ -136,17 +161,26 @@ def parse_dates(series: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(series):
         out = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
         return out.astype("datetime64[ns]")
+    text = _arrow_text(series)
+    if text is not None:
+        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+            parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+            if parsed.null_count == text.null_count:
+                values = parsed.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+                return pd.Series(values, index=series.index, name=series.name).astype("datetime64[ns]")
     parsed = _by_unique(series, parse_date_text, "object")
     return pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]")
 
 
 def text_values(series: pd.Series) -> pd.Series:
-    """An object column of plain strings: missing cells become '', other values their text."""
+    """A text column (pandas' Arrow-backed ``str``): missing cells become '', numbers their plain text."""
+    if isinstance(series.dtype, pd.StringDtype):
+        return series.fillna("")
     values = series.to_numpy(dtype=object, copy=True)
     values[pd.isna(values)] = ""
     if pd.api.types.infer_dtype(values, skipna=False) not in {"string", "empty"}:
         values = np.array([v if isinstance(v, str) else _cell_text(v) for v in values], dtype=object)
-    return pd.Series(values, index=series.index, name=series.name, dtype=object)
+    return pd.Series(values, index=series.index, name=series.name, dtype="str")
 
 
 def _cell_text(value: object) -> str:
