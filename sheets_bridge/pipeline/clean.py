@@ -46,19 +46,23 @@ def join_flags(checks: dict[str, np.ndarray], n: int) -> np.ndarray:
 def name_flags(domains: pd.DataFrame) -> np.ndarray:
     """Spam flags from the domain name alone: abused TLD, poison words, digit and hyphen density."""
     data = load_json("spam_signals.json")
-    key = domains["key"].astype("str")
-    label = key.str.rsplit(".", n=1).str[0].fillna("")
-    name = label.str.split(".").str[-1].fillna("")
-    digits = name.str.count(r"\d")
-    length = name.str.len().clip(lower=1)
-    checks = {
-        "abused TLD": domains["tld"].isin(data["abused_tlds"]).to_numpy(),
-        "poison word": label.str.contains(_poison_re(), regex=True).to_numpy(dtype=bool),
-        "digit-heavy name": ((digits >= data["max_digits"]) | ((digits / length) > data["max_digit_share"]))
-        .to_numpy(dtype=bool),
-        "hyphen-heavy name": (name.str.count("-") >= data["max_hyphens"]).to_numpy(dtype=bool),
-    }
-    return join_flags(checks, len(domains))
+    poison = _poison_re()
+    n = len(domains)
+    abused = domains["tld"].isin(data["abused_tlds"]).to_numpy(dtype=bool)
+    has_poison = np.zeros(n, dtype=bool)
+    many_digits = np.zeros(n, dtype=bool)
+    many_hyphens = np.zeros(n, dtype=bool)
+    keys = domains["key"].to_numpy(dtype=object)
+    suffixes = domains["suffix"].to_numpy(dtype=object)
+    for i, (key, suffix) in enumerate(zip(keys, suffixes, strict=True)):
+        label = key[: len(key) - len(suffix) - 1] if suffix else key
+        name = label.rsplit(".", 1)[-1]
+        digits = sum(c.isdigit() for c in name)
+        has_poison[i] = poison.search(label) is not None
+        many_digits[i] = digits >= data["max_digits"] or digits / max(len(name), 1) > data["max_digit_share"]
+        many_hyphens[i] = name.count("-") >= data["max_hyphens"]
+    return join_flags({"abused TLD": abused, "poison word": has_poison, "digit-heavy name": many_digits,
+                       "hyphen-heavy name": many_hyphens}, n)
 
 
 def clean_links(links: pd.DataFrame, keep_lost: bool = False) -> tuple[CleanLinks, Counter[str]]:

@@ -25,7 +25,7 @@ _HOST = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9\-_]{1,63}(?<!-)\.)+(?!-)[a-z0-9
 # clean_host as regular expressions shared by the scalar (re) and vectorised (Arrow RE2) versions
 # (pattern, replacement, a substring without which the step changes nothing)
 _CLEAN_STEPS = (
-    (r"^(?:[a-z][a-z0-9+.\-]*:)?//", "", "/"),  # scheme
+    (r"^(?:[a-z][a-z0-9+.\-]*:)?//", "", "//"),  # scheme
     (r"(?s)[/?#\\].*$", "", ""),  # path, query, fragment
     (r"^.*@", "", "@"),  # user info
     (r"^(\[[^\]]*\]).*$", r"\1", "["),  # bracketed IPv6 with a port
@@ -134,9 +134,15 @@ def clean_hosts(values: pd.Series | np.ndarray) -> np.ndarray:
 def _clean_arrow(array: pa.Array) -> pa.Array:
     """``clean_host`` as Arrow kernels on a string array (nulls become '')."""
     text = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(array, "")))
+    # the common schemes as literal replacements (their first occurrence is the scheme, or lies in a
+    # path that the next step cuts off), then the general pattern only where '://' is still present
+    for scheme in ("https://", "http://"):
+        text = pc.replace_substring(text, scheme, "", max_replacements=1)
     for pattern, replacement, needle in _CLEAN_STEPS:
-        if not needle:  # the path step: a split is much faster than a regex replace
-            text = pc.list_element(pc.split_pattern_regex(text, r"[/?#\\]", max_splits=1), 0)
+        if not needle:  # the path step: literal splits are much faster than a regex replace
+            for separator in ("/", "?", "#", "\\"):
+                if separator == "/" or pc.any(pc.match_substring(text, separator)).as_py():
+                    text = pc.list_element(pc.split_pattern(text, separator, max_splits=1), 0)
         elif pc.any(pc.match_substring(text, needle)).as_py():
             text = pc.replace_substring_regex(text, pattern, replacement, max_replacements=1)
     if pc.any(pc.match_substring(text, ":")).as_py():
