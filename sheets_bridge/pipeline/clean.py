@@ -54,7 +54,10 @@ def name_flags(domains: pd.DataFrame) -> np.ndarray:
     many_hyphens = np.zeros(n, dtype=bool)
     keys = domains["key"].to_numpy(dtype=object)
     suffixes = domains["suffix"].to_numpy(dtype=object)
+    is_ip = domains["is_ip"].to_numpy(dtype=bool) if "is_ip" in domains else np.zeros(n, dtype=bool)
     for i, (key, suffix) in enumerate(zip(keys, suffixes, strict=True)):
+        if is_ip[i]:
+            continue  # an IP address is flagged as such, not judged as a name
         label = key[: len(key) - len(suffix) - 1] if suffix else key
         name = label.rsplit(".", 1)[-1]
         digits = sum(c.isdigit() for c in name)

@@ -67,7 +67,8 @@ def build_gap(clean: CleanLinks, competitors: list[str], own: str,
     prospects = pd.DataFrame({
         "key": dom["key"].to_numpy(dtype=object), "suffix": dom["suffix"].to_numpy(dtype=object),
         "tld": dom["tld"].to_numpy(dtype=object), "country": dom["country"].to_numpy(dtype=object),
-        "is_ip": dom["is_ip"].to_numpy(dtype=bool), "spam": dom["spam"].to_numpy(dtype=object),
+        "is_ip": dom["is_ip"].to_numpy(dtype=bool), "is_platform": dom["is_platform"].to_numpy(dtype=bool),
+        "spam": dom["spam"].to_numpy(dtype=object),
     })
     texts = links[list(EXAMPLE_TEXT)].iloc[example]
     for column in EXAMPLE_TEXT:

@@ -15,7 +15,7 @@ from sheets_bridge import contract
 from sheets_bridge.exceptions import ExportFormatError
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.classify import classify_pages
-from sheets_bridge.pipeline.clean import clean_links
+from sheets_bridge.pipeline.clean import clean_links, join_flags
 from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.gap import build_gap
 from sheets_bridge.pipeline.ingest import Export, normalise_header, recognise_values
@@ -101,7 +101,9 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
 
 def to_owned(p: pd.DataFrame) -> pd.DataFrame:
     """Rename pipeline columns to the Prospects tab's owned column names."""
-    flags = p["is_ip"].map({True: "IP host"}).fillna("")
+    flags = join_flags({"IP host": p["is_ip"].to_numpy(dtype=bool),
+                        "shared platform": p["is_platform"].to_numpy(dtype=bool),
+                        "nofollow only": (p["nofollow_share"] == 1.0).to_numpy(dtype=bool)}, len(p))
     return pd.DataFrame({
         "Domain": p["key"], "Segment": p["segment"], "Competitors linking": p["competitors_linking"],
         "Linked competitors": p["linked_competitors"], "Authority": p["authority_score"],

@@ -48,7 +48,10 @@ def parse_number_text(value: object) -> float:
     if isinstance(value, bool):
         return float(value)
     if isinstance(value, int | float | np.integer | np.floating):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            return float("nan")
     text = str(value).strip().lower().replace("\u00a0", "").replace(" ", "").replace("%", "")
     if not text or text in {"-", "n/a", "na", "none", "null", "—"}:
         return float("nan")
@@ -112,7 +115,7 @@ def parse_bool_text(value: object) -> object:
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if isinstance(value, int | float | np.integer | np.floating):
-        return bool(value)
+        return bool(value) if value == value else None
     text = str(value).strip().lower()
     if text == "":
         return None
@@ -131,19 +134,36 @@ def parse_bools(series: pd.Series) -> pd.Series:
 
 
 def parse_date_text(value: object) -> object:
-    """Parse one exported date: ISO text, ``dd/mm/yyyy`` text, a Sheets serial number or a datetime."""
+    """Parse one exported date (ISO text, ``dd/mm/yyyy``, a Sheets serial number, a datetime); None if not.
+
+    Dates outside 1900-2200 are treated as not dates: no backlink was seen then.
+    """
+    stamp = _date_or_none(value)
+    if stamp is None or not 1900 <= stamp.year <= 2200:
+        return None
+    return stamp
+
+
+def _date_or_none(value: object) -> pd.Timestamp | None:
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
         return value.tz_localize(None) if value.tzinfo else value
     if hasattr(value, "year") and hasattr(value, "month"):
-        return pd.Timestamp(value).tz_localize(None) if getattr(value, "tzinfo", None) else pd.Timestamp(value)
+        if not 1900 <= int(value.year) <= 2200:
+            return None
+        stamp = pd.Timestamp(value)
+        return stamp.tz_localize(None) if stamp.tzinfo else stamp
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float | np.integer | np.floating):
-        if np.isnan(value) or not 1 <= value <= 2958465:
+        try:
+            serial = float(value)
+        except OverflowError:
             return None
-        return SHEETS_EPOCH + pd.to_timedelta(float(value), unit="D")
+        if serial != serial or not 1 <= serial <= 109_574:
+            return None
+        return SHEETS_EPOCH + pd.to_timedelta(serial, unit="D")
     text = str(value).strip()
     if not text:
         return None

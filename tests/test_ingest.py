@@ -1,0 +1,191 @@
+"""Recognising exports by their header row, from sheet values and from raw file bytes."""
+
+from __future__ import annotations
+
+import codecs
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sheets_bridge.exceptions import ExportFormatError
+from sheets_bridge.pipeline.ingest import recognise_file, recognise_values
+
+AHREFS_RD = ['"Domain"', '"Is spam"', '"DR"', '"Dofollow ref. domains"', '"Dofollow linked domains"',
+             '"Traffic "', '"Keywords "', '"Links to target"', '"Dofollow links"', '"First seen"', '"Lost"']
+FORMATS = [
+    ("Ahrefs referring domains",
+     ["Domain", "Is spam", "DR", "Dofollow ref. domains", "Dofollow linked domains", "Traffic ", "Keywords ",
+      "Links to target", "Dofollow links", "First seen", "Lost"],
+     ["a.com", "false", "54", "1,234", "12", "256.5K", "10", "3", "2", "2024-01-05 10:00:00", ""]),
+    ("Ahrefs referring domains",
+     ["#", "Domain", "Is spam", "DR", "Dofollow ref. domains", "Dofollow linked domains", "Traffic ",
+      "Keywords ", "Links to target", "New links", "Lost links", "Dofollow links", "First seen", "Lost"],
+     ["1", "a.com", "false", "54", "1,234", "12", "256.5K", "10", "3", "0", "0", "2", "2024-01-05", ""]),
+    ("Ahrefs referring domains (older)", ["Referring domain", "Domain Rating", "Traffic"], ["a.com", "54", "10"]),
+    ("Ahrefs backlinks",
+     ["Referring page title", "Referring page URL", "Language", "Platform", "Referring page HTTP code",
+      "Domain rating", "Domain traffic", "Referring domains", "Linked domains", "External links", "Page traffic",
+      "Keywords", "Target URL", "Left context", "Anchor", "Right context", "Type", "Content", "Nofollow", "UGC",
+      "Sponsored", "Rendered", "Raw", "Lost status", "Drop reason", "Discovered status", "First seen",
+      "Last seen", "Lost", "Links in group"],
+     ["Best tools", "https://a.com/best", "en", "cms", "200", "54", "1000", "300", "40", "12", "5", "3",
+      "https://rival.com/", "", "rival", "", "text", "", "false", "false", "false", "true", "true", "", "", "",
+      "2024-01-05 10:00:00", "2026-01-01 00:00:00", "", "1"]),
+    ("Ahrefs link intersect",
+     ["Referring page title", "Referring page URL", "Language", "Platform", "Type", "Author", "Redirect Code",
+      "Domain rating", "UR", "Domain traffic", "Referring domains", "Page traffic", "Intersect", "rival-a.com/",
+      "rival-b.com/"],
+     ["Best tools", "https://a.com/best", "en", "cms", "text", "", "", "54", "10", "1000", "300", "5", "2",
+      "1", "1"]),
+    ("Semrush backlinks",
+     ["Page ascore", "Source title", "Source url", "Target url", "Anchor", "External links", "Internal links",
+      "Nofollow", "Sponsored", "Ugc", "Text", "Frame", "Form", "Image", "Sitewide", "First seen", "Last seen",
+      "New link", "Lost link"],
+     ["30", "Best tools", "https://a.com/best", "https://rival.com/", "rival", "12", "30", "false", "false",
+      "false", "true", "false", "false", "false", "false", "2024-06-01", "2026-11-20", "false", "false"]),
+    ("Semrush referring domains", ["Domain ascore", "Domain", "Backlinks", "Country"], ["44", "a.com", "3", "US"]),
+    ("Semrush backlink gap", ["Domain", "Authority Score", "Matches", "rival-a.com", "rival-b.com"],
+     ["a.com", "44", "2", "3", "1"]),
+    ("Majestic backlinks",
+     ["Target URL", "Source URL", "Anchor Text", "Source Crawl Date", "Source First Found Date", "FlagNoFollow",
+      "FlagImageLink", "FlagRedirect", "FlagFrame", "FlagOldCrawl", "FlagAltText", "FlagMention",
+      "SourceCitationFlow", "SourceTrustFlow", "TargetCitationFlow", "TargetTrustFlow"],
+     ["https://rival.com/", "https://a.com/best", "rival", "2026-10-30", "2023-02-14", "-", "-", "-", "-", "-",
+      "-", "-", "30", "25", "31", "28"]),
+    ("Majestic referring domains", ["Domain", "RefDomains", "ExtBackLinks", "CitationFlow", "TrustFlow"],
+     ["a.com", "300", "12", "30", "25"]),
+    ("Moz linking domains", ["Root Domain", "Domain Authority", "Spam Score"], ["a.com", "40", "1%"]),
+    ("Moz links", ["Source Page", "Target Page", "Anchor Text", "First Seen", "Nofollow"],
+     ["https://a.com/best", "https://rival.com/", "rival", "2024-01-01", "false"]),
+    ("Generic link list", ["Website", "Notes"], ["a.com", "hello"]),
+]
+
+
+@pytest.mark.parametrize(("name", "header", "row"), FORMATS, ids=[f[0] + str(i) for i, f in enumerate(FORMATS)])
+def test_every_format_is_recognised(name: str, header: list[str], row: list[str]) -> None:
+    export = recognise_values([header, row], "Tab 'rival.com'", "rival.com")
+    assert export.format == name
+    frame = export.frame
+    assert len(frame) >= 1
+    assert (frame["host"].str.contains("a.com")).all()
+
+
+def test_header_matching_ignores_case_spaces_and_quotes() -> None:
+    export = recognise_values([["  DOMAIN ", '"dr"', "Traffic  "], ["a.com", "5", "1"]], "Tab 'r.com'", "r.com")
+    assert export.understood == {"domain": "DOMAIN", "authority:DR": '"dr"', "traffic": "Traffic"}
+
+
+def test_values_are_parsed() -> None:
+    header, row = FORMATS[0][1], FORMATS[0][2]
+    frame = recognise_values([header, row], "Tab 'r.com'", "r.com").frame
+    record = frame.iloc[0]
+    assert record["authority"] == 54 and record["authority_scale"] == "DR"
+    assert record["ref_domains"] == 1234 and record["traffic"] == 256_500
+    assert record["first_seen"] == pd.Timestamp("2024-01-05 10:00:00")
+    assert not record["lost"] and not record["vendor_spam"]
+
+
+def test_multi_site_export_expands_to_one_row_per_site() -> None:
+    name, header, row = FORMATS[4]
+    export = recognise_values([header, row, [*row[:13], "1", ""]], "Tab 'intersect'")
+    assert sorted(export.sites) == ["rival-a.com", "rival-b.com"]
+    assert sorted(export.frame["site"]) == ["rival-a.com", "rival-a.com", "rival-b.com"]
+
+
+@pytest.mark.parametrize(("lost_header", "value", "lost"), [
+    ("Lost", "2026-01-01 00:00:00", True), ("Lost", "", False), ("Lost link", "true", True),
+    ("Lost link", "false", False), ("Lost status", "removed", True), ("Lost status", "", False),
+])
+def test_lost_links_are_marked(lost_header: str, value: str, lost: bool) -> None:
+    frame = recognise_values([["Domain", lost_header], ["a.com", value]], "Tab 'r.com'", "r.com").frame
+    assert bool(frame["lost"].iloc[0]) is lost
+
+
+def test_header_found_below_a_title_row() -> None:
+    values = [["Backlink report for rival.com"], [], ["Domain", "DR"], ["a.com", "5"]]
+    export = recognise_values(values, "Tab 'r.com'", "r.com")
+    assert export.frame["row"].tolist() == [4]
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ([["Foo", "Bar"], ["1", "2"]], "Tab 'competitor-a.com': no column holds a domain or URL (found: Foo, Bar)"),
+    ([], "Tab 'competitor-a.com' is empty"),
+    ([["", ""], ["", ""]], "Tab 'competitor-a.com' is empty"),
+])
+def test_unusable_tabs_raise_named_errors(values: list[list[str]], message: str) -> None:
+    with pytest.raises(ExportFormatError) as info:
+        recognise_values(values, "Tab 'competitor-a.com'", "competitor-a.com")
+    assert str(info.value).startswith(message)
+
+
+def test_site_from_target_url_when_tab_is_not_a_domain() -> None:
+    values = [["Source url", "Target url"], ["https://a.com/x", "https://www.rival.com/page"]]
+    assert recognise_values(values, "Tab 'Sheet1'").sites == ["rival.com"]
+
+
+def test_site_unknown_says_how_to_fix() -> None:
+    with pytest.raises(ExportFormatError, match="name the tab after the site's domain"):
+        recognise_values([["Domain"], ["a.com"]], "Tab 'Sheet1'")
+
+
+def _tsv(rows: list[list[str]]) -> str:
+    return "\r\n".join("\t".join(f'"{c}"' for c in r) for r in rows) + "\r\n"
+
+
+@pytest.mark.parametrize("encode", [
+    lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
+    lambda text: text.encode("utf-16-le"),
+    lambda text: codecs.BOM_UTF8 + text.replace("\t", ",").encode("utf-8"),
+    lambda text: text.replace("\t", ";").encode("utf-8"),
+    lambda text: text.replace("\t", ",").encode("cp1252"),
+], ids=["utf16-bom-tsv", "utf16-no-bom", "utf8-bom-csv", "utf8-semicolon", "cp1252"])
+def test_file_encodings_and_delimiters(encode: object) -> None:
+    rows = [[h.strip('"') for h in AHREFS_RD],
+            ["café.fr", "false", "54", "1,234", "12", "256.5K", "10", "3", "2", "2024-01-05 10:00:00", ""]]
+    export = recognise_file(encode(_tsv(rows)), "export.csv", "rival.com")  # type: ignore[operator]
+    assert export.format == "Ahrefs referring domains"
+    assert export.frame["host"].tolist() == ["café.fr"]
+    assert export.frame["ref_domains"].tolist() == [1234.0]
+
+
+def test_malformed_csv_rows_are_reported_not_fatal() -> None:
+    data = b'Source URL,Anchor Text\nhttps://a.com/x,ok\n"https://b.com/y,broken\nhttps://c.com/z,ok,extra\n'
+    export = recognise_file(data, "majestic.csv", "rival.com")
+    assert "a.com" in export.frame["host"].iloc[0]
+    assert any("different number of cells" in w for w in export.warnings)
+
+
+def test_empty_file() -> None:
+    with pytest.raises(ExportFormatError, match="File 'x.csv' is empty"):
+        recognise_file(b"\xff\xfe", "x.csv", "rival.com")
+
+
+def test_formulas_and_long_cells_stay_text() -> None:
+    values = [["Source url", "Anchor"], ["https://a.com/x", '=IMPORTXML("http://evil","//a")'],
+              ["https://b.com/y", "x" * 50_000]]
+    frame = recognise_values(values, "Tab 'r.com'", "r.com").frame
+    assert frame["anchor"].iloc[0].startswith("=IMPORTXML")
+    assert len(frame["anchor"].iloc[1]) == 50_000
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=600))
+def test_any_bytes_give_an_export_or_the_named_error(data: bytes) -> None:
+    try:
+        export = recognise_file(data, "fuzz.csv", "rival.com")
+    except ExportFormatError as exc:
+        assert "fuzz.csv" in str(exc)
+    else:
+        assert list(export.frame.columns)[0] == "site"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.text(max_size=15), st.none(), st.integers(), st.floats()), max_size=6),
+                max_size=8))
+def test_any_values_give_an_export_or_the_named_error(values: list[list[object]]) -> None:
+    try:
+        recognise_values(values, "Tab 'r.com'", "r.com")
+    except ExportFormatError as exc:
+        assert str(exc).startswith("Tab 'r.com'")

@@ -1,0 +1,149 @@
+"""Target mapping, outreach angles, the follow-up cadence and Settings parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from sheets_bridge.exceptions import SettingsError, TargetsError
+from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
+from sheets_bridge.pipeline.targets import assign_targets, parse_targets
+from sheets_bridge.settings import Settings, parse_settings
+
+TARGETS = [
+    ["URL", "Page kind", "Topic keywords"],
+    ["https://mine.com/", "", ""],
+    ["https://mine.com/guides/crm", "guide", "crm, pipeline"],
+    ["https://mine.com/best-crm", "list", "crm tools"],
+    ["https://mine.com/research/2026", "data", "survey, report"],
+    ["https://mine.com/compare/us-vs-them", "comparison", "alternatives"],
+    ["https://mine.com/calculator", "tool", "forecast"],
+]
+
+
+@pytest.mark.parametrize(("page_type", "text", "target"), [
+    ("resource page", "crm resources", "https://mine.com/guides/crm"),
+    ("roundup/list", "best crm tools", "https://mine.com/best-crm"),
+    ("editorial/news", "sales survey report", "https://mine.com/research/2026"),
+    ("comparison", "crm alternatives", "https://mine.com/compare/us-vs-them"),
+    ("other", "gardening", "https://mine.com/guides/crm"),
+])
+def test_playbook_mapping_rule(page_type: str, text: str, target: str) -> None:
+    p = pd.DataFrame({"page_type": [page_type]})
+    result = assign_targets(p, pd.Series([text]), parse_targets(TARGETS))
+    assert result["target_url"].iloc[0] == target
+    assert target in result["angle"].iloc[0]
+
+
+def test_home_page_never_chosen_unless_only_target() -> None:
+    p = pd.DataFrame({"page_type": ["other", "directory"]})
+    result = assign_targets(p, pd.Series(["x", "y"]), parse_targets(TARGETS))
+    assert "https://mine.com/" not in result["target_url"].tolist()
+    only_home = parse_targets([["URL"], ["https://mine.com"]])
+    assert assign_targets(p, pd.Series(["x", "y"]), only_home)["target_url"].tolist() == ["https://mine.com"] * 2
+
+
+def test_no_targets_says_what_to_do() -> None:
+    result = assign_targets(pd.DataFrame({"page_type": ["other"]}), pd.Series(["x"]), parse_targets(None))
+    assert result["target_url"].iloc[0] == ""
+    assert "Targets tab" in result["angle"].iloc[0]
+
+
+def test_targets_without_url_column() -> None:
+    with pytest.raises(TargetsError, match="no URL column"):
+        parse_targets([["Address", "Kind"], ["x", "y"]])
+
+
+LOG = [["Date", "Domain", "Touch", "Angle", "Result"],
+       [dt.date(2026, 11, 2), "a.com", 1, "x", "Sent"],
+       [dt.date(2026, 11, 5), "www.a.com", 2, "x", "Sent"],
+       [dt.date(2026, 11, 20), "b.com", 1, "x", "Sent"],
+       [dt.date(2026, 11, 21), "c.com", 1, "x", "Sent"],
+       [dt.date(2026, 11, 23), "c.com", None, "x", "Replied positive"],
+       ["garbage", "d.com", 1, "x", "Sent"],
+       [dt.date(2026, 11, 1), "e.com", 1, "x", "Bounced"],
+       [dt.date(2026, 11, 1), "", 1, "x", "Sent"]]
+
+
+def cadence(keys: list[str], status: list[str], settings: Settings, today: dt.date) -> pd.DataFrame:
+    log = parse_outreach_log(LOG)
+    return compute_cadence(pd.Series(keys), pd.Series(status), log.frame, settings, today).set_index(
+        pd.Index(keys))
+
+
+def test_log_problems_are_reported() -> None:
+    problems = parse_outreach_log(LOG).problems
+    assert any("unreadable date (rows 7)" in p for p in problems)
+    assert any("no usable domain (rows 9)" in p for p in problems)
+    assert any("unknown result (rows 8)" in p for p in problems)
+
+
+def test_four_touch_cadence_counted_from_first_touch() -> None:
+    out = cadence(["a.com", "b.com", "c.com", "new.com"], ["Contacted", "", "", ""], Settings(),
+                  dt.date(2026, 11, 21))
+    assert out.loc["a.com", "touches"] == 2
+    assert out.loc["a.com", "last_touch"] == pd.Timestamp("2026-11-05")
+    assert out.loc["a.com", "next_follow_up"] == pd.Timestamp("2026-11-10")  # day 9 = first + 8
+    assert out.loc["a.com", "next_action"] == "Overdue since 2026-11-10: send touch 3 of 4"
+    assert out.loc["b.com", "next_follow_up"] == pd.Timestamp("2026-11-23")  # day 4 = first + 3
+    assert out.loc["b.com", "next_action"] == "Send touch 2 of 4 on 2026-11-23"
+    assert pd.isna(out.loc["c.com", "next_follow_up"])  # replied positive ends outreach
+    assert out.loc["c.com", "next_action"].startswith("Agree the placement")
+    assert out.loc["new.com", "next_action"] == "Send touch 1 of 4"
+
+
+@pytest.mark.parametrize("status", ["Placed", "Declined", "Do not contact", "Replied negative"])
+def test_ending_statuses_have_no_next_date(status: str) -> None:
+    out = cadence(["b.com"], [status], Settings(), dt.date(2026, 11, 21))
+    assert pd.isna(out.loc["b.com", "next_follow_up"])
+
+
+def test_business_days_and_holidays() -> None:
+    # b.com first touch Fri 2026-11-20; +3 business days = Wed 2026-11-25
+    plain = cadence(["b.com"], [""], Settings(business_days_only=True), dt.date(2026, 11, 21))
+    assert plain.loc["b.com", "next_follow_up"] == pd.Timestamp("2026-11-25")
+    # a.com: first touch Mon 2026-11-02, +8 business days = Thu 11-12, or Fri 11-13 with US Veterans Day
+    no_holidays = cadence(["a.com"], [""], Settings(business_days_only=True), dt.date(2026, 11, 3))
+    assert no_holidays.loc["a.com", "next_follow_up"] == pd.Timestamp("2026-11-12")
+    us = cadence(["a.com"], [""], Settings(business_days_only=True, holiday_country="US"), dt.date(2026, 11, 3))
+    assert us.loc["a.com", "next_follow_up"] == pd.Timestamp("2026-11-13")
+    gb = Settings(business_days_only=True, holiday_country="GB", follow_up_days=(1, 30))
+    out = cadence(["b.com"], [""], gb, dt.date(2026, 11, 21))
+    assert out.loc["b.com", "next_follow_up"] == pd.Timestamp("2027-01-04")  # skips 25, 26 Dec and 1 Jan
+
+
+def test_sequence_complete() -> None:
+    out = cadence(["a.com"], [""], Settings(follow_up_days=(1, 4)), dt.date(2026, 11, 21))
+    assert out.loc["a.com", "next_action"].startswith("Sequence complete after 2 touches")
+
+
+def test_settings_parse_and_defaults() -> None:
+    s = parse_settings([["Setting", "Value"], ["Your domain", "https://www.Mine.com/"],
+                        ["Topic keywords", "CRM, Sales pipeline"], ["Weight authority", "2"],
+                        ["Follow-up days", "1, 3, 7"], ["Business days only", "yes"], ["Excluded TLDs", ".ru, cn"],
+                        ["Unknown thing", "x"], ["Max authority", ""]])
+    assert s.your_domain == "mine.com"
+    assert s.topic_keywords == ("crm", "sales pipeline")
+    assert s.weights == pytest.approx((2 / 2.65, 0.4 / 2.65, 0.25 / 2.65))
+    assert s.follow_up_days == (1, 3, 7)
+    assert s.business_days_only and s.excluded_tlds == ("ru", "cn")
+    assert s.max_authority == 100 and s.unknown_keys == ("Unknown thing",)
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    (["Weight authority", "lots"], "Settings row 1 (Weight authority): expected a number from 0 to 1000"),
+    (["Follow-up days", "4, 1"], "Settings row 1 (Follow-up days): expected increasing day numbers"),
+    (["Business days only", "perhaps"], "Settings row 1 (Business days only): expected yes or no"),
+    (["Your domain", "not a domain"], "Settings row 1 (Your domain)"),
+    (["Min authority", "150"], "expected a number from 0 to 100"),
+])
+def test_settings_errors_name_the_row(row: list[str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_settings([row])
+
+
+def test_unknown_holiday_country() -> None:
+    with pytest.raises(SettingsError, match="Holiday country"):
+        cadence(["a.com"], [""], Settings(business_days_only=True, holiday_country="ZZ"), dt.date(2026, 11, 3))
