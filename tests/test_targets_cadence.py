@@ -111,7 +111,8 @@ def test_business_days_and_holidays() -> None:
     assert us.loc["a.com", "next_follow_up"] == pd.Timestamp("2026-11-13")
     gb = Settings(business_days_only=True, holiday_country="GB", follow_up_days=(1, 30))
     out = cadence(["b.com"], [""], gb, dt.date(2026, 11, 21))
-    assert out.loc["b.com", "next_follow_up"] == pd.Timestamp("2027-01-04")  # skips 25, 26 Dec and 1 Jan
+    # 29 business days skipping Christmas, the Boxing Day substitute (Mon 28 Dec) and New Year
+    assert out.loc["b.com", "next_follow_up"] == pd.Timestamp("2027-01-05")
 
 
 def test_sequence_complete() -> None:
