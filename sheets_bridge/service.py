@@ -68,7 +68,7 @@ def score(store: Store, today: dt.date, progress: Progress = _quiet) -> tuple[Sc
         new=report.new, updated=report.updated, left_gap=left,
         tiers={t: int(n) for t, n in prospects.loc[prospects["Tier"] != "", "Tier"].value_counts()
                .sort_index().items()},
-        excluded=dict(sorted(result.excluded.items(), key=lambda kv: (-kv[1], kv[0]))),
+        excluded=dict(sorted(((k, v) for k, v in result.excluded.items() if v), key=lambda kv: (-kv[1], kv[0]))),
         seconds=round(time.perf_counter() - started, 3), output=report.output_path,
         warnings=[w for e in result.exports for w in (f"{e.source}: {x}" for x in e.warnings)]
         + result.warnings + report.warnings,

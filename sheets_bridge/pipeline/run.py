@@ -47,8 +47,9 @@ def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], li
     """Recognise every non-reserved tab as a link export; tabs that are not exports are reported."""
     exports: list[Export] = []
     warnings: list[str] = []
+    reserved = {normalise_header(t) for t in contract.RESERVED_TABS}
     for name, values in tabs.items():
-        if name in contract.RESERVED_TABS:
+        if normalise_header(name) in reserved:
             continue
         try:
             site = key_host(name).key
@@ -93,7 +94,8 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
     progress("targets", 0.75)
     prospects = pd.concat([prospects, assign_targets(prospects, prospect_text(prospects), targets)], axis=1)
     progress("cadence", 0.85)
-    cadence = compute_cadence(prospects["key"], prospects["key"].map(status).fillna(""), log, settings, today)
+    status_of = prospects["key"].map(status).astype(object).fillna("")
+    cadence = compute_cadence(prospects["key"], status_of, log, settings, today)
     prospects = pd.concat([prospects, cadence], axis=1)
     prospects = prospects.sort_values(["priority", "key"], ascending=[False, True], kind="stable")
     return ScoreResult(to_owned(prospects).reset_index(drop=True), exports, excluded, competitors, own, warnings)
