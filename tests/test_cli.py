@@ -1,0 +1,101 @@
+"""The command line, end to end on the demo workbook, with a golden result."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sheets_bridge import contract
+from sheets_bridge.cli import main
+from sheets_bridge.store.xlsx import XlsxStore
+
+GOLDEN = Path(__file__).parent / "golden" / "demo.json"
+PLANTED = ["salesgrowthhub.com", "smallbizresources.org", "thecrmreview.net", "startupstack.io",
+           "revenuejournal.co.uk", "leadgenweekly.com"]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sheets_bridge.cli", *args], capture_output=True, text=True,
+                          check=False, cwd=cwd, env=ENV)
+
+
+def golden_view(path: Path) -> dict[str, object]:
+    rows = XlsxStore(path).read_tabs()[contract.PROSPECTS]
+    header = rows[0]
+    records = [dict(zip(header, r, strict=False)) for r in rows[1:]]
+    keep = ("Domain", "Priority", "Tier", "Page type", "Target URL", "Why", "Flags")
+    by_domain = {r["Domain"]: r for r in records}
+    return {
+        "prospects": len(records),
+        "tiers": {t: sum(1 for r in records if r["Tier"] == t) for t in "ABC"},
+        "top10": [{k: r[k] for k in keep} for r in records[:10]],
+        "planted": {d: {k: str(by_domain[d][k]) for k in ("Touches", "Last touch", "Next follow-up", "Next action")}
+                    for d in PLANTED},
+    }
+
+
+def test_demo_matches_golden(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "demo.xlsx"
+    assert main(["demo", "--out", str(out), "--today", "2026-11-26"]) == 0
+    printed = capsys.readouterr().out
+    assert "Top 10 prospects:" in printed and "Excluded" in printed and "already links to you" in printed
+    view = golden_view(out)
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(view, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert view == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_score_twice_is_stable(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(demo_copy), "--today", "2026-11-26"]) == 0
+    first = golden_view(demo_copy)
+    assert main(["score", str(demo_copy), "--today", "2026-11-26", "--top", "0"]) == 0
+    assert "0 new" in capsys.readouterr().out
+    assert golden_view(demo_copy) == first
+
+
+def test_import_adds_a_tab(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "rival.csv"
+    export.write_bytes(b"\xef\xbb\xbfPage ascore,Source url,Anchor\n12,https://a.com/x,=HYPERLINK(\"x\")\n")
+    book = tmp_path / "book.xlsx"
+    assert main(["import", str(book), str(export), "--domain", "https://www.Rival.com/"]) == 0
+    assert "Tab 'rival.com': 1 rows, Semrush backlinks" in capsys.readouterr().out
+    tabs = XlsxStore(book).read_tabs()
+    assert tabs["rival.com"] == [["Page ascore", "Source url", "Anchor"], [12, "https://a.com/x", '=HYPERLINK("x")']]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["score", "missing.xlsx"], "No workbook at 'missing.xlsx'"),
+    (["import", "book.xlsx", "missing.csv", "--domain", "r.com"], "no file at 'missing.csv'"),
+    (["import", "book.xlsx", "bad.csv", "--domain", "r.com"], "File 'bad.csv': no column holds a domain or URL"),
+    (["import", "book.xlsx", "bad.csv", "--domain", "not a domain"], "'not a domain' is not a valid host name"),
+])
+def test_user_errors_exit_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "bad.csv").write_text("Foo,Bar\n1,2\n", encoding="utf-8")
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unusable_workbook_exits_2(tmp_path: Path) -> None:
+    book = tmp_path / "book.xlsx"
+    XlsxStore(book, create=True).replace_tabs({"Settings": [["Your domain", "mine.com"]],
+                                               "competitor-a.com": [["Foo", "Bar"], [1, 2]]})
+    result = run("score", str(book))
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("sheets-bridge: Tab 'competitor-a.com': no column holds a domain or URL "
+                                     "(found: Foo, Bar)")
+
+
+def test_bad_date_argument() -> None:
+    result = run("score", "x.xlsx", "--today", "26/11/2026")
+    assert result.returncode == 2 and "expected a date as YYYY-MM-DD" in result.stderr
