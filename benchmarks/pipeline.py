@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import re
 import resource
 import statistics
 import sys
 import time
 from pathlib import Path
-
-import re
 from typing import Any
 
 import numpy as np
@@ -24,14 +23,14 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_bridge.exceptions import InvalidHostError  # noqa: E402
-from sheets_bridge.pipeline.domains import extractor, key_host  # noqa: E402
-from sheets_bridge.pipeline.reference import load_json  # noqa: E402
-from sheets_bridge.pipeline.values import parse_bool_text, parse_flag_text, parse_number_text  # noqa: E402
-from sheets_bridge.pipeline.ingest import recognise_frame  # noqa: E402
-from sheets_bridge.pipeline.run import score_frames  # noqa: E402
-from sheets_bridge.pipeline.targets import parse_targets  # noqa: E402
-from sheets_bridge.settings import Settings  # noqa: E402
+from sheets_bridge.exceptions import InvalidHostError
+from sheets_bridge.pipeline.domains import extractor, key_host
+from sheets_bridge.pipeline.ingest import recognise_frame
+from sheets_bridge.pipeline.reference import load_json
+from sheets_bridge.pipeline.run import score_frames
+from sheets_bridge.pipeline.targets import parse_targets
+from sheets_bridge.pipeline.values import parse_bool_text, parse_flag_text, parse_number_text
+from sheets_bridge.settings import Settings
 
 SITES = ["own-site.com", "rival-one.com", "rival-two.co.uk", "rival-three.io", "rival-four.de"]
 TLDS = np.array(["com", "org", "net", "co.uk", "io", "de", "com.au", "blogspot.com", "fr", "xyz"])
@@ -112,7 +111,8 @@ def run_reference(frames: dict[str, pd.DataFrame]) -> int:
             seen = dt.datetime.fromisoformat(row["First seen"])
             entry["first"] = seen if entry["first"] is None else min(entry["first"], seen)
             if rating > entry["dr"]:
-                entry["dr"], entry["url"], entry["title"] = rating, row["Referring page URL"], row["Referring page title"]
+                entry["dr"], entry["url"] = rating, row["Referring page URL"]
+                entry["title"] = row["Referring page title"]
     scored = []
     for key, entry in best.items():
         name = key.split(".")[0]

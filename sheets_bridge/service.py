@@ -66,7 +66,7 @@ def score(store: Store, today: dt.date, progress: Progress = _quiet) -> tuple[Sc
                          understood=sorted(e.understood.values()), ignored=e.ignored) for e in result.exports],
         competitors=result.competitors, own_site=result.own, prospects=len(prospects) - left,
         new=report.new, updated=report.updated, left_gap=left,
-        tiers={t: int(n) for t, n in prospects.loc[prospects["Tier"] != "", "Tier"].value_counts()
+        tiers={str(t): int(n) for t, n in prospects.loc[prospects["Tier"] != "", "Tier"].value_counts()
                .sort_index().items()},
         excluded=dict(sorted(((k, v) for k, v in result.excluded.items() if v), key=lambda kv: (-kv[1], kv[0]))),
         seconds=round(time.perf_counter() - started, 3), output=report.output_path,

@@ -88,7 +88,7 @@ def test_values_are_parsed() -> None:
 
 
 def test_multi_site_export_expands_to_one_row_per_site() -> None:
-    name, header, row = FORMATS[4]
+    _name, header, row = FORMATS[4]
     export = recognise_values([header, row, [*row[:13], "1", ""]], "Tab 'intersect'")
     assert sorted(export.sites) == ["rival-a.com", "rival-b.com"]
     assert sorted(export.frame["site"]) == ["rival-a.com", "rival-a.com", "rival-b.com"]
@@ -158,7 +158,7 @@ def test_malformed_csv_rows_are_reported_not_fatal() -> None:
 
 
 def test_empty_file() -> None:
-    with pytest.raises(ExportFormatError, match="File 'x.csv' is empty"):
+    with pytest.raises(ExportFormatError, match=r"File 'x\.csv' is empty"):
         recognise_file(b"\xff\xfe", "x.csv", "rival.com")
 
 
@@ -178,7 +178,7 @@ def test_any_bytes_give_an_export_or_the_named_error(data: bytes) -> None:
     except ExportFormatError as exc:
         assert "fuzz.csv" in str(exc)
     else:
-        assert list(export.frame.columns)[0] == "site"
+        assert next(iter(export.frame.columns)) == "site"
 
 
 @settings(max_examples=100, deadline=None)

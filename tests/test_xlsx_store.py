@@ -131,7 +131,7 @@ def test_missing_and_corrupt_workbooks(tmp_path: Path) -> None:
         XlsxStore(tmp_path / "nope.xlsx")
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(WorkbookError, match="Cannot open 'bad.xlsx'"):
+    with pytest.raises(WorkbookError, match=r"Cannot open 'bad\.xlsx'"):
         XlsxStore(bad).read_tabs()
 
 

@@ -153,9 +153,9 @@ def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progres
         kept = left.reindex(columns=list(contract.OWNED_COLUMNS)).astype(object)
         kept = kept.where(kept.notna(), "")
         flags = kept["Flags"].astype(str)
-        flags = flags.where(flags.str.contains(contract.LEFT_GAP_FLAG, regex=False),
-                            np.where(flags == "", contract.LEFT_GAP_FLAG, flags + "; " + contract.LEFT_GAP_FLAG))
-        kept["Flags"] = flags
+        marked = np.where(flags == "", contract.LEFT_GAP_FLAG, flags + "; " + contract.LEFT_GAP_FLAG)
+        already = flags.str.contains(contract.LEFT_GAP_FLAG, regex=False).to_numpy(dtype=bool)
+        kept["Flags"] = np.where(already, flags.to_numpy(dtype=object), marked)
         result.prospects = pd.concat([result.prospects, kept], ignore_index=True)
     return result
 

@@ -36,7 +36,8 @@ def keyword_hits(text: pd.Series, keywords: tuple[str, ...]) -> tuple[pd.Series,
 def score_prospects(p: pd.DataFrame, settings: Settings, n_competitors: int) -> pd.DataFrame:
     """Return authority, relevance, feasibility, priority, tier, topic and why columns for each prospect."""
     auth = p["authority_norm"].astype("float64")
-    traffic = (np.log10(1 + p["traffic"].astype("float64").clip(lower=0)) / TRAFFIC_CEILING_LOG10).clip(0, 1)
+    traffic = pd.Series(np.log10(1 + p["traffic"].astype("float64").clip(lower=0)) / TRAFFIC_CEILING_LOG10,
+                        index=p.index).clip(0, 1)
     authority = np.where(auth.notna() & traffic.notna(), 0.75 * auth + 0.25 * traffic,
                          auth.fillna(traffic).fillna(0.0))
     overlap = p["competitors_linking"] / max(n_competitors, 1)

@@ -152,7 +152,7 @@ def _date_or_none(value: object) -> pd.Timestamp | None:
     if hasattr(value, "year") and hasattr(value, "month"):
         if not 1900 <= int(value.year) <= 2200:
             return None
-        stamp = pd.Timestamp(value)
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
         return stamp.tz_localize(None) if stamp.tzinfo else stamp
     if isinstance(value, bool):
         return None
