@@ -171,6 +171,15 @@ def country_of_suffix(suffix: str) -> str:
     return exceptions.get(tld, tld.upper())
 
 
+def _encode(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Dictionary-encode a string array: (code per row, distinct values)."""
+    encoded = pc.dictionary_encode(array)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array([], pa.dictionary(pa.int32(),
+                                                                                               pa.string()))
+    return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64), encoded.dictionary
+
+
 def key_host_codes(hosts: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
     """Key a column of hosts or URLs without expanding: (row → table position, one table row per host).
 
@@ -181,11 +190,10 @@ def key_host_codes(hosts: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
         array = pa.array(hosts.array).cast(pa.string())
     else:
         array = pa.array(text_values(hosts).array).cast(pa.string())
-    encoded = pc.dictionary_encode(_clean_arrow(array))
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    clean = encoded.dictionary.to_pylist()
+    raw_codes, raw_values = _encode(pc.fill_null(array, ""))  # clean each distinct spelling once
+    host_codes, hosts = _encode(_clean_arrow(raw_values))
+    codes = host_codes[raw_codes]
+    clean = hosts.to_pylist()
     rows: list[tuple[str, str, str, str, bool, bool, str]] = []
     for host in clean:
         try:
