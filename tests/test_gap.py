@@ -58,6 +58,9 @@ def test_lost_and_invalid_rows_are_counted() -> None:
     prospects, excluded = gap(tabs)
     assert list(prospects.index) == ["b.com"]
     assert excluded == {"lost link (rows)": 1, "invalid host (rows)": 1}
+    clean, _ = clean_links(links(tabs))
+    assert clean.problems == ["1 rows skipped for an unusable host (rival-a.com row 3: 'not a host' is not a valid "
+                              "host name)"]
 
 
 @pytest.mark.parametrize(("settings", "reason"), [

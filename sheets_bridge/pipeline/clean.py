@@ -26,6 +26,7 @@ class CleanLinks:
     usable: np.ndarray
     domain: np.ndarray
     domains: pd.DataFrame
+    problems: list[str]
 
 
 @cache
@@ -81,6 +82,7 @@ def clean_links(links: pd.DataFrame, keep_lost: bool = False) -> tuple[CleanLink
     domain = np.asarray(key_of_host)[host_code]
     invalid = (hosts["invalid"].to_numpy(dtype=object) != "")[host_code]
     excluded["invalid host (rows)"] += int((invalid & usable).sum())
+    problems = _invalid_examples(links, hosts, host_code, invalid & usable)
     usable &= ~invalid
     domains = hosts.drop_duplicates("key").set_index("key", drop=False).reindex(keys).reset_index(drop=True)
     rows = np.flatnonzero(usable)
@@ -100,7 +102,22 @@ def clean_links(links: pd.DataFrame, keep_lost: bool = False) -> tuple[CleanLink
     both = (flags != "") & (row_flags != "")
     flags = np.where(flags == "", row_flags, np.where(both, flags + "; " + row_flags, flags))
     domains["spam"] = flags
-    return CleanLinks(links, usable, domain, domains), excluded
+    return CleanLinks(links, usable, domain, domains, problems), excluded
+
+
+def _invalid_examples(links: pd.DataFrame, hosts: pd.DataFrame, host_code: np.ndarray, mask: np.ndarray,
+                      limit: int = 3) -> list[str]:
+    """Plain sentences for the first few rejected hosts: which site's export, which row, why."""
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        return []
+    reasons = hosts["invalid"].to_numpy(dtype=object)[host_code[rows[:limit]]]
+    sites = links["site"].iloc[rows[:limit]].to_numpy(dtype=object)
+    numbers = links["row"].iloc[rows[:limit]].to_numpy()
+    examples = "; ".join(f"{site} row {row}: {reason}" for site, row, reason in zip(sites, numbers, reasons,
+                                                                                   strict=True))
+    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    return [f"{len(rows)} rows skipped for an unusable host ({examples}{more})"]
 
 
 def first_flag(flags: pd.Series) -> pd.Series:

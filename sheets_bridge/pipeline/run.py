@@ -87,6 +87,7 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
     progress("gap", 0.4)
     prospects, gap_excluded = build_gap(clean, competitors, own, settings)
     excluded.update(gap_excluded)
+    warnings.extend(clean.problems)
     progress("scoring", 0.6)
     prospects = pd.concat([prospects, classify_pages(prospects)], axis=1)
     scored = score_prospects(prospects, settings, len(competitors))
