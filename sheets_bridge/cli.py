@@ -11,10 +11,23 @@ from pathlib import Path
 import pandas as pd
 
 from sheets_bridge import __version__
-from sheets_bridge.exceptions import SheetsBridgeError
+from sheets_bridge.exceptions import SheetsBridgeError, TargetError
 from sheets_bridge.progress import ProgressBar
 from sheets_bridge.service import ScoreSummary, import_export, score
+from sheets_bridge.store.base import Store
 from sheets_bridge.store.xlsx import XlsxStore
+
+
+def open_store(target: str) -> Store:
+    """An .xlsx workbook by path, or a Google spreadsheet by id or URL."""
+    from sheets_bridge.store.gsheets import GoogleStore, spreadsheet_id_of
+
+    if target.lower().endswith((".xlsx", ".xlsm")) or Path(target).exists():
+        return XlsxStore(target)
+    book_id = spreadsheet_id_of(target)
+    if book_id is None:
+        raise TargetError(f"'{target}' is neither an .xlsx workbook nor a Google spreadsheet id or URL")
+    return GoogleStore(book_id)
 
 
 def _date(text: str) -> dt.date:
@@ -32,20 +45,25 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="build the demo workbook from bundled sample exports and score it")
     demo.add_argument("--out", type=Path, default=Path("demo.xlsx"), help="where to write the workbook")
     demo.add_argument("--today", type=_date, default=None, help="the date to compute follow-ups from")
-    scorer = sub.add_parser("score", help="score a workbook in place")
-    scorer.add_argument("workbook", type=Path)
+    scorer = sub.add_parser("score", help="score a workbook (.xlsx) or a Google spreadsheet (id or URL) in place")
+    scorer.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
     scorer.add_argument("--today", type=_date, default=None, help="the date to compute follow-ups from")
     scorer.add_argument("--top", type=int, default=10, help="how many top prospects to print")
     importer = sub.add_parser("import", help="add or replace a tab from an export file")
     importer.add_argument("workbook", type=Path)
     importer.add_argument("file", type=Path)
     importer.add_argument("--domain", required=True, help="the site the export describes (the tab name)")
+    emulator = sub.add_parser("emulator", help="run the local Google Sheets API emulator")
+    emulator.add_argument("--port", type=int, default=8765)
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--data", default=None, help="directory to persist spreadsheets as JSON")
     return parser
 
 
 def print_summary(summary: ScoreSummary, prospects: pd.DataFrame, top: int) -> None:
     """Print the run summary and the top prospects."""
-    print(f"Scored {summary.target} in {summary.seconds:.2f} s")
+    requests = f" with {summary.api_requests} API requests" if summary.api_requests else ""
+    print(f"Scored {summary.target} in {summary.seconds:.2f} s{requests}")
     for tab in summary.tabs:
         ignored = f"; ignored: {', '.join(tab.ignored)}" if tab.ignored else ""
         print(f"  {tab.tab}: {tab.rows} rows, {tab.format}{ignored}")
@@ -92,8 +110,13 @@ def _run(args: argparse.Namespace) -> int:
         print_summary(summary, prospects, 10)
         return 0
     if args.command == "score":
-        summary, prospects = score(XlsxStore(args.workbook), today, ProgressBar())
+        summary, prospects = score(open_store(args.target), today, ProgressBar())
         print_summary(summary, prospects, args.top)
+        return 0
+    if args.command == "emulator":
+        from sheets_bridge.emulator.server import serve
+
+        serve(args.port, args.host, args.data)
         return 0
     if args.command == "import":
         if not args.file.is_file():

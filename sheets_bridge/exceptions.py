@@ -5,7 +5,13 @@
     ├── SettingsError          a Settings value that cannot be understood
     ├── TargetsError           a Targets tab that cannot be used
     ├── WorkbookError          a workbook that cannot be opened, read or saved
-    └── InvalidHostError       a host that is not a usable domain
+    ├── InvalidHostError       a host that is not a usable domain
+    ├── TargetError            a workbook path or spreadsheet id/URL that names nothing usable
+    └── GoogleApiError         Google Sheets answered with an error the user can act on
+        ├── SheetAccessError       403: the sheet is not shared with the service account
+        ├── SpreadsheetNotFoundError  404: no spreadsheet with that id
+        ├── QuotaExhaustedError    429: Google's per-minute quota is spent
+        └── GoogleUnavailableError 5xx or the network, after bounded retries
 """
 
 from __future__ import annotations
@@ -58,3 +64,45 @@ class InvalidHostError(SheetsBridgeError):
 
     code = "invalid_host"
     status = 422
+
+
+class TargetError(SheetsBridgeError):
+    """A workbook path or spreadsheet id/URL that names nothing usable."""
+
+    code = "bad_target"
+    status = 400
+
+
+class GoogleApiError(SheetsBridgeError):
+    """Google Sheets answered with an error."""
+
+    code = "google_error"
+    status = 502
+
+
+class SheetAccessError(GoogleApiError):
+    """403 from Google: the spreadsheet is not shared with the service account."""
+
+    code = "not_shared"
+    status = 403
+
+
+class SpreadsheetNotFoundError(GoogleApiError):
+    """404 from Google: no spreadsheet with that id."""
+
+    code = "spreadsheet_not_found"
+    status = 404
+
+
+class QuotaExhaustedError(GoogleApiError):
+    """429 from Google after retries: the per-minute quota is spent."""
+
+    code = "quota_exhausted"
+    status = 429
+
+
+class GoogleUnavailableError(GoogleApiError):
+    """Google (or the network) kept failing after bounded retries."""
+
+    code = "google_unavailable"
+    status = 503

@@ -43,6 +43,7 @@ class ScoreSummary:
     seconds: float
     output: str
     warnings: list[str] = field(default_factory=list)
+    api_requests: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -52,6 +53,7 @@ class ScoreSummary:
 def score(store: Store, today: dt.date, progress: Progress = _quiet) -> tuple[ScoreSummary, Any]:
     """Score prospects: read every tab once, run the pipeline, write the Prospects owned columns once."""
     started = time.perf_counter()
+    requests_before = int(getattr(store, "requests_sent", 0))
     progress("reading", 0.0)
     tabs = store.read_tabs()
     result = score_workbook(tabs, today, progress)
@@ -72,6 +74,7 @@ def score(store: Store, today: dt.date, progress: Progress = _quiet) -> tuple[Sc
         seconds=round(time.perf_counter() - started, 3), output=report.output_path,
         warnings=[w for e in result.exports for w in (f"{e.source}: {x}" for x in e.warnings)]
         + result.warnings + report.warnings,
+        api_requests=int(getattr(store, "requests_sent", 0)) - requests_before,
     )
     return summary, prospects
 

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sheets_bridge.demo import build_demo_workbook
+from sheets_bridge.emulator.cells import raw
+from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties
+from sheets_bridge.emulator.server import running_emulator
+from sheets_bridge.emulator.state import EmulatorState
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -31,3 +41,48 @@ def demo_copy(demo_template: Path, tmp_path: Path) -> Path:
     path = tmp_path / "demo.xlsx"
     path.write_bytes(demo_template.read_bytes())
     return path
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[tuple[str, EmulatorState]]:
+    """The Sheets API emulator on a loopback port for the whole session."""
+    with running_emulator() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def service_account_file(emulator: tuple[str, EmulatorState], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real service-account key file (a fresh RSA key) whose token_uri points at the emulator."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    info = {"type": "service_account", "project_id": "emulated", "private_key_id": "test-key",
+            "private_key": pem, "client_email": "bridge@emulated.iam.gserviceaccount.com", "client_id": "1",
+            "token_uri": f"{emulator[0]}/token"}
+    path = tmp_path_factory.mktemp("creds") / "service-account.json"
+    path.write_text(json.dumps(info), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def google_env(emulator: tuple[str, EmulatorState], service_account_file: Path,
+               monkeypatch: pytest.MonkeyPatch) -> str:
+    """Environment that points the product at the emulator; returns the emulator URL."""
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(service_account_file))
+    monkeypatch.setenv("SHEETS_BRIDGE_API_ROOT", emulator[0])
+    requests.post(f"{emulator[0]}/_emulator/reset", timeout=5)
+    return emulator[0]
+
+
+def load_spreadsheet(url: str, tabs: dict[str, list[list[Any]]], book_id: str = "1" + "x" * 43) -> str:
+    """Put a spreadsheet holding these tabs (values as given) into the emulator; returns its id."""
+    sheets = []
+    for index, (title, rows) in enumerate(tabs.items()):
+        cells = [[r, c, raw(v)] for r, row in enumerate(rows) for c, v in enumerate(row) if raw(v)]
+        sheets.append({"properties": sheet_properties(index * 7, title, index, max(len(rows) + 50, 100),
+                                                      max(max((len(r) for r in rows), default=0) + 2, 26)),
+                       "cells": cells})
+    book = {"spreadsheetId": book_id, "properties": spreadsheet_properties("Test book"), "sheets": sheets,
+            "created": "2026-11-26T00:00:00.000Z", "modified": "2026-11-26T00:00:00.000Z"}
+    requests.put(f"{url}/_emulator/spreadsheets/{book_id}", json=book, timeout=10).raise_for_status()
+    return book_id

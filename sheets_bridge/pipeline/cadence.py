@@ -116,7 +116,9 @@ def compute_cadence(keys: pd.Series, status: pd.Series, log: pd.DataFrame, setti
     first = pd.to_datetime(keys.map(touch_stats["first"]))
     last = pd.to_datetime(keys.map(touch_stats["last"]))
     team = status.fillna("").astype(str).str.strip().str.lower()
-    state = team.where(team.isin(ENDED_STATUSES), keys.map(latest).fillna(team))
+    logged = keys.map(latest).astype(object)
+    state = pd.Series(np.where(team.isin(ENDED_STATUSES) | logged.isna(), team, logged), index=keys.index,
+                      dtype=object)
     ended = state.isin(ENDED_STATUSES).to_numpy()
     more = (touches < total).to_numpy() & (touches > 0).to_numpy() & ~ended
     step = np.minimum(touches.to_numpy(), total - 1)

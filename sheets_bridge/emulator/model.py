@@ -1,0 +1,115 @@
+"""In-memory spreadsheets: sheets, cells and the structures batchUpdate manages."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import random
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheets_bridge.emulator.cells import Cell
+
+ID_ALPHABET = string.ascii_letters + string.digits + "-_"
+MAX_CELLS = 10_000_000
+
+
+def new_spreadsheet_id(rng: random.Random) -> str:
+    """A 44-character id like Google's."""
+    return "1" + "".join(rng.choice(ID_ALPHABET) for _ in range(43))
+
+
+def now_rfc3339() -> str:
+    """The current time as Drive writes it."""
+    now = dt.datetime.now(dt.UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+@dataclass
+class Sheet:
+    """One tab: its properties, cells and the structures attached to it."""
+
+    properties: dict[str, Any]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    merges: list[dict[str, Any]] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)  # basicFilter, conditionalFormats, charts, ...
+    row_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
+    col_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def sheet_id(self) -> int:
+        return int(self.properties["sheetId"])
+
+    @property
+    def title(self) -> str:
+        return str(self.properties["title"])
+
+    @property
+    def rows(self) -> int:
+        return int(self.properties["gridProperties"]["rowCount"])
+
+    @property
+    def cols(self) -> int:
+        return int(self.properties["gridProperties"]["columnCount"])
+
+    def used_extent(self) -> tuple[int, int]:
+        """(rows, cols) up to the last cell holding a value."""
+        if not self.cells:
+            return 0, 0
+        return max(r for r, _ in self.cells) + 1, max(c for _, c in self.cells) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"properties": self.properties, "cells": [[r, c, v] for (r, c), v in self.cells.items()],
+                "merges": self.merges, "extras": self.extras,
+                "row_meta": {str(k): v for k, v in self.row_meta.items()},
+                "col_meta": {str(k): v for k, v in self.col_meta.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Sheet:
+        return cls(properties=data["properties"], cells={(r, c): v for r, c, v in data.get("cells", [])},
+                   merges=data.get("merges", []), extras=data.get("extras", {}),
+                   row_meta={int(k): v for k, v in data.get("row_meta", {}).items()},
+                   col_meta={int(k): v for k, v in data.get("col_meta", {}).items()})
+
+
+@dataclass
+class Spreadsheet:
+    """A spreadsheet file: Drive metadata, properties, sheets, named and protected ranges."""
+
+    spreadsheet_id: str
+    properties: dict[str, Any]
+    sheets: list[Sheet]
+    created: str
+    modified: str
+    named_ranges: list[dict[str, Any]] = field(default_factory=list)
+    protected_ranges: list[dict[str, Any]] = field(default_factory=list)
+    owner: str = ""
+
+    def sheet_by_title(self, title: str) -> Sheet | None:
+        return next((s for s in self.sheets if s.title == title), None)
+
+    def sheet_by_id(self, sheet_id: int) -> Sheet | None:
+        return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
+
+    def reindex(self) -> None:
+        for i, sheet in enumerate(self.sheets):
+            sheet.properties["index"] = i
+
+    def total_cells(self) -> int:
+        return sum(s.rows * s.cols for s in self.sheets)
+
+    def clone(self) -> Spreadsheet:
+        return copy.deepcopy(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"spreadsheetId": self.spreadsheet_id, "properties": self.properties,
+                "sheets": [s.to_dict() for s in self.sheets], "created": self.created, "modified": self.modified,
+                "namedRanges": self.named_ranges, "protectedRanges": self.protected_ranges, "owner": self.owner}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Spreadsheet:
+        return cls(spreadsheet_id=data["spreadsheetId"], properties=data["properties"],
+                   sheets=[Sheet.from_dict(s) for s in data["sheets"]], created=data["created"],
+                   modified=data["modified"], named_ranges=data.get("namedRanges", []),
+                   protected_ranges=data.get("protectedRanges", []), owner=data.get("owner", ""))

@@ -1,0 +1,36 @@
+"""Run the emulator on a loopback port, in the foreground (CLI) or in a background thread (tests)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from sheets_bridge.emulator.app import create_emulator
+from sheets_bridge.emulator.state import EmulatorState
+
+
+def serve(port: int, host: str = "127.0.0.1", data_dir: str | None = None) -> None:
+    """Serve until interrupted."""
+    app = create_emulator(EmulatorState(data_dir=data_dir))
+    server = make_server(host, port, app, threaded=True)
+    print(f"Sheets API emulator on http://{host}:{server.server_port} (data: {data_dir or 'in memory'})",
+          flush=True)
+    server.serve_forever()
+
+
+@contextmanager
+def running_emulator(state: EmulatorState | None = None, port: int = 0) -> Iterator[tuple[str, EmulatorState]]:
+    """Start the emulator in a thread on a free loopback port; yields (base URL, state)."""
+    state = state or EmulatorState(seed=int(os.environ.get("SHEETS_BRIDGE_EMULATOR_SEED", "11")))
+    server: BaseWSGIServer = make_server("127.0.0.1", port, create_emulator(state), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", state
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

@@ -1,0 +1,172 @@
+"""spreadsheets.values: get, update, clear and append against a Spreadsheet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sheets_bridge.emulator import a1, cells
+from sheets_bridge.emulator.errors import ApiError, bad_request
+from sheets_bridge.emulator.model import Sheet, Spreadsheet
+
+MAX_CELL_CHARS = 50_000
+
+
+def resolve(book: Spreadsheet, text: str) -> tuple[Sheet, a1.Span]:
+    """The sheet and bounds a range names; Google's 400 when it names none."""
+    titles = [s.title for s in book.sheets]
+    named = next((n for n in book.named_ranges if n["name"] == text), None)
+    if named is not None:
+        grid = named["range"]
+        sheet = book.sheet_by_id(int(grid.get("sheetId", 0)))
+        if sheet is not None:
+            return sheet, a1.Span(sheet.title, grid.get("startRowIndex"), grid.get("endRowIndex"),
+                                  grid.get("startColumnIndex"), grid.get("endColumnIndex"))
+    try:
+        span = a1.parse(text, titles)
+    except a1.A1Error:
+        raise bad_request(f"Unable to parse range: {text}") from None
+    sheet = book.sheet_by_title(span.title) if span.title else book.sheets[0]
+    if sheet is None:
+        raise bad_request(f"Unable to parse range: {text}")
+    return sheet, span
+
+
+def clamp(sheet: Sheet, span: a1.Span) -> tuple[int, int, int, int]:
+    """Bounds of a span clamped to the sheet's grid."""
+    r0 = min(span.row0 or 0, sheet.rows)
+    r1 = sheet.rows if span.row1 is None else min(span.row1, sheet.rows)
+    c0 = min(span.col0 or 0, sheet.cols)
+    c1 = sheet.cols if span.col1 is None else min(span.col1, sheet.cols)
+    return r0, max(r1, r0), c0, max(c1, c0)
+
+
+def read(book: Spreadsheet, text: str, render: str = "FORMATTED_VALUE", datetime: str = "SERIAL_NUMBER",
+         major: str = "ROWS") -> dict[str, Any]:
+    """values.get: the echoed range clamped to the grid, trailing blanks trimmed, values omitted if empty."""
+    sheet, span = resolve(book, text)
+    if (span.row0 is not None and span.row0 >= sheet.rows) or (span.col0 is not None and span.col0 >= sheet.cols):
+        raise bad_request(f"Range ('{sheet.title}'!{text.split('!')[-1]}) exceeds grid limits. "
+                          f"Max rows: {sheet.rows}, max columns: {sheet.cols}")
+    r0, r1, c0, c1 = clamp(sheet, span)
+    rows: list[list[Any]] = []
+    for r in range(r0, r1):
+        row = [cells.render(sheet.cells.get((r, c)), render, datetime) for c in range(c0, c1)]
+        while row and row[-1] in (None, ""):
+            row.pop()
+        rows.append(["" if v is None else v for v in row])
+    if major == "COLUMNS":
+        width = max((len(r) for r in rows), default=0)
+        columns = [[rows[i][j] if j < len(rows[i]) else "" for i in range(len(rows))] for j in range(width)]
+        for column in columns:
+            while column and column[-1] == "":
+                column.pop()
+        rows = columns
+    while rows and not rows[-1]:
+        rows.pop()
+    result: dict[str, Any] = {"range": a1.format_span(sheet.title, r0, max(r1, r0 + 1), c0, max(c1, c0 + 1)),
+                              "majorDimension": major}
+    if rows:
+        result["values"] = rows
+    return result
+
+
+def _check_values(values: Any, field: str = "data.values") -> list[list[Any]]:
+    if not isinstance(values, list) or any(not isinstance(row, list) for row in values):
+        shown = values if not isinstance(values, list) else next(r for r in values if not isinstance(r, list))
+        message = (f"Invalid value at '{field}' (type.googleapis.com/google.protobuf.ListValue), "
+                   f"\"{shown}\"" if isinstance(shown, str) else f"Invalid value at '{field}'")
+        raise ApiError(400, message, details=[{
+            "@type": "type.googleapis.com/google.rpc.BadRequest",
+            "fieldViolations": [{"field": field, "description": message}]}])
+    return values
+
+
+def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, major: str | None = "ROWS",
+          field: str = "data.values") -> dict[str, Any]:
+    """values.update of one range; refuses writes beyond the grid like Google does."""
+    if input_option not in {"RAW", "USER_ENTERED"}:
+        raise bad_request("Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
+    rows = _check_values(values, field)
+    sheet, span = resolve(book, text)
+    if (major or "ROWS") == "COLUMNS":
+        width = max((len(r) for r in rows), default=0)
+        rows = [[col[i] if i < len(col) else None for col in rows] for i in range(width)]
+    height = len(rows)
+    width = max((len(r) for r in rows), default=0)
+    r0, c0 = span.row0 or 0, span.col0 or 0
+    if span.row1 is not None and span.col1 is not None and span.row1 - r0 == 1 and span.col1 - c0 == 1:
+        span = a1.Span(span.title, r0, None, c0, None)  # one cell is an anchor, not a bound
+    if (span.row1 is not None and height > span.row1 - r0) or (span.col1 is not None and width > span.col1 - c0):
+        raise bad_request(f"Requested writing within range [{text}], but tried writing to "
+                          f"{'row' if span.row1 is not None and height > span.row1 - r0 else 'column'} "
+                          f"[{r0 + height if span.row1 is not None and height > span.row1 - r0 else c0 + width}]")
+    if r0 + height > sheet.rows or c0 + width > sheet.cols:
+        raise bad_request(f"Range ('{sheet.title}'!{text.split('!')[-1]}) exceeds grid limits. "
+                          f"Max rows: {sheet.rows}, max columns: {sheet.cols}")
+    convert: Callable[[Any], cells.Cell | None] = cells.raw if input_option == "RAW" else cells.user_entered
+    updated = 0
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise bad_request(f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters "
+                                  "in a single cell.")
+            if value is None:
+                continue  # null leaves the cell as it is
+            cell = convert(value)
+            key = (r0 + i, c0 + j)
+            old = sheet.cells.get(key, {})
+            if cell is None:
+                sheet.cells.pop(key, None)
+                if "fmt" in old or "note" in old:
+                    sheet.cells[key] = {k: v for k, v in old.items() if k in {"fmt", "note"}}
+            else:
+                cell.update({k: v for k, v in old.items() if k in {"fmt", "note", "validation"}})
+                sheet.cells[key] = cell
+            updated += 1
+    if height == 0 or width == 0:
+        return {"spreadsheetId": book.spreadsheet_id, "updatedRange": text}
+    return {"spreadsheetId": book.spreadsheet_id,
+            "updatedRange": a1.format_span(sheet.title, r0, r0 + height, c0, c0 + width),
+            "updatedRows": sum(1 for r in rows if r), "updatedColumns": width, "updatedCells": updated}
+
+
+def clear(book: Spreadsheet, text: str) -> str:
+    """values.clear of one range (formats kept); returns the cleared range."""
+    sheet, span = resolve(book, text)
+    r0, r1, c0, c1 = clamp(sheet, span)
+    for key in [k for k in sheet.cells if r0 <= k[0] < r1 and c0 <= k[1] < c1]:
+        kept = {k: v for k, v in sheet.cells[key].items() if k in {"fmt", "note", "validation"}}
+        if kept:
+            sheet.cells[key] = kept
+        else:
+            del sheet.cells[key]
+    return a1.format_span(sheet.title, r0, r1, c0, c1)
+
+
+def append(book: Spreadsheet, text: str, values: Any, input_option: str | None,
+           insert_option: str = "OVERWRITE") -> dict[str, Any]:
+    """values.append: find the table in the range and write below its last row."""
+    rows = _check_values(values)
+    sheet, span = resolve(book, text)
+    r0, r1, c0, c1 = clamp(sheet, span)
+    filled = [r for (r, c) in sheet.cells if r0 <= r < r1 and c0 <= c < c1 and "v" in sheet.cells[(r, c)]]
+    start = (max(filled) + 1) if filled else r0
+    height = len(rows)
+    if start + height > sheet.rows:
+        sheet.properties["gridProperties"]["rowCount"] = start + height
+    if insert_option == "INSERT_ROWS":
+        _shift_rows(sheet, start, height)
+        sheet.properties["gridProperties"]["rowCount"] = sheet.rows + height
+    column = span.col0 or 0
+    target = a1.format_span(sheet.title, start, start + 1, column, column + 1)
+    updates = write(book, target.split("!")[0] + "!" + target.split("!")[1], rows, input_option)
+    table = a1.format_span(sheet.title, r0, start, c0, c1) if filled else None
+    result: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "updates": updates}
+    if table:
+        result["tableRange"] = table
+    return result
+
+
+def _shift_rows(sheet: Sheet, at: int, count: int) -> None:
+    sheet.cells = {((r + count) if r >= at else r, c): v for (r, c), v in sheet.cells.items()}

@@ -1,0 +1,100 @@
+"""The one HTTP session that talks to Google: credentials, base-URL rewriting, bounded jittered retries."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import google.auth
+import requests
+from google.auth.credentials import Credentials
+from google.auth.transport.requests import AuthorizedSession
+from google.oauth2 import service_account
+
+from sheets_bridge.exceptions import GoogleUnavailableError, TargetError
+
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")
+GOOGLE_ROOTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+def load_credentials() -> Credentials:
+    """A service account from GOOGLE_APPLICATION_CREDENTIALS, else application default credentials."""
+    path = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    try:
+        if path:
+            return service_account.Credentials.from_service_account_file(path, scopes=SCOPES)
+        credentials, _ = google.auth.default(scopes=SCOPES)
+        return credentials
+    except (OSError, ValueError, google.auth.exceptions.DefaultCredentialsError) as exc:
+        where = f"the file named by GOOGLE_APPLICATION_CREDENTIALS ({os.path.basename(path)})" if path else \
+            "application default credentials"
+        raise TargetError(f"Cannot load Google credentials from {where}: {type(exc).__name__}. Point "
+                          "GOOGLE_APPLICATION_CREDENTIALS at a service-account key file (see "
+                          "credentials.example.json)") from None
+
+
+def service_account_email(credentials: Credentials) -> str:
+    """The email a user must share their sheet with, when known."""
+    return str(getattr(credentials, "service_account_email", "") or "")
+
+
+class GoogleSession(AuthorizedSession):
+    """requests session with Google auth that rewrites Google's base URLs and retries transient failures."""
+
+    def __init__(self, credentials: Credentials, api_root: str | None = None, max_attempts: int = 6,
+                 max_wait: float = 60.0, base_delay: float = 0.5, sleep: Callable[[float], None] = time.sleep,
+                 rng: random.Random | None = None) -> None:
+        super().__init__(credentials)
+        self.api_root = (api_root or os.environ.get("SHEETS_BRIDGE_API_ROOT") or "").rstrip("/")
+        self.max_attempts = max_attempts
+        self.max_wait = max_wait
+        self.base_delay = base_delay
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.requests_sent = 0
+        self.retries = 0
+
+    def rewrite(self, url: str) -> str:
+        """Point a Google API URL at the configured root (the local emulator in tests)."""
+        if self.api_root:
+            for root in GOOGLE_ROOTS:
+                if url.startswith(root):
+                    return self.api_root + url[len(root):]
+        return url
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        """Send with bounded, jittered exponential backoff on 408/429/5xx and connection errors."""
+        url = self.rewrite(url)
+        waited = 0.0
+        for attempt in range(1, self.max_attempts + 1):
+            self.requests_sent += 1
+            try:
+                response: requests.Response = super().request(method, url, *args, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                delay = self._delay(attempt, None)
+                if attempt == self.max_attempts or waited + delay > self.max_wait:
+                    raise GoogleUnavailableError(
+                        f"Google Sheets could not be reached after {attempt} attempts ({type(exc).__name__}); "
+                        "nothing was written. Try again in a minute") from None
+            else:
+                if response.status_code not in RETRY_STATUSES:
+                    return response
+                delay = self._delay(attempt, response.headers.get("Retry-After"))
+                if attempt == self.max_attempts or waited + delay > self.max_wait:
+                    return response
+            self.retries += 1
+            waited += delay
+            self.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _delay(self, attempt: int, retry_after: str | None) -> float:
+        if retry_after:
+            try:
+                return max(0.0, float(retry_after))
+            except ValueError:
+                pass
+        return float(self.base_delay * 2 ** (attempt - 1) * (0.5 + self.rng.random()))

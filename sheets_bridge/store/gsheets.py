@@ -1,0 +1,225 @@
+"""The Google Sheets store: gspread's HTTP client over one GoogleSession, a constant number of requests a run."""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+import gspread
+import pandas as pd
+from gspread.exceptions import APIError
+
+from sheets_bridge.contract import KEY, PROSPECTS
+from sheets_bridge.emulator.a1 import column_letters
+from sheets_bridge.exceptions import (
+    GoogleApiError,
+    GoogleUnavailableError,
+    QuotaExhaustedError,
+    SheetAccessError,
+    SpreadsheetNotFoundError,
+    TargetError,
+)
+from sheets_bridge.store.align import plan_write
+from sheets_bridge.store.base import Values, WriteReport
+from sheets_bridge.store.google_http import GoogleSession, load_credentials, service_account_email
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+URL_PATTERN = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+MAX_PAYLOAD = 9 * 1024 * 1024
+DATE_COLUMNS = ("Last touch", "Next follow-up")
+
+
+def spreadsheet_id_of(target: str) -> str | None:
+    """The spreadsheet id in an id or a docs.google.com URL; None when it is neither."""
+    match = URL_PATTERN.search(target)
+    if match:
+        return match.group(1)
+    return target if ID_PATTERN.match(target) and not target.endswith(".xlsx") else None
+
+
+def _quote(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+class GoogleStore:
+    """A Google spreadsheet reached through gspread; reads and writes in batched requests only."""
+
+    def __init__(self, spreadsheet_id: str, session: GoogleSession | None = None) -> None:
+        if not ID_PATTERN.match(spreadsheet_id):
+            raise TargetError(f"'{spreadsheet_id}' is not a Google spreadsheet id")
+        self.spreadsheet_id = spreadsheet_id
+        self.session = session or GoogleSession(load_credentials())
+        self.client = gspread.Client(auth=self.session.credentials, session=self.session)
+        self.http = self.client.http_client
+        self.label = f"spreadsheet {spreadsheet_id}"
+        self._sheets: list[dict[str, Any]] = []
+        self._read: dict[str, Values] = {}
+
+    @property
+    def requests_sent(self) -> int:
+        """API requests sent so far, retries included."""
+        return self.session.requests_sent
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return getattr(self.http, method)(*args, **kwargs)
+        except APIError as exc:
+            raise self._translate(exc) from None
+
+    def _translate(self, exc: APIError) -> GoogleApiError:
+        status = exc.response.status_code
+        try:
+            message = exc.response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = exc.response.text[:200]
+        if status == 403:
+            email = service_account_email(self.session.credentials)
+            who = email or "the service account"
+            return SheetAccessError(f"sheets_bridge cannot open spreadsheet {self.spreadsheet_id}: share it with "
+                                    f"{who} as Editor (Share → add {who} → Editor)")
+        if status == 404:
+            return SpreadsheetNotFoundError(f"No spreadsheet with id {self.spreadsheet_id}: check the id or URL")
+        if status == 429:
+            return QuotaExhaustedError("Google Sheets' per-minute request quota is used up; nothing was written. "
+                                       "Retry in a minute")
+        if status >= 500:
+            return GoogleUnavailableError(f"Google Sheets kept failing ({status}); nothing was written. Try again "
+                                          "in a minute")
+        return GoogleApiError(f"Google Sheets refused the request ({status}): {message}")
+
+    def metadata(self) -> list[dict[str, Any]]:
+        """Sheet properties of every tab (one request)."""
+        body = self._call("fetch_sheet_metadata", self.spreadsheet_id,
+                          params={"fields": "properties.title,sheets.properties"})
+        self._sheets = [s["properties"] for s in body.get("sheets", [])]
+        return self._sheets
+
+    def read_tabs(self) -> dict[str, Values]:
+        """Every tab's values in two requests: metadata, then one batchGet (unformatted, serial dates)."""
+        sheets = self.metadata()
+        titles = [s["title"] for s in sheets]
+        if not titles:
+            return {}
+        body = self._call("values_batch_get", self.spreadsheet_id, [_quote(t) for t in titles],
+                          params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+                                  "majorDimension": "ROWS"})
+        tabs = {title: list(vr.get("values", [])) for title, vr in zip(titles, body.get("valueRanges", []),
+                                                                         strict=False)}
+        self._read = tabs
+        return tabs
+
+    def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str]) -> WriteReport:
+        """Re-read the header and key column, realign by Domain, then one values:batchUpdate (RAW)."""
+        if not self._sheets:
+            self.metadata()
+        report = WriteReport(output_path=self.label)
+        before = self._read.get(PROSPECTS) or []
+        known = {str(r[0]).strip() for r in before[1:] if r} if before and before[0][:1] == [KEY] else set()
+        if before and before[0]:
+            header_before = [str(h).strip() for h in before[0]]
+            if KEY in header_before:
+                col = header_before.index(KEY)
+                known = {str(r[col]).strip() for r in before[1:] if len(r) > col and str(r[col]).strip()}
+        sheet = next((s for s in self._sheets if s["title"] == PROSPECTS), None)
+        structure: list[dict[str, Any]] = []
+        if sheet is None:
+            sheet_id = zlib.crc32(self.spreadsheet_id.encode()) % 1_000_000_000 + 1
+            structure.append({"addSheet": {"properties": {"title": PROSPECTS, "sheetId": sheet_id,
+                                                          "gridProperties": {"rowCount": max(len(frame) + 1, 100),
+                                                                             "columnCount": 26,
+                                                                             "frozenRowCount": 1}}}})
+            sheet = {"sheetId": sheet_id, "title": PROSPECTS,
+                     "gridProperties": {"rowCount": max(len(frame) + 1, 100), "columnCount": 26}}
+            header: list[Any] = []
+            keys: list[Any] = []
+        else:
+            header, keys = self._reread(sheet, before)
+        plan = plan_write(PROSPECTS, header, keys, frame, owned, team, known, len(before))
+        grid = sheet.get("gridProperties", {})
+        if plan.last_row > grid.get("rowCount", 1000) and "addSheet" not in json.dumps(structure):
+            structure.append({"appendDimension": {"sheetId": sheet["sheetId"], "dimension": "ROWS",
+                                                  "length": plan.last_row - grid.get("rowCount", 1000)}})
+        if len(plan.header) > grid.get("columnCount", 26):
+            structure.append({"appendDimension": {"sheetId": sheet["sheetId"], "dimension": "COLUMNS",
+                                                  "length": len(plan.header) - grid.get("columnCount", 26)}})
+        for name in DATE_COLUMNS:
+            if name in plan.added_columns:
+                index = plan.header.index(name)
+                structure.append({"repeatCell": {
+                    "range": {"sheetId": sheet["sheetId"], "startRowIndex": 1, "startColumnIndex": index,
+                              "endColumnIndex": index + 1},
+                    "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}},
+                    "fields": "userEnteredFormat.numberFormat"}})
+        if structure:
+            self._call("batch_update", self.spreadsheet_id, {"requests": structure})
+        for chunk in _chunks(plan.ranges):
+            self._call("values_batch_update", self.spreadsheet_id,
+                       {"valueInputOption": "RAW", "data": [{"range": r, "values": v, "majorDimension": "ROWS"}
+                                                            for r, v in chunk]})
+        report.new = len(plan.new_keys)
+        report.updated = len(frame) - report.new - len(plan.skipped_deleted)
+        report.skipped_deleted = len(plan.skipped_deleted)
+        if plan.skipped_deleted:
+            report.warnings.append(f"{len(plan.skipped_deleted)} prospects were deleted by a collaborator during "
+                                   "the run and were not written back (e.g. " + plan.skipped_deleted[0] + ")")
+        return report
+
+    def _reread(self, sheet: dict[str, Any], before: Values) -> tuple[list[Any], list[Any]]:
+        """The header row and the key column as they are now (one batchGet; a second if Domain moved)."""
+        header_before = [str(h).strip() for h in before[0]] if before else []
+        guess = header_before.index(KEY) if KEY in header_before else 0
+        for _ in range(2):
+            letter = column_letters(guess)
+            body = self._call("values_batch_get", self.spreadsheet_id,
+                              [f"{_quote(PROSPECTS)}!1:1", f"{_quote(PROSPECTS)}!{letter}2:{letter}"],
+                              params={"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"})
+            ranges = body.get("valueRanges", [{}, {}])
+            header = (ranges[0].get("values") or [[]])[0]
+            names = [str(h).strip() for h in header]
+            if KEY not in names or names.index(KEY) == guess:
+                keys = [r[0] if r else "" for r in ranges[1].get("values", [])]
+                return header, keys if KEY in names else []
+            guess = names.index(KEY)
+        raise GoogleApiError("The Prospects tab kept changing while sheets_bridge read it; run again")
+
+    def replace_tab(self, name: str, values: Values) -> None:
+        """Create or replace one tab's values: metadata, one structure batch, one values write."""
+        sheets = self.metadata()
+        width = max((len(r) for r in values), default=1)
+        sheet = next((s for s in sheets if s["title"] == name), None)
+        requests: list[dict[str, Any]] = []
+        if sheet is None:
+            requests.append({"addSheet": {"properties": {"title": name, "gridProperties": {
+                "rowCount": max(len(values), 1), "columnCount": max(width, 1)}}}})
+        else:
+            grid = sheet["gridProperties"]
+            requests.append({"updateCells": {"range": {"sheetId": sheet["sheetId"]}, "fields": "userEnteredValue"}})
+            requests.append({"updateSheetProperties": {"properties": {"sheetId": sheet["sheetId"], "gridProperties": {
+                "rowCount": max(len(values), grid["rowCount"]), "columnCount": max(width, grid["columnCount"])}},
+                "fields": "gridProperties.rowCount,gridProperties.columnCount"}})
+        self._call("batch_update", self.spreadsheet_id, {"requests": requests})
+        rows = [[("" if v is None else v) for v in row] for row in values]
+        ranges = [(f"{_quote(name)}!A{i + 1}", rows[i:i + 5000]) for i in range(0, len(rows), 5000)]
+        for chunk in _chunks(ranges):
+            self._call("values_batch_update", self.spreadsheet_id,
+                       {"valueInputOption": "RAW", "data": [{"range": r, "values": v} for r, v in chunk]})
+
+
+def _chunks(ranges: list[tuple[str, list[list[Any]]]]) -> list[list[tuple[str, list[list[Any]]]]]:
+    """Group value ranges into requests that each stay under 9 MB of JSON."""
+    chunks: list[list[tuple[str, list[list[Any]]]]] = []
+    current: list[tuple[str, list[list[Any]]]] = []
+    size = 0
+    for item in ranges:
+        cost = len(json.dumps(item[1], default=str)) + len(item[0]) + 64
+        if current and size + cost > MAX_PAYLOAD:
+            chunks.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += cost
+    if current:
+        chunks.append(current)
+    return chunks

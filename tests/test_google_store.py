@@ -1,0 +1,198 @@
+"""The Google store through gspread's real HTTP stack against the local emulator, and the store contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import requests
+from conftest import load_spreadsheet
+
+from sheets_bridge import contract
+from sheets_bridge.cli import main
+from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS
+from sheets_bridge.exceptions import QuotaExhaustedError, SheetAccessError, SpreadsheetNotFoundError
+from sheets_bridge.service import score
+from sheets_bridge.store.base import Store
+from sheets_bridge.store.gsheets import GoogleStore, spreadsheet_id_of
+from sheets_bridge.store.xlsx import XlsxStore
+
+TODAY = dt.date(2026, 11, 26)
+HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow", "Anchor"]
+TABS: dict[str, list[list[Any]]] = {
+    "Settings": [["Your domain", "mine.com"], ["Topic keywords", "crm"]],
+    "rival-a.com": [HEADER, ["https://www.alpha.com/resources", "CRM resources", 40, "false", "crm"],
+                    ["https://beta.co.uk/best-crm", "Best CRM tools", 55, "false", "=IMPORTXML(\"x\",\"//a\")"],
+                    ["https://mine-too.org/", "", 20, "false", ""]],
+    "rival-b.com": [HEADER, ["https://alpha.com/news/2026/crm", "CRM news", 41, "true", "x"],
+                    ["https://gamma.io/x", "", 10, "false", "y"]],
+    "mine.com": [HEADER, ["https://mine-too.org/a", "", 20, "false", ""]],
+}
+
+
+def read_prospects(store: Store) -> pd.DataFrame:
+    rows = store.read_tabs()[contract.PROSPECTS]
+    width = len(rows[0])
+    return pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows[1:]], columns=rows[0])
+
+
+@pytest.fixture(params=["xlsx", "google"])
+def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[dict[str, list[list[Any]]]], Store]:
+    """Build a store of either kind holding the given tabs."""
+    def build(tabs: dict[str, list[list[Any]]]) -> Store:
+        if request.param == "xlsx":
+            store = XlsxStore(tmp_path / "book.xlsx", create=True)
+            store.replace_tabs(tabs)
+            return store
+        url = request.getfixturevalue("google_env")
+        return GoogleStore(load_spreadsheet(url, tabs))
+    return build
+
+
+def test_contract_score_then_rescore_keeps_team_cells(make_store: Callable[..., Store]) -> None:
+    store = make_store(TABS)
+    summary, _ = score(store, TODAY)
+    assert summary.new == 3 and summary.excluded == {"already links to you": 1}
+    first = read_prospects(store)
+    assert first["Domain"].tolist() == ["alpha.com", "beta.co.uk", "gamma.io"] or set(first["Domain"]) == {
+        "alpha.com", "beta.co.uk", "gamma.io"}
+    assert list(first.columns[:2]) == ["Domain", "Status"]
+    summary, _ = score(store, TODAY)
+    assert (summary.new, summary.updated) == (0, 3)
+    second = read_prospects(store)
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_contract_read_tabs_returns_every_tab(make_store: Callable[..., Store]) -> None:
+    tabs = make_store(TABS).read_tabs()
+    assert list(tabs)[:4] == ["Settings", "rival-a.com", "rival-b.com", "mine.com"]
+    assert tabs["rival-a.com"][1][2] == 40
+
+
+def test_google_run_costs_a_constant_number_of_requests(google_env: str) -> None:
+    counts = []
+    for extra in (0, 400):
+        rows = [[f"https://site{i}.com/resources", "CRM", 30, "false", ""] for i in range(extra)]
+        tabs = dict(TABS, **{"rival-a.com": TABS["rival-a.com"] + rows})
+        store = GoogleStore(load_spreadsheet(google_env, tabs, book_id=f"1{'y' * 42}{extra % 10}"))
+        requests.delete(f"{google_env}/_emulator/log", timeout=5)
+        summary, _ = score(store, TODAY)
+        log = requests.get(f"{google_env}/_emulator/log", timeout=5).json()["requests"]
+        counts.append(len(log))
+        assert summary.api_requests == len(log)
+        assert not any(":append" in r["path"] for r in log)
+    assert counts[0] == counts[1] <= 5
+
+
+def test_values_are_written_raw_so_formulas_stay_text(google_env: str) -> None:
+    tabs = dict(TABS, **{"rival-a.com": [HEADER, ["https://evil.com/=x", '=IMPORTXML("http://e","//a")', 40,
+                                                  "false", "a"]]})
+    book = load_spreadsheet(google_env, tabs)
+    score(GoogleStore(book), TODAY)
+    token = {"Authorization": "Bearer test"}
+    got = requests.get(f"{google_env}/v4/spreadsheets/{book}/values/Prospects", headers=token,
+                       params={"valueRenderOption": "FORMULA"}, timeout=5).json()["values"]
+    header = got[0]
+    why = next(row[header.index("Why")] for row in got[1:] if row[0] == "evil.com")
+    assert isinstance(why, str) and not why.startswith("=")
+    dump = requests.get(f"{google_env}/_emulator/spreadsheets/{book}", timeout=5).json()
+    assert not any("f" in cell for sheet in dump["sheets"] for _, _, cell in sheet["cells"])
+
+
+def test_sort_between_read_and_write_keeps_cells_on_their_domain(google_env: str) -> None:
+    book = load_spreadsheet(google_env, TABS)
+    store = GoogleStore(book)
+    score(store, TODAY)
+    before = read_prospects(store).set_index("Domain")
+    token = {"Authorization": "Bearer t"}
+    requests.put(f"{google_env}/v4/spreadsheets/{book}/values/Prospects!B2:B4", headers=token,
+                 params={"valueInputOption": "RAW"}, json={"values": [["Queued"], ["Placed"], ["New"]]}, timeout=5)
+    statuses = read_prospects(store).set_index("Domain")["Status"].to_dict()
+    requests.delete(f"{google_env}/_emulator/log", timeout=5)
+    # the collaborator sorts by Domain descending right after the run's second request (its batchGet)
+    requests.post(f"{google_env}/_emulator/edits", json={"edits": [{"after": _counter(google_env) + 2, "action": {
+        "type": "sort", "spreadsheetId": book, "sheet": "Prospects", "column": 0, "descending": True}}]}, timeout=5)
+    score(GoogleStore(book), TODAY)
+    after = read_prospects(store)
+    assert after["Domain"].tolist() == sorted(before.index, reverse=True)
+    indexed = after.set_index("Domain")
+    assert indexed["Status"].to_dict() == statuses
+    owned = ["Segment", "Priority", "Tier", "Why", "Target URL"]
+    pd.testing.assert_frame_equal(indexed.loc[before.index, owned], before[owned])
+
+
+def test_row_deleted_mid_run_is_not_resurrected(google_env: str) -> None:
+    book = load_spreadsheet(google_env, TABS)
+    store = GoogleStore(book)
+    score(store, TODAY)
+    first = read_prospects(store)
+    requests.post(f"{google_env}/_emulator/edits", json={"edits": [{"after": _counter(google_env) + 2, "action": {
+        "type": "delete_rows", "spreadsheetId": book, "sheet": "Prospects", "at": 1, "count": 1}}]}, timeout=5)
+    summary, _ = score(GoogleStore(book), TODAY)
+    after = read_prospects(store)
+    assert first["Domain"].iloc[0] not in set(after["Domain"])
+    assert after["Domain"].is_unique and len(after) == len(first) - 1
+    assert any("deleted by a collaborator" in w for w in summary.warnings)
+
+
+def _counter(url: str) -> int:
+    """How many API requests the emulator has answered so far (edits and faults count from it)."""
+    return int(requests.get(f"{url}/_emulator/log", timeout=5).json()["count"])
+
+
+def test_transient_failures_are_retried_honouring_retry_after(google_env: str) -> None:
+    book = load_spreadsheet(google_env, TABS)
+    n = _counter(google_env)
+    requests.post(f"{google_env}/_emulator/faults", json={"faults": [
+        {"status": 429, "retry_after": 0, "nth": n + 1}, {"status": 503, "retry_after": 0, "nth": n + 3}]},
+        timeout=5)
+    store = GoogleStore(book)
+    summary, _ = score(store, TODAY)
+    assert summary.new == 3
+    assert store.session.retries == 2
+
+
+def test_exhausted_quota_says_retry_in_a_minute(google_env: str) -> None:
+    book = load_spreadsheet(google_env, TABS)
+    requests.post(f"{google_env}/_emulator/faults", json={"faults": [{"status": 429, "retry_after": 0,
+                                                                      "rate": 1.0}]}, timeout=5)
+    store = GoogleStore(book)
+    store.session.max_attempts = 3
+    with pytest.raises(QuotaExhaustedError, match="Retry in a minute"):
+        score(store, TODAY)
+    requests.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
+
+
+def test_missing_spreadsheet_names_the_id(google_env: str) -> None:
+    with pytest.raises(SpreadsheetNotFoundError, match="1" + "z" * 43):
+        score(GoogleStore("1" + "z" * 43), TODAY)
+
+
+def test_forbidden_says_to_share_with_the_service_account(google_env: str) -> None:
+    book = load_spreadsheet(google_env, TABS)
+    requests.post(f"{google_env}/_emulator/faults", json={"faults": [{"status": 403, "rate": 1.0}]}, timeout=5)
+    with pytest.raises(SheetAccessError, match=r"share it with bridge@emulated\.iam\.gserviceaccount\.com as Editor"):
+        score(GoogleStore(book), TODAY)
+    requests.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd/edit#gid=0",
+     "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd"),
+    ("1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd", "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd"),
+    ("book.xlsx", None), ("not an id!", None),
+])
+def test_spreadsheet_id_from_url_or_id(target: str, expected: str | None) -> None:
+    assert spreadsheet_id_of(target) == expected
+
+
+def test_cli_scores_a_google_spreadsheet(google_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    tabs = {"Settings": SETTINGS_ROWS, "Targets": TARGET_ROWS, **{k: v for k, v in TABS.items() if k != "Settings"}}
+    book = load_spreadsheet(google_env, tabs)
+    assert main(["score", f"https://docs.google.com/spreadsheets/d/{book}/edit", "--today", "2026-11-26"]) == 0
+    out = capsys.readouterr().out
+    assert f"Scored spreadsheet {book}" in out and "API requests" in out
