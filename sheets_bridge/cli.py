@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("workbook", type=Path)
     importer.add_argument("file", type=Path)
     importer.add_argument("--domain", required=True, help="the site the export describes (the tab name)")
+    server = sub.add_parser("serve", help="run the HTTP service under gunicorn")
+    server.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
+    server.add_argument("--host", default="0.0.0.0")
+    server.add_argument("--workers", type=int, default=2)
+    server.add_argument("--insecure-dev", action="store_true",
+                        help="accept unauthenticated requests (local development only)")
     emulator = sub.add_parser("emulator", help="run the local Google Sheets API emulator")
     emulator.add_argument("--port", type=int, default=8765)
     emulator.add_argument("--host", default="127.0.0.1")
@@ -113,6 +120,10 @@ def _run(args: argparse.Namespace) -> int:
         summary, prospects = score(open_store(args.target), today, ProgressBar())
         print_summary(summary, prospects, args.top)
         return 0
+    if args.command == "serve":
+        from sheets_bridge.server import run_server
+
+        return run_server(args.host, args.port, args.workers, args.insecure_dev)
     if args.command == "emulator":
         from sheets_bridge.emulator.server import serve
 

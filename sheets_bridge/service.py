@@ -7,11 +7,23 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from sheets_bridge import contract
+from sheets_bridge.exceptions import SheetsBridgeError
+from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.ingest import recognise_values
-from sheets_bridge.pipeline.run import Progress, _quiet, score_workbook
+from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, score_workbook
+from sheets_bridge.settings import parse_settings
 from sheets_bridge.store.base import Store, Values
+
+
+class NothingToDoError(SheetsBridgeError):
+    """The spreadsheet has nothing for this action to work on yet."""
+
+    code = "nothing_to_do"
+    status = 409
 
 
 @dataclass
@@ -110,3 +122,62 @@ def typed_rows(rows: list[list[str]]) -> Values:
                                                       else number))
         out.append(typed)
     return out
+
+
+@dataclass
+class FollowupSummary:
+    """The outcome of a follow-up update."""
+
+    target: str
+    prospects: int
+    due_today: int
+    overdue: int
+    log_rows: int
+    warnings: list[str]
+    api_requests: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return asdict(self)
+
+
+FOLLOWUP_COLUMNS = ("Domain", "Touches", "Last touch", "Next follow-up", "Next action")
+
+
+def followups(store: Store, today: dt.date) -> FollowupSummary:
+    """Recompute touches and next follow-ups from Status and the Outreach log (3 API requests on Sheets)."""
+    started = time.perf_counter()
+    requests_before = int(getattr(store, "requests_sent", 0))
+    tabs = store.read_named([contract.SETTINGS, contract.OUTREACH_LOG, contract.PROSPECTS])
+    existing = existing_prospects(tabs[contract.PROSPECTS])
+    if existing.empty:
+        raise NothingToDoError("The Prospects tab is empty: run Score prospects first")
+    settings = parse_settings(tabs[contract.SETTINGS])
+    log = parse_outreach_log(tabs[contract.OUTREACH_LOG])
+    keys = existing[contract.KEY].astype(str)
+    status = existing["Status"] if "Status" in existing.columns else pd.Series("", index=existing.index)
+    cadence = compute_cadence(keys, status.astype(object).fillna(""), log.frame, settings, today)
+    frame = pd.DataFrame({"Domain": keys, "Touches": cadence["touches"], "Last touch": cadence["last_touch"],
+                          "Next follow-up": cadence["next_follow_up"], "Next action": cadence["next_action"]})
+    report = store.write_prospects(frame, FOLLOWUP_COLUMNS, contract.TEAM_COLUMNS)
+    actions = frame["Next action"].astype(str)
+    known = set(keys)
+    strays = sorted(set(log.frame["key"]) - known)
+    warnings = list(log.problems) + report.warnings
+    if strays:
+        warnings.append(f"Outreach log: {len(strays)} domains are not prospects (e.g. {strays[0]})")
+    return FollowupSummary(target=store.label, prospects=len(frame),
+                           due_today=int(actions.str.startswith("Due today").sum()),
+                           overdue=int(actions.str.startswith("Overdue").sum()), log_rows=len(log.frame),
+                           warnings=warnings,
+                           api_requests=int(getattr(store, "requests_sent", 0)) - requests_before,
+                           seconds=round(time.perf_counter() - started, 3))
+
+
+def setup(store: Store) -> dict[str, Any]:
+    """Create the reserved tabs and their formatting; a second run changes nothing."""
+    requests_before = int(getattr(store, "requests_sent", 0))
+    result = store.apply_layout()
+    result["api_requests"] = int(getattr(store, "requests_sent", 0)) - requests_before
+    return result

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from identity import key_and_cert
 
 from sheets_bridge.demo import build_demo_workbook
 from sheets_bridge.emulator.cells import raw
@@ -72,6 +75,34 @@ def google_env(emulator: tuple[str, EmulatorState], service_account_file: Path,
     monkeypatch.setenv("SHEETS_BRIDGE_API_ROOT", emulator[0])
     requests.post(f"{emulator[0]}/_emulator/reset", timeout=5)
     return emulator[0]
+
+
+@pytest.fixture(scope="session")
+def keys() -> dict[str, str]:
+    good, good_cert = key_and_cert("good")
+    rogue, _ = key_and_cert("rogue")
+    return {"good": good, "good_cert": good_cert, "rogue": rogue}
+
+
+@pytest.fixture(scope="session")
+def certs_url(keys: dict[str, str]) -> Iterator[str]:
+    """Google-style certificate JSON ({kid: PEM}) served on loopback."""
+    body = json.dumps({"k1": keys["good_cert"]}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/certs"
+    server.shutdown()
 
 
 def load_spreadsheet(url: str, tabs: dict[str, list[list[Any]]], book_id: str = "1" + "x" * 43) -> str:

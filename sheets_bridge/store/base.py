@@ -41,6 +41,14 @@ class Store(Protocol):
         """Create or replace one tab with the given values."""
         ...
 
+    def read_named(self, titles: Sequence[str]) -> dict[str, Values]:
+        """Some tabs' values (missing tabs read as empty), cheaper than reading every tab."""
+        ...
+
+    def apply_layout(self) -> dict[str, Any]:
+        """Create the reserved tabs and their formatting; running it twice changes nothing."""
+        ...
+
 
 def cell_value(value: Any) -> Any:
     """A frame value as a plain cell value: NaN/NaT become None, timestamps become dates."""

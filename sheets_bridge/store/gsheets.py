@@ -12,7 +12,7 @@ import gspread
 import pandas as pd
 from gspread.exceptions import APIError
 
-from sheets_bridge.contract import KEY, PROSPECTS
+from sheets_bridge.contract import KEY, OWNED_COLUMNS, PROSPECT_HEADER, PROSPECTS, SETTINGS, STATUSES
 from sheets_bridge.emulator.a1 import column_letters
 from sheets_bridge.exceptions import (
     GoogleApiError,
@@ -22,6 +22,7 @@ from sheets_bridge.exceptions import (
     SpreadsheetNotFoundError,
     TargetError,
 )
+from sheets_bridge.layout import EXAMPLE_SETTINGS, OWNED_SHADE, PROTECTION_NOTE, TAB_HEADERS, TIER_COLOURS
 from sheets_bridge.store.align import plan_write
 from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.google_http import GoogleSession, load_credentials, service_account_email
@@ -113,8 +114,6 @@ class GoogleStore:
 
     def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str]) -> WriteReport:
         """Re-read the header and key column, realign by Domain, then one values:batchUpdate (RAW)."""
-        if not self._sheets:
-            self.metadata()
         report = WriteReport(output_path=self.label)
         before = self._read.get(PROSPECTS) or []
         known = {str(r[0]).strip() for r in before[1:] if r} if before and before[0][:1] == [KEY] else set()
@@ -123,7 +122,11 @@ class GoogleStore:
             if KEY in header_before:
                 col = header_before.index(KEY)
                 known = {str(r[col]).strip() for r in before[1:] if len(r) > col and str(r[col]).strip()}
+        if not self._sheets and not before:
+            self.metadata()
         sheet = next((s for s in self._sheets if s["title"] == PROSPECTS), None)
+        if sheet is None and before:  # read by name without metadata: the tab exists
+            sheet = {"title": PROSPECTS}
         structure: list[dict[str, Any]] = []
         if sheet is None:
             sheet_id = zlib.crc32(self.spreadsheet_id.encode()) % 1_000_000_000 + 1
@@ -138,7 +141,10 @@ class GoogleStore:
         else:
             header, keys = self._reread(sheet, before)
         plan = plan_write(PROSPECTS, header, keys, frame, owned, team, known, len(before))
-        grid = sheet.get("gridProperties", {})
+        if "sheetId" not in sheet and (plan.new_keys or plan.added_columns):
+            self.metadata()
+            sheet = next(s for s in self._sheets if s["title"] == PROSPECTS)
+        grid = sheet.get("gridProperties", {"rowCount": plan.last_row, "columnCount": len(plan.header)})
         if plan.last_row > grid.get("rowCount", 1000) and "addSheet" not in json.dumps(structure):
             structure.append({"appendDimension": {"sheetId": sheet["sheetId"], "dimension": "ROWS",
                                                   "length": plan.last_row - grid.get("rowCount", 1000)}})
@@ -184,6 +190,96 @@ class GoogleStore:
                 return header, keys if KEY in names else []
             guess = names.index(KEY)
         raise GoogleApiError("The Prospects tab kept changing while sheets_bridge read it; run again")
+
+    def read_named(self, titles: Sequence[str]) -> dict[str, Values]:
+        """Some tabs' values in one batchGet, without a metadata read; a missing tab reads as empty."""
+        if not self._sheets:
+            existing = None
+        else:
+            existing = {s["title"] for s in self._sheets}
+        wanted = [t for t in titles if existing is None or t in existing]
+        try:
+            body = self._call("values_batch_get", self.spreadsheet_id, [_quote(t) for t in wanted],
+                              params={"valueRenderOption": "UNFORMATTED_VALUE",
+                                      "dateTimeRenderOption": "SERIAL_NUMBER"})
+        except GoogleApiError as exc:
+            if "Unable to parse range" not in str(exc):
+                raise
+            self.metadata()
+            return self.read_named(titles)
+        tabs = {t: list(vr.get("values", [])) for t, vr in zip(wanted, body.get("valueRanges", []), strict=False)}
+        self._read.update(tabs)
+        return {t: tabs.get(t, []) for t in titles}
+
+    def apply_layout(self) -> dict[str, Any]:
+        """Create reserved tabs, headers, the Status dropdown, Tier colours, shading and warning protections.
+
+        Reads metadata and headers, then sends only what is missing; a second run sends no writes.
+        """
+        body = self._call("fetch_sheet_metadata", self.spreadsheet_id, params={
+            "fields": "sheets(properties,protectedRanges,conditionalFormats)"})
+        sheets = {s["properties"]["title"]: s for s in body.get("sheets", [])}
+        self._sheets = [s["properties"] for s in body.get("sheets", [])]
+        present = [t for t in TAB_HEADERS if t in sheets]
+        current = self.read_named(present) if present else {}
+        requests: list[dict[str, Any]] = []
+        writes: list[tuple[str, list[list[Any]]]] = []
+        created = []
+        for index, (title, header) in enumerate(TAB_HEADERS.items()):
+            if title not in sheets:
+                sheet_id = zlib.crc32(f"{self.spreadsheet_id}/{title}".encode()) % 1_000_000_000 + 1
+                requests.append({"addSheet": {"properties": {
+                    "title": title, "sheetId": sheet_id, "index": len(sheets) + index,
+                    "gridProperties": {"rowCount": 1000, "columnCount": max(26, len(header)),
+                                       "frozenRowCount": 1 if header else 0}}}})
+                sheets[title] = {"properties": {"sheetId": sheet_id, "title": title}}
+                created.append(title)
+            rows = current.get(title) or []
+            if header and (not rows or not any(str(c).strip() for c in rows[0])):
+                writes.append((f"{_quote(title)}!A1", [list(header)]))
+                if title == SETTINGS:
+                    writes.append((f"{_quote(title)}!A2", EXAMPLE_SETTINGS))
+        prospects = sheets[PROSPECTS]
+        pid = prospects["properties"]["sheetId"]
+        header_now = [str(h).strip() for h in ((current.get(PROSPECTS) or [[]])[0] or [])] or list(PROSPECT_HEADER)
+        if "Status" in header_now:
+            col = header_now.index("Status")
+            requests.append({"setDataValidation": {
+                "range": {"sheetId": pid, "startRowIndex": 1, "startColumnIndex": col, "endColumnIndex": col + 1},
+                "rule": {"condition": {"type": "ONE_OF_LIST",
+                                       "values": [{"userEnteredValue": s} for s in STATUSES]},
+                         "showCustomUi": True, "strict": False}}})
+        if not prospects.get("conditionalFormats") and "Tier" in header_now:
+            col = header_now.index("Tier")
+            for tier, colour in TIER_COLOURS.items():
+                requests.append({"addConditionalFormatRule": {"index": 0, "rule": {
+                    "ranges": [{"sheetId": pid, "startRowIndex": 1, "startColumnIndex": col,
+                                "endColumnIndex": col + 1}],
+                    "booleanRule": {"condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": tier}]},
+                                    "format": {"backgroundColor": colour}}}}})
+        notes = {p.get("description") for p in prospects.get("protectedRanges", [])}
+        for name in OWNED_COLUMNS:
+            if name not in header_now:
+                continue
+            col = header_now.index(name)
+            requests.append({"repeatCell": {
+                "range": {"sheetId": pid, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": col,
+                          "endColumnIndex": col + 1},
+                "cell": {"userEnteredFormat": {"backgroundColor": OWNED_SHADE, "textFormat": {"bold": True}}},
+                "fields": "userEnteredFormat(backgroundColor,textFormat.bold)"}})
+            if f"{PROTECTION_NOTE}: {name}" not in notes:
+                requests.append({"addProtectedRange": {"protectedRange": {
+                    "range": {"sheetId": pid, "startColumnIndex": col, "endColumnIndex": col + 1},
+                    "description": f"{PROTECTION_NOTE}: {name}", "warningOnly": True}}})
+        changed = bool(created or writes or any("addProtectedRange" in r or "addConditionalFormatRule" in r
+                                                for r in requests))
+        if changed:
+            self._call("batch_update", self.spreadsheet_id, {"requests": requests})
+        if writes:
+            self._call("values_batch_update", self.spreadsheet_id,
+                       {"valueInputOption": "RAW", "data": [{"range": r, "values": v} for r, v in writes]})
+        return {"created_tabs": created, "headers_written": [r.split("!")[0].strip("'") for r, _ in writes
+                                                             if r.endswith("!A1")], "changed": changed}
 
     def replace_tab(self, name: str, values: Values) -> None:
         """Create or replace one tab's values: metadata, one structure batch, one values write."""

@@ -11,11 +11,16 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_bridge.contract import KEY, PROSPECTS
+from sheets_bridge.contract import KEY, OWNED_COLUMNS, PROSPECTS, SETTINGS, STATUSES
 from sheets_bridge.exceptions import WorkbookError
+from sheets_bridge.layout import EXAMPLE_SETTINGS, OWNED_SHADE, TAB_HEADERS, TIER_COLOURS
 from sheets_bridge.store.base import Values, WriteReport, cell_value
 
 UNKEPT_PARTS = ("xl/charts/", "xl/drawings/", "xl/media/", "xl/pivotTables/", "xl/pivotCache/", "xl/embeddings/")
@@ -62,6 +67,60 @@ class XlsxStore:
             return tabs
         finally:
             wb.close()
+
+    def read_named(self, titles: Sequence[str]) -> dict[str, Values]:
+        """Some tabs' values; a missing tab reads as empty."""
+        tabs = self.read_tabs()
+        return {t: tabs.get(t, []) for t in titles}
+
+    def apply_layout(self) -> dict[str, Any]:
+        """Create reserved tabs with headers, frozen header rows, the Status dropdown, Tier colours, shading.
+
+        Excel has no warning-only protection, so owned columns are shaded but not locked. Idempotent.
+        """
+        wb = self._load(read_only=False)
+        created, headers = [], []
+        for title, header in TAB_HEADERS.items():
+            if title not in wb.sheetnames:
+                wb.create_sheet(title)
+                created.append(title)
+            ws = wb[title]
+            if header and not any(c.value not in (None, "") for c in ws[1]):
+                for column, name in enumerate(header, start=1):
+                    ws.cell(row=1, column=column).value = name
+                headers.append(title)
+                if title == SETTINGS:
+                    for offset, row in enumerate(EXAMPLE_SETTINGS, start=2):
+                        for column, value in enumerate(row, start=1):
+                            ws.cell(row=offset, column=column).value = value if value != "" else None
+            if header and ws.freeze_panes is None:
+                ws.freeze_panes = "A2"
+        ws = wb[PROSPECTS]
+        names = [str(c.value).strip() if c.value is not None else "" for c in ws[1]]
+        changed = bool(created or headers)
+        if "Status" in names:
+            letter = get_column_letter(names.index("Status") + 1)
+            ref = f"{letter}2:{letter}1048576"
+            if not any(str(dv.sqref) == ref for dv in ws.data_validations.dataValidation):
+                dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True)
+                dv.add(ref)
+                ws.add_data_validation(dv)
+                changed = True
+        if "Tier" in names and not ws.conditional_formatting:
+            letter = get_column_letter(names.index("Tier") + 1)
+            for tier, colour in TIER_COLOURS.items():
+                fill = PatternFill("solid", fgColor=_hex(colour))
+                ws.conditional_formatting.add(f"{letter}2:{letter}1048576",
+                                              CellIsRule(operator="equal", formula=[f'"{tier}"'], fill=fill))
+            changed = True
+        for index, name in enumerate(names, start=1):
+            if name in OWNED_COLUMNS:
+                cell = ws.cell(row=1, column=index)
+                cell.fill = PatternFill("solid", fgColor=_hex(OWNED_SHADE))
+                cell.font = Font(bold=True)
+        if changed:
+            self._save(wb)
+        return {"created_tabs": created, "headers_written": headers, "changed": changed}
 
     def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str]) -> WriteReport:
         """Write owned columns by Domain; team-owned cells and other tabs keep their values."""
@@ -148,6 +207,10 @@ class XlsxStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         return str(target)
+
+
+def _hex(colour: dict[str, float]) -> str:
+    return "".join(f"{round(colour.get(c, 0) * 255):02X}" for c in ("red", "green", "blue"))
 
 
 def _last_used_row(ws: Worksheet) -> int:

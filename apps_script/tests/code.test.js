@@ -1,0 +1,96 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { makeContext } = require('./stubs');
+
+const URL = { SHEETS_BRIDGE_SERVICE_URL: 'https://bridge.example.run.app/' };
+
+test('onOpen builds the Backlink gap menu', () => {
+  const { context, calls } = makeContext();
+  context.onOpen();
+  assert.equal(calls.menus[0].title, 'Backlink gap');
+  assert.deepEqual(calls.menus[0].items.map((i) => i[0]), ['Score prospects', 'Update follow-ups',
+    'Refresh dashboard', '---', 'Import export file...', 'Set up this spreadsheet', 'Settings and help...']);
+  for (const [, fn] of calls.menus[0].items.filter((i) => i.length === 2)) {
+    assert.equal(typeof context[fn], 'function', fn);
+  }
+});
+
+test('callService_ adds the token, mutes HTTP exceptions and returns the JSON', () => {
+  const { context, calls } = makeContext({ properties: URL, token: 'tok',
+    fetch: () => ({ status: 200, body: '{"ok": true}' }) });
+  assert.deepEqual(JSON.parse(JSON.stringify(context.callService_('get', '/v1/info'))), { ok: true });
+  const { url, params } = calls.fetch[0];
+  assert.equal(url, 'https://bridge.example.run.app/v1/info');
+  assert.equal(params.headers.Authorization, 'Bearer tok');
+  assert.equal(params.muteHttpExceptions, true);
+});
+
+test('callService_ throws the service message', () => {
+  const { context } = makeContext({ properties: URL,
+    fetch: () => ({ status: 403, body: '{"error": {"code": "not_shared", "message": "Share it as Editor"}}' }) });
+  assert.throws(() => context.callService_('post', '/x', {}), /Share it as Editor/);
+});
+
+test('callService_ copes with a non-JSON error page', () => {
+  const { context } = makeContext({ properties: URL, fetch: () => ({ status: 502, body: '<html>Bad gateway' }) });
+  assert.throws(() => context.callService_('post', '/x', {}), /The service answered 502/);
+});
+
+test('a missing service URL says where to set it', () => {
+  const { context } = makeContext();
+  assert.throws(() => context.callService_('get', '/v1/info'), /Settings and help/);
+});
+
+test('scoreProspects posts for the active spreadsheet under a lock and summarises', () => {
+  const { context, calls } = makeContext({ properties: URL, spreadsheetId: '1' + 'a'.repeat(43),
+    fetch: () => ({ status: 200, body: JSON.stringify({ prospects: 12, new: 10, updated: 2, seconds: 1.5 }) }) });
+  context.scoreProspects();
+  assert.equal(calls.fetch[0].url, 'https://bridge.example.run.app/v1/spreadsheets/1' + 'a'.repeat(43) + '/score');
+  assert.equal(calls.fetch[0].params.method, 'post');
+  assert.deepEqual(calls.locks, [['try', 5000], ['release']]);
+  assert.equal(calls.toasts.at(-1).message, '12 prospects (10 new, 2 updated) in 1.5 s');
+});
+
+test('a busy document lock is reported, not waited on', () => {
+  const { context, calls } = makeContext({ properties: URL, lockFree: false });
+  assert.equal(context.scoreProspects(), null);
+  assert.equal(calls.fetch.length, 0);
+  assert.match(calls.toasts[0].message, /Another Backlink gap action is running/);
+});
+
+test('errors are toasted, rethrown, and the lock released', () => {
+  const { context, calls } = makeContext({ properties: URL,
+    fetch: () => ({ status: 409, body: '{"error": {"message": "ana started it"}}' }) });
+  assert.throws(() => context.updateFollowups(), /ana started it/);
+  assert.equal(calls.toasts.at(-1).title, 'Update follow-ups: failed');
+  assert.deepEqual(calls.locks.at(-1), ['release']);
+});
+
+test('a timeout says the run goes on', () => {
+  const { context } = makeContext({ properties: URL, fetch: () => { throw new Error('Request timed out'); } });
+  assert.throws(() => context.scoreProspects(), /still working on it/);
+});
+
+test('importExportFile checks the form and sends base64', () => {
+  const { context, calls } = makeContext({ properties: URL,
+    fetch: () => ({ status: 200, body: '{"tab": "rival.com", "rows": 3, "format": "Semrush backlinks"}' }) });
+  assert.throws(() => context.importExportFile({ domain: '' }), /Choose an export file/);
+  context.importExportFile({ domain: ' rival.com ', filename: 'r.csv', content_base64: 'QUJD' });
+  assert.deepEqual(JSON.parse(calls.fetch[0].params.payload),
+    { domain: 'rival.com', filename: 'r.csv', content_base64: 'QUJD' });
+  assert.equal(calls.toasts.at(-1).message, 'Tab rival.com: 3 rows (Semrush backlinks)');
+});
+
+test('saveServiceUrl accepts only http(s) URLs', () => {
+  const { context, properties } = makeContext();
+  assert.throws(() => context.saveServiceUrl('ftp://x'), /must start with https/);
+  context.saveServiceUrl(' https://bridge.example.run.app ');
+  assert.equal(properties.SHEETS_BRIDGE_SERVICE_URL, 'https://bridge.example.run.app');
+});
+
+test('the sidebar shows the service account to share with', () => {
+  const { context } = makeContext({ properties: URL,
+    fetch: () => ({ status: 200, body: '{"service_account": "bridge@p.iam.gserviceaccount.com", "version": "0.1.0"}' }) });
+  assert.equal(context.getSidebarInfo().serviceAccount, 'bridge@p.iam.gserviceaccount.com');
+});

@@ -1,0 +1,138 @@
+"""HTTP routes: parse, call one service function, serialise. Authentication is a decorator."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from sheets_bridge import __version__, service
+from sheets_bridge.exceptions import SheetsBridgeError
+
+bp = Blueprint("api", __name__)
+SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+
+
+class BadRequestError(SheetsBridgeError):
+    """A request the service cannot parse (400)."""
+
+    code = "bad_request"
+    status = 400
+
+
+def authenticated(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """Require valid credentials; puts the caller in ``g.caller``."""
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        auth = current_app.extensions["sheets_bridge.auth"]
+        headers = {k: v for k, v in request.headers.items()}
+        g.caller = auth.authenticate(headers, request.method, request.path, request.get_data(cache=True))
+        g.user = g.caller.email
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _spreadsheet(spreadsheet_id: str) -> str:
+    if not SPREADSHEET_ID.match(spreadsheet_id):
+        raise BadRequestError("That is not a Google spreadsheet id (20-100 letters, digits, '-' or '_')")
+    g.spreadsheet_id = spreadsheet_id
+    return spreadsheet_id
+
+
+def _json() -> dict[str, Any]:
+    if not request.get_data(cache=True):
+        return {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadRequestError("The request body must be a JSON object")
+    return data
+
+
+def _today(body: dict[str, Any]) -> dt.date:
+    text = body.get("today")
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        raise BadRequestError(f"'today' must be a date as YYYY-MM-DD, got '{text}'") from None
+
+
+def _run(spreadsheet_id: str, action: str, work: Callable[[Any], dict[str, Any]]) -> ResponseReturnValue:
+    runs = current_app.extensions["sheets_bridge.runs"]
+    with runs.hold(spreadsheet_id, g.user, action):
+        store = current_app.extensions["sheets_bridge.store_factory"](spreadsheet_id)
+        result = work(store)
+        g.api_requests = result.get("api_requests", 0)
+        return jsonify(result)
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    return jsonify({"ok": True})
+
+
+@bp.get("/v1/info")
+@authenticated
+def info() -> ResponseReturnValue:
+    return jsonify({"version": __version__,
+                    "service_account": current_app.extensions["sheets_bridge.service_account"](),
+                    "user": g.user})
+
+
+@bp.post("/v1/spreadsheets/<spreadsheet_id>/score")
+@authenticated
+def score(spreadsheet_id: str) -> ResponseReturnValue:
+    book, today = _spreadsheet(spreadsheet_id), _today(_json())
+    return _run(book, "Score prospects", lambda store: service.score(store, today)[0].to_dict())
+
+
+@bp.post("/v1/spreadsheets/<spreadsheet_id>/followups")
+@authenticated
+def followups(spreadsheet_id: str) -> ResponseReturnValue:
+    book, today = _spreadsheet(spreadsheet_id), _today(_json())
+    return _run(book, "Update follow-ups", lambda store: service.followups(store, today).to_dict())
+
+
+@bp.post("/v1/spreadsheets/<spreadsheet_id>/setup")
+@authenticated
+def setup(spreadsheet_id: str) -> ResponseReturnValue:
+    book = _spreadsheet(spreadsheet_id)
+    _json()
+    return _run(book, "Set up", service.setup)
+
+
+@bp.post("/v1/spreadsheets/<spreadsheet_id>/imports")
+@authenticated
+def imports(spreadsheet_id: str) -> ResponseReturnValue:
+    book = _spreadsheet(spreadsheet_id)
+    if request.files:
+        upload = request.files.get("file")
+        if upload is None:
+            raise BadRequestError("Send the export as a form field named 'file'")
+        data, name, domain = upload.read(), upload.filename or "export.csv", request.form.get("domain", "")
+    else:
+        body = _json()
+        try:
+            data = base64.b64decode(str(body.get("content_base64", "")), validate=True)
+        except (binascii.Error, ValueError):
+            raise BadRequestError("'content_base64' is not valid base64") from None
+        name, domain = str(body.get("filename") or "export.csv"), str(body.get("domain") or "")
+    if not domain:
+        raise BadRequestError("Say which site the export describes: a 'domain' such as competitor-a.com")
+    if not data:
+        raise BadRequestError("The export file is empty")
+
+    def work(store: Any) -> dict[str, Any]:
+        before = int(getattr(store, "requests_sent", 0))
+        result = service.import_export(store, data, name, domain)
+        result["api_requests"] = int(getattr(store, "requests_sent", 0)) - before
+        return result
+    return _run(book, "Import export file", work)

@@ -1,0 +1,163 @@
+"""Request authentication: Google ID tokens from Apps Script, or an HMAC signature with a shared secret."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+from dataclasses import dataclass
+
+import requests
+from google.auth import exceptions as google_exceptions
+from google.auth import jwt
+
+from sheets_bridge.config import Config
+from sheets_bridge.exceptions import SheetsBridgeError
+
+ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
+SIGNATURE_HEADER = "X-Sheets-Bridge-Signature"
+TIMESTAMP_HEADER = "X-Sheets-Bridge-Timestamp"
+
+
+class AuthenticationError(SheetsBridgeError):
+    """Missing or invalid credentials (401)."""
+
+    code = "unauthenticated"
+    status = 401
+
+
+class ForbiddenError(SheetsBridgeError):
+    """Valid credentials of someone who is not allowed (403)."""
+
+    code = "forbidden"
+    status = 403
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: an email, or the shared-secret client."""
+
+    email: str
+    method: str
+
+
+class CertificateCache:
+    """Google's signing certificates by URL, refetched after five minutes or for an unknown key id."""
+
+    def __init__(self, ttl: float = 300.0) -> None:
+        self.ttl = ttl
+        self._certs: dict[str, tuple[float, dict[str, str]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str, kid: str | None) -> dict[str, str]:
+        with self._lock:
+            cached = self._certs.get(url)
+            if cached and time.monotonic() - cached[0] < self.ttl and (kid is None or kid in cached[1]):
+                return cached[1]
+        try:
+            response = requests.get(url, timeout=10)
+            response.raise_for_status()
+            certs = response.json()
+        except (requests.RequestException, ValueError):
+            raise AuthenticationError("Could not fetch Google's token certificates; try again shortly") from None
+        with self._lock:
+            self._certs[url] = (time.monotonic(), certs)
+        return certs
+
+
+class ReplayGuard:
+    """Remembers accepted signatures for the signature window, so none is accepted twice."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def first_use(self, signature: str, window: float) -> bool:
+        now = time.time()
+        with self._lock:
+            for key in [k for k, t in self._seen.items() if now - t > window]:
+                del self._seen[key]
+            if signature in self._seen:
+                return False
+            self._seen[signature] = now
+            return True
+
+
+def sign(secret: str, timestamp: str, method: str, path: str, body: bytes) -> str:
+    """The hex HMAC-SHA256 a client sends: over timestamp, method, path and body."""
+    message = f"{timestamp}\n{method.upper()}\n{path}\n".encode() + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+class Authenticator:
+    """Checks one request's credentials against the configuration."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.certs = CertificateCache()
+        self.replays = ReplayGuard()
+
+    def authenticate(self, headers: dict[str, str], method: str, path: str, body: bytes) -> Caller:
+        """The caller, or AuthenticationError (401) / ForbiddenError (403)."""
+        signature = headers.get(SIGNATURE_HEADER)
+        if signature and self.config.shared_secret:
+            return self._hmac(signature, headers.get(TIMESTAMP_HEADER, ""), method, path, body)
+        auth = headers.get("Authorization", "")
+        if auth.startswith("Bearer ") and auth[7:].strip():
+            if not self.config.audiences:
+                raise AuthenticationError("This service does not accept identity tokens (no audience configured)")
+            return self._id_token(auth[7:].strip())
+        if self.config.insecure_dev and not self.config.has_auth:
+            return Caller(email="insecure-dev", method="none")
+        raise AuthenticationError("Missing credentials: send 'Authorization: Bearer <identity token>' or a "
+                                  "signed request")
+
+    def _hmac(self, signature: str, timestamp: str, method: str, path: str, body: bytes) -> Caller:
+        try:
+            stamp = int(timestamp)
+        except ValueError:
+            raise AuthenticationError("Missing or malformed request timestamp") from None
+        if abs(time.time() - stamp) > self.config.signature_window_seconds:
+            raise AuthenticationError("Request timestamp is outside the 300-second window; check the clock")
+        expected = sign(self.config.shared_secret, timestamp, method, path, body)
+        if not hmac.compare_digest(expected, signature.strip().lower()):
+            raise AuthenticationError("Invalid request signature")
+        if not self.replays.first_use(signature, self.config.signature_window_seconds * 2):
+            raise AuthenticationError("This signed request was already used; sign each request afresh")
+        return Caller(email="shared-secret", method="hmac")
+
+    def _id_token(self, token: str) -> Caller:
+        try:
+            header = jwt.decode_header(token)
+        except (ValueError, google_exceptions.GoogleAuthError):
+            raise AuthenticationError("Malformed identity token") from None
+        certs = self.certs.get(self.config.certs_url, header.get("kid"))
+        try:
+            claims = jwt.decode(token, certs=certs, audience=list(self.config.audiences),
+                                clock_skew_in_seconds=self.config.clock_skew_seconds)
+        except (ValueError, google_exceptions.GoogleAuthError) as exc:
+            raise AuthenticationError(f"Invalid identity token: {_reason(exc)}") from None
+        if claims.get("iss") not in ISSUERS:
+            raise AuthenticationError("Invalid identity token: wrong issuer")
+        email = str(claims.get("email", "")).lower()
+        if not email or claims.get("email_verified") not in (True, "true"):
+            raise AuthenticationError("Invalid identity token: the email is missing or not verified")
+        domain = email.rsplit("@", 1)[-1]
+        allowed = self.config.allowed_emails or self.config.allowed_domains
+        if allowed and email not in self.config.allowed_emails and domain not in self.config.allowed_domains:
+            raise ForbiddenError(f"{email} is not allowed to use this service; ask its administrator to add "
+                                 "you to SHEETS_BRIDGE_ALLOWED_EMAILS or your domain to SHEETS_BRIDGE_ALLOWED_DOMAINS")
+        return Caller(email=email, method="id_token")
+
+
+def _reason(exc: Exception) -> str:
+    """A safe, short reason from google-auth's message (never the token)."""
+    text = str(exc)
+    for needle, reason in (("expired", "expired"), ("too early", "issued in the future"),
+                           ("used too early", "issued in the future"), ("audience", "wrong audience"),
+                           ("Certificate for key id", "unknown signing key"), ("signature", "bad signature"),
+                           ("Could not verify", "bad signature")):
+        if needle.lower() in text.lower():
+            return reason
+    return "could not be verified"

@@ -1,0 +1,45 @@
+"""Service configuration from the environment, with defaults in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip().lower() for v in (value or "").split(",") if v.strip())
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the service needs to know; secrets are never logged or returned."""
+
+    audiences: tuple[str, ...] = ()
+    allowed_emails: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+    certs_url: str = GOOGLE_CERTS_URL
+    shared_secret: str = field(default="", repr=False)
+    api_root: str = ""
+    insecure_dev: bool = False
+    max_body_bytes: int = 20 * 1024 * 1024
+    clock_skew_seconds: int = 60
+    signature_window_seconds: int = 300
+
+    @classmethod
+    def from_env(cls, insecure_dev: bool = False) -> Config:
+        """Read SHEETS_BRIDGE_* variables."""
+        env = os.environ
+        return cls(audiences=tuple(a.strip() for a in env.get("SHEETS_BRIDGE_AUDIENCES", "").split(",")
+                                   if a.strip()),
+                   allowed_emails=_list(env.get("SHEETS_BRIDGE_ALLOWED_EMAILS")),
+                   allowed_domains=_list(env.get("SHEETS_BRIDGE_ALLOWED_DOMAINS")),
+                   certs_url=env.get("SHEETS_BRIDGE_CERTS_URL", GOOGLE_CERTS_URL),
+                   shared_secret=env.get("SHEETS_BRIDGE_SHARED_SECRET", ""),
+                   api_root=env.get("SHEETS_BRIDGE_API_ROOT", ""), insecure_dev=insecure_dev)
+
+    @property
+    def has_auth(self) -> bool:
+        """Whether any authentication is configured (ID tokens need an audience)."""
+        return bool(self.audiences or self.shared_secret)

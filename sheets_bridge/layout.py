@@ -1,0 +1,39 @@
+"""The layout `setup` gives a spreadsheet: reserved tabs, headers, Status dropdown, Tier colours, protections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sheets_bridge import contract
+
+RUN_LOG_HEADER = ("Started", "User", "Action", "Result", "Seconds", "Details")
+TAB_HEADERS: dict[str, tuple[str, ...]] = {
+    contract.SETTINGS: ("Setting", "Value"),
+    contract.TARGETS: contract.TARGETS_HEADER,
+    contract.PROSPECTS: contract.PROSPECT_HEADER,
+    contract.OUTREACH_LOG: contract.LOG_HEADER,
+    contract.DASHBOARD: (),
+    contract.RUN_LOG: RUN_LOG_HEADER,
+}
+EXAMPLE_SETTINGS: list[list[Any]] = [
+    ["Your domain", "example.com"],
+    ["Topic keywords", "crm, sales pipeline, lead management"],
+    ["Min competitors linking", 1],
+    ["Weight authority", 0.35],
+    ["Weight relevance", 0.4],
+    ["Weight feasibility", 0.25],
+    ["Min authority", 0],
+    ["Max authority", 90],
+    ["Allowed countries", ""],
+    ["Excluded countries", ""],
+    ["Excluded TLDs", ""],
+    ["Follow-up days", "1, 4, 9, 14"],
+    ["Business days only", "no"],
+    ["Holiday country", ""],
+    ["Recontact after days", 100],
+    ["Campaign", ""],
+]
+TIER_COLOURS = {"A": {"red": 0.72, "green": 0.88, "blue": 0.8}, "B": {"red": 1.0, "green": 0.95, "blue": 0.7},
+                "C": {"red": 0.96, "green": 0.8, "blue": 0.8}}
+OWNED_SHADE = {"red": 0.95, "green": 0.95, "blue": 0.95}
+PROTECTION_NOTE = "sheets_bridge: columns rewritten on every run"

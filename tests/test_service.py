@@ -1,0 +1,194 @@
+"""The Flask service: authentication matrix, routes end to end against the emulator, errors, logs."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+import threading
+import time
+from typing import Any
+
+import pytest
+import requests
+from conftest import load_spreadsheet
+from flask.testing import FlaskClient
+from identity import AUDIENCE, token
+
+from sheets_bridge.app import create_app
+from sheets_bridge.auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from sheets_bridge.config import Config
+from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS, outreach_log_rows
+from sheets_bridge.store.gsheets import GoogleStore
+
+SECRET = "s3cret-for-tests-only"
+HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow"]
+TABS: dict[str, list[list[Any]]] = {
+    "Settings": [["Your domain", "mine.com"], ["Topic keywords", "crm"]],
+    "rival-a.com": [HEADER, ["https://alpha.com/resources", "CRM resources", 40, "false"],
+                    ["https://beta.co.uk/best-crm", "Best CRM tools", 55, "false"]],
+    "rival-b.com": [HEADER, ["https://alpha.com/news/2026/crm", "CRM news", 41, "true"]],
+}
+
+
+@pytest.fixture
+def client(google_env: str, certs_url: str) -> FlaskClient:
+    config = Config(audiences=(AUDIENCE,), allowed_domains=("example.com",), allowed_emails=("bo@partner.org",),
+                    certs_url=certs_url, shared_secret=SECRET)
+    app = create_app(config, service_account=lambda: "bridge@emulated.iam.gserviceaccount.com")
+    return app.test_client()
+
+
+def bearer(value: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {value}"}
+
+
+def signed(path: str, body: bytes = b"", method: str = "POST", stamp: int | None = None) -> dict[str, str]:
+    ts = str(stamp if stamp is not None else int(time.time()))
+    return {TIMESTAMP_HEADER: ts, SIGNATURE_HEADER: sign(SECRET, ts, method, path, body),
+            "Content-Type": "application/json"}
+
+
+def test_health_needs_no_auth(client: FlaskClient) -> None:
+    assert client.get("/healthz").get_json() == {"ok": True}
+
+
+def test_info_names_the_service_account(client: FlaskClient, keys: dict[str, str]) -> None:
+    body = client.get("/v1/info", headers=bearer(token(keys))).get_json()
+    assert body["service_account"] == "bridge@emulated.iam.gserviceaccount.com"
+    assert body["user"] == "ana@example.com"
+
+
+@pytest.mark.parametrize(("make", "status", "message"), [
+    (lambda k: {}, 401, "Missing credentials"),
+    (lambda k: bearer("not-a-jwt"), 401, "Malformed identity token"),
+    (lambda k: bearer(token(k, key="rogue")), 401, "bad signature"),
+    (lambda k: bearer(token(k, kid="unknown")), 401, "unknown signing key"),
+    (lambda k: bearer(token(k, exp=int(time.time()) - 3600, iat=int(time.time()) - 7200)), 401, "expired"),
+    (lambda k: bearer(token(k, iat=int(time.time()) + 3600, exp=int(time.time()) + 7200)), 401,
+     "issued in the future"),
+    (lambda k: bearer(token(k, aud="someone-else")), 401, "wrong audience"),
+    (lambda k: bearer(token(k, iss="https://evil.example")), 401, "wrong issuer"),
+    (lambda k: bearer(token(k, email_verified=False)), 401, "not verified"),
+    (lambda k: bearer(token(k, email="eve@other.com")), 403, "eve@other.com is not allowed"),
+    (lambda k: bearer(token(k, email="bo@partner.org")), 200, ""),
+    (lambda k: bearer(token(k, email="cy@example.com")), 200, ""),
+])
+def test_authentication_matrix(client: FlaskClient, keys: dict[str, str], make: Any, status: int,
+                               message: str, caplog: pytest.LogCaptureFixture) -> None:
+    headers = make(keys)
+    with caplog.at_level(logging.INFO, logger="sheets_bridge.access"):
+        response = client.get("/v1/info", headers=headers)
+    assert response.status_code == status
+    if message:
+        assert message in response.get_json()["error"]["message"]
+    secret = headers.get("Authorization", "Bearer x")[7:]
+    assert secret not in caplog.text and secret not in response.get_data(as_text=True)
+
+
+def test_hmac_signatures(client: FlaskClient) -> None:
+    path = "/v1/info"
+    good = signed(path, method="GET")
+    assert client.get(path, headers=good).status_code == 200
+    assert client.get(path, headers=good).status_code == 401  # replayed
+    stale = signed(path, method="GET", stamp=int(time.time()) - 301)
+    assert "300-second window" in client.get(path, headers=stale).get_json()["error"]["message"]
+    book = "1" + "s" * 43
+    tampered = signed(f"/v1/spreadsheets/{book}/setup", b'{"a": 1}')
+    response = client.post(f"/v1/spreadsheets/{book}/setup", data=b'{"a": 2}', headers=tampered)
+    assert response.status_code == 401 and "Invalid request signature" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    ("/v1/spreadsheets/short/score", 400), ("/v1/spreadsheets/" + "x" * 30 + "%20drop/score", 400),
+    ("/v1/spreadsheets/../../etc/score", 404),
+])
+def test_bad_spreadsheet_ids(client: FlaskClient, keys: dict[str, str], path: str, status: int) -> None:
+    response = client.post(path, headers=bearer(token(keys)))
+    assert response.status_code == status and "error" in response.get_json()
+
+
+def test_bad_json_and_oversized_bodies(client: FlaskClient, keys: dict[str, str]) -> None:
+    book = "1" + "b" * 43
+    bad = client.post(f"/v1/spreadsheets/{book}/score", data=b"{not json", headers=bearer(token(keys)),
+                      content_type="application/json")
+    assert bad.status_code == 400 and bad.get_json()["error"]["message"] == "The request body must be a JSON object"
+    huge = client.post(f"/v1/spreadsheets/{book}/score", data=b"x" * (21 * 1024 * 1024),
+                       headers=bearer(token(keys)), content_type="application/json")
+    assert huge.status_code == 413 and "larger than 20 MB" in huge.get_json()["error"]["message"]
+    date = client.post(f"/v1/spreadsheets/{book}/score", json={"today": "26/11/2026"}, headers=bearer(token(keys)))
+    assert date.status_code == 400 and "YYYY-MM-DD" in date.get_json()["error"]["message"]
+
+
+def test_score_followups_end_to_end(client: FlaskClient, keys: dict[str, str], google_env: str) -> None:
+    tabs = {"Settings": SETTINGS_ROWS, "Targets": TARGET_ROWS, **{k: v for k, v in TABS.items() if k != "Settings"},
+            "Outreach log": [[str(c) if isinstance(c, dt.date) else c for c in r] for r in outreach_log_rows()]}
+    book = load_spreadsheet(google_env, tabs)
+    scored = client.post(f"/v1/spreadsheets/{book}/score", json={"today": "2026-11-26"}, headers=bearer(token(keys)))
+    assert scored.status_code == 200, scored.get_json()
+    body = scored.get_json()
+    assert body["new"] == 2 and body["api_requests"] <= 6 and body["seconds"] >= 0
+    follow = client.post(f"/v1/spreadsheets/{book}/followups", json={"today": "2026-11-26"},
+                         headers=bearer(token(keys)))
+    assert follow.status_code == 200, follow.get_json()
+    assert follow.get_json()["api_requests"] <= 3 and follow.get_json()["prospects"] == 2
+
+
+def test_missing_spreadsheet_is_404_with_the_id(client: FlaskClient, keys: dict[str, str]) -> None:
+    book = "1" + "n" * 43
+    response = client.post(f"/v1/spreadsheets/{book}/score", headers=bearer(token(keys)))
+    assert response.status_code == 404 and book in response.get_json()["error"]["message"]
+
+
+def test_setup_twice_changes_nothing(client: FlaskClient, keys: dict[str, str], google_env: str) -> None:
+    book = load_spreadsheet(google_env, {"Sheet1": [["hello"]]})
+    first = client.post(f"/v1/spreadsheets/{book}/setup", headers=bearer(token(keys))).get_json()
+    assert set(first["created_tabs"]) == {"Settings", "Targets", "Prospects", "Outreach log", "Dashboard", "Run log"}
+    dump = requests.get(f"{google_env}/_emulator/spreadsheets/{book}", timeout=5).json()
+    second = client.post(f"/v1/spreadsheets/{book}/setup", headers=bearer(token(keys))).get_json()
+    assert second["changed"] is False and second["created_tabs"] == []
+    again = requests.get(f"{google_env}/_emulator/spreadsheets/{book}", timeout=5).json()
+    dump.pop("modified"), again.pop("modified")
+    assert dump == again
+    prospects = next(s for s in again["sheets"] if s["properties"]["title"] == "Prospects")
+    assert prospects["properties"]["gridProperties"]["frozenRowCount"] == 1
+    assert len(prospects["extras"]["conditionalFormats"]) == 3
+    protected = [p for p in again["protectedRanges"] if p.get("warningOnly")]
+    assert len(protected) == 20
+
+
+def test_imports_multipart_and_base64(client: FlaskClient, keys: dict[str, str], google_env: str) -> None:
+    book = load_spreadsheet(google_env, {"Sheet1": [["x"]]})
+    export = "\ufeffDomain\tDR\r\nalpha.com\t40\r\n".encode("utf-16-le")
+    multipart = client.post(f"/v1/spreadsheets/{book}/imports", headers=bearer(token(keys)),
+                            data={"domain": "rival-a.com", "file": (__import__("io").BytesIO(export), "a.csv")},
+                            content_type="multipart/form-data")
+    assert multipart.status_code == 200, multipart.get_json()
+    assert multipart.get_json()["tab"] == "rival-a.com" and multipart.get_json()["rows"] == 1
+    unknown = client.post(f"/v1/spreadsheets/{book}/imports", headers=bearer(token(keys)), json={
+        "domain": "rival-b.com", "filename": "b.csv", "content_base64": base64.b64encode(b"Foo,Bar\n1,2\n").decode()})
+    assert unknown.status_code == 422
+    assert "no column holds a domain or URL (found: Foo, Bar)" in unknown.get_json()["error"]["message"]
+    tabs = GoogleStore(book).read_tabs()
+    assert tabs["rival-a.com"] == [["Domain", "DR"], ["alpha.com", 40]]
+
+
+def test_second_run_on_same_spreadsheet_gets_409(client: FlaskClient, keys: dict[str, str],
+                                                 google_env: str) -> None:
+    book = load_spreadsheet(google_env, TABS)
+    requests.post(f"{google_env}/_emulator/faults", json={"faults": [{"delay": 1.0, "rate": 1.0, "times": 1}]},
+                  timeout=5)
+    results: list[Any] = []
+    app_client = client
+
+    def first() -> None:
+        results.append(app_client.post(f"/v1/spreadsheets/{book}/score", headers=bearer(token(keys))))
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    time.sleep(0.3)
+    second = client.post(f"/v1/spreadsheets/{book}/score", headers=bearer(token(keys, email="cy@example.com")))
+    thread.join()
+    assert second.status_code == 409
+    assert "ana@example.com started 'Score prospects'" in second.get_json()["error"]["message"]
+    assert results[0].status_code == 200
