@@ -101,6 +101,13 @@ def followups(spreadsheet_id: str) -> ResponseReturnValue:
     return _run(book, "Update follow-ups", lambda store: service.followups(store, today).to_dict())
 
 
+@bp.post("/v1/spreadsheets/<spreadsheet_id>/dashboard")
+@authenticated
+def dashboard(spreadsheet_id: str) -> ResponseReturnValue:
+    book, today = _spreadsheet(spreadsheet_id), _today(_json())
+    return _run(book, "Refresh dashboard", lambda store: service.dashboard(store, today))
+
+
 @bp.post("/v1/spreadsheets/<spreadsheet_id>/setup")
 @authenticated
 def setup(spreadsheet_id: str) -> ResponseReturnValue:

@@ -8,13 +8,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from sheets_bridge import __version__
 from sheets_bridge.exceptions import SheetsBridgeError, TargetError
 from sheets_bridge.progress import ProgressBar
-from sheets_bridge.service import ScoreSummary, import_export, score
+from sheets_bridge.service import ScoreSummary, dashboard, followups, import_export, score
 from sheets_bridge.store.base import Store
 from sheets_bridge.store.xlsx import XlsxStore
 
@@ -50,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     scorer.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
     scorer.add_argument("--today", type=_date, default=None, help="the date to compute follow-ups from")
     scorer.add_argument("--top", type=int, default=10, help="how many top prospects to print")
+    for name, text in (("followups", "recompute touches, next follow-ups and next actions"),
+                       ("dashboard", "rebuild the Dashboard tab with its charts")):
+        action = sub.add_parser(name, help=text)
+        action.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
+        action.add_argument("--today", type=_date, default=None, help="the date to compute from")
     importer = sub.add_parser("import", help="add or replace a tab from an export file")
     importer.add_argument("workbook", type=Path)
     importer.add_argument("file", type=Path)
@@ -93,6 +99,24 @@ def print_summary(summary: ScoreSummary, prospects: pd.DataFrame, top: int) -> N
             print(view.to_string(index=False))
 
 
+def print_dashboard(d: dict[str, Any]) -> None:
+    """Print the Dashboard's figures."""
+    print(f"\nDashboard as of {d['today']}")
+    print("  Pipeline: " + ", ".join(f"{s} {n}" for s, n in d["status_counts"] if n))
+    for angle, contacted, positive, rate in d["reply_by_angle"]:
+        print(f"  Reply rate, {angle}: {positive}/{contacted} = {rate:.0%}")
+    for tier, contacted, placed, rate in d["placement_by_tier"]:
+        print(f"  Placement rate, tier {tier}: {placed}/{contacted} = {rate:.0%}")
+    print(f"  Days first touch to placement: mean {d['mean_days_to_placement']}, median "
+          f"{d['median_days_to_placement']} ({d['placed_with_dates']} placements)")
+    print("  Anchor mix: " + ", ".join(f"{k} {n}" for k, n, _ in d["anchor_mix"])
+          + (" (EXACT-MATCH RISK)" if d["exact_match_risk"] else ""))
+    spikes = [w for w, _, spike in d["weekly"] if spike]
+    print(f"  Placements in the last {len(d['weekly'])} weeks: {sum(n for _, n, _ in d['weekly'])}"
+          + (f"; spike in week of {', '.join(spikes)}" if spikes else ""))
+    print(f"  Follow-ups due this week: {d['due_this_week']}; overdue: {d['overdue']}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = build_parser().parse_args(argv)
@@ -113,12 +137,24 @@ def _run(args: argparse.Namespace) -> int:
 
         tabs = build_demo_workbook(args.out)
         print(f"Built {args.out} with sample exports for: {', '.join(tabs)}")
-        summary, prospects = score(XlsxStore(args.out), today, ProgressBar())
+        store = XlsxStore(args.out)
+        summary, prospects = score(store, today, ProgressBar())
         print_summary(summary, prospects, 10)
+        print_dashboard(dashboard(store, today))
         return 0
     if args.command == "score":
         summary, prospects = score(open_store(args.target), today, ProgressBar())
         print_summary(summary, prospects, args.top)
+        return 0
+    if args.command == "followups":
+        result = followups(open_store(args.target), today)
+        print(f"Follow-ups for {result.prospects} prospects: {result.due_today} due today, {result.overdue} overdue"
+              + (f" ({result.api_requests} API requests)" if result.api_requests else ""))
+        for warning in result.warnings:
+            print(f"Warning: {warning}")
+        return 0
+    if args.command == "dashboard":
+        print_dashboard(dashboard(open_store(args.target), today))
         return 0
     if args.command == "serve":
         from sheets_bridge.server import run_server
@@ -133,12 +169,12 @@ def _run(args: argparse.Namespace) -> int:
         if not args.file.is_file():
             print(f"sheets-bridge: no file at '{args.file}'", file=sys.stderr)
             return 2
-        result = import_export(XlsxStore(args.workbook, create=True), args.file.read_bytes(), args.file.name,
-                               args.domain)
-        print(f"Tab '{result['tab']}': {result['rows']} rows, {result['format']}")
-        if result["ignored"]:
-            print(f"Ignored columns: {', '.join(result['ignored'])}")
-        for warning in result["warnings"]:
+        imported = import_export(XlsxStore(args.workbook, create=True), args.file.read_bytes(), args.file.name,
+                                 args.domain)
+        print(f"Tab '{imported['tab']}': {imported['rows']} rows, {imported['format']}")
+        if imported["ignored"]:
+            print(f"Ignored columns: {', '.join(imported['ignored'])}")
+        for warning in imported["warnings"]:
             print(f"Warning: {warning}")
         return 0
     raise AssertionError(args.command)

@@ -22,7 +22,8 @@ PROSPECT_HEADER = OWNED_COLUMNS[:1] + TEAM_COLUMNS[:1] + OWNED_COLUMNS[1:] + TEA
 STATUSES = ("New", "Queued", "Contacted", "Replied positive", "Replied negative", "Placed", "Declined",
             "Do not contact")
 ENDED_STATUSES = frozenset({"replied positive", "replied negative", "placed", "declined", "do not contact"})
-LOG_HEADER = ("Date", "Domain", "Touch", "Angle", "Result", "Link URL", "Anchor", "Notes")
+LOG_HEADER = ("Date", "Domain", "Touch", "Angle", "Result", "Link URL", "Anchor", "Notes", "Campaign")
 LOG_RESULTS = ("Sent", "Replied positive", "Replied negative", "Placed", "Declined")
 TARGETS_HEADER = ("URL", "Page kind", "Topic keywords")
 LEFT_GAP_FLAG = "left the gap"
+PLACED_FLAG_PREFIX = "Links to you since"

@@ -46,25 +46,63 @@ TARGET_ROWS: list[list[Any]] = [
 
 
 def outreach_log_rows() -> list[list[Any]]:
-    """A small, realistic touch history for planted prospects."""
+    """A realistic touch history: two campaigns, replies, placements with varied anchors, one bad date."""
     d = dt.date
+    q3, q4 = "Q3 2026", "Q4 2026"
     rows: list[list[Any]] = [list(contract.LOG_HEADER)]
     rows += [
-        [d(2026, 11, 2), "salesgrowthhub.com", 1, "resource gap", "Sent", "", "", "Pitched pipeline guide"],
-        [d(2026, 11, 5), "salesgrowthhub.com", 2, "resource gap", "Sent", "", "", ""],
-        [d(2026, 11, 10), "salesgrowthhub.com", 3, "resource gap", "Sent", "", "", ""],
-        [d(2026, 11, 16), "smallbizresources.org", 1, "resource gap", "Sent", "", "", ""],
-        [d(2026, 11, 19), "smallbizresources.org", None, "resource gap", "Replied positive", "", "",
-         "Editor wants a short summary"],
-        [d(2026, 11, 20), "thecrmreview.net", 1, "roundup update", "Sent", "", "", ""],
-        [d(2026, 11, 24), "thecrmreview.net", 2, "roundup update", "Sent", "", "", ""],
-        [d(2026, 10, 1), "revenuejournal.co.uk", 1, "original data", "Sent", "", "", ""],
+        [d(2026, 9, 20), "b2btalk.co.uk", 1, "roundup update", "Sent", "", "", "last quarter", q3],
+        [d(2026, 10, 1), "revenuejournal.co.uk", 1, "original data", "Sent", "", "", "", q4],
         [d(2026, 10, 8), "revenuejournal.co.uk", None, "original data", "Placed",
-         "https://revenuejournal.co.uk/news/2026/10/sales-survey", "state of sales 2026", ""],
-        [d(2026, 11, 23), "www.StartupStack.io", 1, "comparison", "Sent", "", "", "spelled as in the CRM export"],
-        [d(2026, 11, 25), "leadgenweekly.com", 1, "roundup update", "Sent", "", "", ""],
-        ["not a date", "leadgenweekly.com", 2, "roundup update", "Sent", "", "", "typo in the date"],
+         "https://revenuejournal.co.uk/news/2026/10/sales-survey", "state of sales 2026", "", q4],
+        [d(2026, 10, 5), "crminsider.org", 1, "roundup update", "Sent", "", "", "", q4],
+        [d(2026, 10, 9), "crminsider.org", None, "roundup update", "Replied positive", "", "", "", q4],
+        [d(2026, 10, 20), "crminsider.org", None, "roundup update", "Placed",
+         "https://crminsider.org/best-crm-software-2026", "best CRM tools", "", q4],
+        [d(2026, 10, 12), "bizreview.com.au", 1, "resource gap", "Sent", "", "", "", q4],
+        [d(2026, 10, 30), "bizreview.com.au", None, "resource gap", "Placed",
+         "https://bizreview.com.au/resources", "crm", "", q4],
+        [d(2026, 11, 2), "biznotes.de", 1, "roundup update", "Sent", "", "", "", q4],
+        [d(2026, 11, 13), "biznotes.de", None, "roundup update", "Placed", "https://biznotes.de/best-crm",
+         "CRM Pilot", "", q4],
+        [d(2026, 11, 3), "technotes.co.uk", 1, "resource gap", "Sent", "", "", "", q4],
+        [d(2026, 11, 17), "technotes.co.uk", None, "resource gap", "Placed", "https://technotes.co.uk/tools",
+         "crmpilot.io", "", q4],
+        [d(2026, 11, 4), "saashq.co.uk", 1, "comparison", "Sent", "", "", "", q4],
+        [d(2026, 11, 6), "saashq.co.uk", None, "comparison", "Replied negative", "", "", "", q4],
+        [d(2026, 11, 2), "salesgrowthhub.com", 1, "resource gap", "Sent", "", "", "Pitched pipeline guide", q4],
+        [d(2026, 11, 5), "salesgrowthhub.com", 2, "resource gap", "Sent", "", "", "", q4],
+        [d(2026, 11, 10), "salesgrowthhub.com", 3, "resource gap", "Sent", "", "", "", q4],
+        [d(2026, 11, 16), "smallbizresources.org", 1, "resource gap", "Sent", "", "", "", q4],
+        [d(2026, 11, 19), "smallbizresources.org", None, "resource gap", "Replied positive", "", "",
+         "Editor wants a short summary", q4],
+        [d(2026, 11, 20), "thecrmreview.net", 1, "roundup update", "Sent", "", "", "", q4],
+        [d(2026, 11, 24), "thecrmreview.net", 2, "roundup update", "Sent", "", "", "", q4],
+        [d(2026, 11, 23), "www.StartupStack.io", 1, "comparison", "Sent", "", "", "spelled as in the CRM", q4],
+        [d(2026, 11, 25), "leadgenweekly.com", 1, "roundup update", "Sent", "", "", "", q4],
+        ["not a date", "leadgenweekly.com", 2, "roundup update", "Sent", "", "", "typo in the date", q4],
     ]
+    return rows
+
+
+PROSPECT_STATUSES = {
+    "salesgrowthhub.com": "Contacted", "smallbizresources.org": "Replied positive", "thecrmreview.net": "Contacted",
+    "revenuejournal.co.uk": "Placed", "startupstack.io": "Contacted", "leadgenweekly.com": "Contacted",
+    "crminsider.org": "Placed", "bizreview.com.au": "Placed", "biznotes.de": "Placed", "technotes.co.uk": "Placed",
+    "saashq.co.uk": "Replied negative", "agencybase.org": "Contacted", "growthacademy.com": "Queued",
+    "salestimes.com": "Do not contact",
+}
+
+
+def prospect_rows() -> list[list[Any]]:
+    """The team's Prospects tab from last quarter: Domain and Status typed, notes on a few rows."""
+    header = list(contract.PROSPECT_HEADER)
+    rows: list[list[Any]] = [header]
+    for domain, status in PROSPECT_STATUSES.items():
+        row: list[Any] = [""] * len(header)
+        row[0], row[1] = domain, status
+        row[header.index("Notes")] = "met the editor at a conference" if domain == "crminsider.org" else ""
+        rows.append(row)
     return rows
 
 
@@ -86,5 +124,6 @@ def build_demo_workbook(path: Path) -> list[str]:
         rows, _ = read_rows(data, entry["file"])
         tabs[entry["site"]] = typed_rows(rows)
     tabs[contract.OUTREACH_LOG] = outreach_log_rows()
+    tabs[contract.PROSPECTS] = prospect_rows()
     store.replace_tabs(tabs)
     return [e["site"] for e in sample_files()]

@@ -10,10 +10,12 @@ from typing import Any
 import pandas as pd
 
 from sheets_bridge import contract
+from sheets_bridge.dashboard import build_layout
 from sheets_bridge.exceptions import SheetsBridgeError
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.ingest import recognise_values
+from sheets_bridge.pipeline.metrics import compute_metrics
 from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, score_workbook
 from sheets_bridge.settings import parse_settings
 from sheets_bridge.store.base import Store, Values
@@ -73,7 +75,9 @@ def score(store: Store, today: dt.date, progress: Progress = _quiet) -> tuple[Sc
     report = store.write_prospects(result.prospects, contract.OWNED_COLUMNS, contract.TEAM_COLUMNS)
     progress("done", 1.0)
     prospects = result.prospects
-    left = int(prospects["Flags"].astype(str).str.contains(contract.LEFT_GAP_FLAG, regex=False).sum())
+    flags = prospects["Flags"].astype(str)
+    left = int((flags.str.contains(contract.LEFT_GAP_FLAG, regex=False)
+                | flags.str.contains("Links to you", regex=False)).sum())
     summary = ScoreSummary(
         target=store.label,
         tabs=[TabSummary(tab=e.source, format=e.format, rows=e.rows_read, sites=e.sites,
@@ -180,4 +184,23 @@ def setup(store: Store) -> dict[str, Any]:
     requests_before = int(getattr(store, "requests_sent", 0))
     result = store.apply_layout()
     result["api_requests"] = int(getattr(store, "requests_sent", 0)) - requests_before
+    return result
+
+
+def dashboard(store: Store, today: dt.date) -> dict[str, Any]:
+    """Rebuild the Dashboard tab (values and charts) from Prospects and the Outreach log (3 API requests)."""
+    started = time.perf_counter()
+    requests_before = int(getattr(store, "requests_sent", 0))
+    tabs = store.read_named([contract.SETTINGS, contract.OUTREACH_LOG, contract.PROSPECTS])
+    settings = parse_settings(tabs[contract.SETTINGS])
+    log = parse_outreach_log(tabs[contract.OUTREACH_LOG])
+    metrics = compute_metrics(existing_prospects(tabs[contract.PROSPECTS]), log.frame, settings, today,
+                              exact_threshold=settings.exact_match_threshold / 100)
+    store.write_dashboard(build_layout(metrics))
+    result = asdict(metrics)
+    result["today"] = today.isoformat()
+    result["weekly"] = [[w.isoformat(), n, spike] for w, n, spike in metrics.weekly]
+    result["warnings"] = list(log.problems)
+    result["api_requests"] = int(getattr(store, "requests_sent", 0)) - requests_before
+    result["seconds"] = round(time.perf_counter() - started, 3)
     return result

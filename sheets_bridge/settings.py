@@ -36,6 +36,7 @@ class Settings:
     recontact_after_days: int = 100
     campaign: str = ""
     keep_lost_links: bool = False
+    exact_match_threshold: float = 10.0
     unknown_keys: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -97,7 +98,7 @@ def _convert(key: str, value: object, row: int) -> Any:
         return int(_number(key, value, row, 1, 1000))
     if key.startswith("weight_"):
         return _number(key, value, row, 0, 1000)
-    if key in {"min_authority", "max_authority"}:
+    if key in {"min_authority", "max_authority", "exact_match_threshold"}:
         return _number(key, value, row, 0, 100)
     if key == "recontact_after_days":
         return int(_number(key, value, row, 0, 3650))

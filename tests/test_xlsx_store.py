@@ -26,7 +26,15 @@ def prospects_table(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows[1:], columns=rows[0])
 
 
+def drop_prospects(path: Path) -> None:
+    """Remove the demo's pre-seeded Prospects tab, as in a workbook never scored."""
+    wb = load_workbook(path)
+    del wb[contract.PROSPECTS]
+    wb.save(path)
+
+
 def test_first_run_creates_prospects_with_contract_header(demo_copy: Path) -> None:
+    drop_prospects(demo_copy)
     summary, _ = score(XlsxStore(demo_copy), TODAY)
     table = prospects_table(demo_copy)
     assert list(table.columns) == list(contract.PROSPECT_HEADER)
@@ -81,6 +89,7 @@ def test_round_trip_keeps_team_work_after_sorting_and_new_columns(demo_copy: Pat
 
 
 def test_left_gap_prospects_stay_flagged(demo_copy: Path) -> None:
+    drop_prospects(demo_copy)
     wb = load_workbook(demo_copy)
     ws = wb.create_sheet(contract.PROSPECTS)
     ws.append(list(contract.PROSPECT_HEADER))

@@ -38,7 +38,7 @@ class OutreachLog:
 
 def parse_outreach_log(values: Sequence[Sequence[Any]] | None) -> OutreachLog:
     """Parse the Outreach log tab into date, key, touch, angle, result, link_url, anchor and row columns."""
-    columns = ["date", "key", "touch", "angle", "result", "link_url", "anchor", "row"]
+    columns = ["date", "key", "touch", "angle", "result", "link_url", "anchor", "campaign", "row"]
     if not values or len(values) < 2:
         return OutreachLog(pd.DataFrame(columns=columns))
     header = [normalise_header(c) for c in values[0]]
@@ -59,7 +59,8 @@ def parse_outreach_log(values: Sequence[Sequence[Any]] | None) -> OutreachLog:
         "date": dates, "key": keyed["key"].to_numpy(), "touch": parse_numbers(col("touch")),
         "angle": col("angle").fillna("").astype(str).str.strip(), "result": result,
         "link_url": col("link url").fillna("").astype(str).str.strip(),
-        "anchor": col("anchor").fillna("").astype(str).str.strip(), "row": raw["row"],
+        "anchor": col("anchor").fillna("").astype(str).str.strip(),
+        "campaign": col("campaign").fillna("").astype(str).str.strip(), "row": raw["row"],
     }).reset_index(drop=True)
     bad_date = frame["date"].isna().to_numpy()
     bad_key = (frame["key"] == "").to_numpy()
@@ -102,13 +103,27 @@ def add_days(start: pd.Series, days: np.ndarray, settings: Settings) -> pd.Serie
     return out
 
 
+def split_campaigns(log: pd.DataFrame, campaign: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Log rows of the current campaign (blank campaign counts as current) and of earlier ones."""
+    if not campaign or "campaign" not in log.columns:
+        return log, log.iloc[0:0]
+    tag = log["campaign"].astype(str).str.strip().str.lower()
+    current = (tag == "") | (tag == campaign.strip().lower())
+    return log[current], log[~current]
+
+
 def compute_cadence(keys: pd.Series, status: pd.Series, log: pd.DataFrame, settings: Settings,
                     today: dt.date) -> pd.DataFrame:
-    """Return touches, last_touch, next_follow_up and next_action for each prospect key."""
+    """Return touches, last_touch, next_follow_up, next_action and guard for each prospect key.
+
+    Touches count in the current campaign; a domain contacted in an earlier campaign within
+    'Recontact after days' is guarded: flagged with when and where, and not to be pitched before a date.
+    """
     days = np.asarray(settings.follow_up_days, dtype=int)
     offsets = days - days[0]
     total = len(days)
     today_ts = pd.Timestamp(today)
+    log, earlier = split_campaigns(log, settings.campaign)
     sent = log[log["result"].isin(["", "sent"])]
     touch_stats = sent.groupby("key").agg(touches=("date", "size"), first=("date", "min"), last=("date", "max"))
     latest = log[log["result"].isin(list(_RESULT_STATUS))].sort_values("date").groupby("key")["result"].last()
@@ -125,12 +140,26 @@ def compute_cadence(keys: pd.Series, status: pd.Series, log: pd.DataFrame, setti
     due = add_days(first, offsets[step], settings).where(more)
     nth = (touches + 1).astype(str) + f" of {total}"
     due_text = due.dt.strftime("%Y-%m-%d").fillna("")
+    window = pd.Timedelta(days=settings.recontact_after_days)
+    recontact = (last + window).dt.strftime("%Y-%m-%d").fillna("")
     action = np.select(
         [ended, touches.to_numpy() == 0, ~more, (due < today_ts).to_numpy(), (due == today_ts).to_numpy()],
         [state.map(_ENDED_ACTION).fillna(""), "Send touch 1 of " + str(total),
-         f"Sequence complete after {total} touches: close out or recontact after "
-         f"{settings.recontact_after_days} days",
+         f"Sequence complete after {total} touches: close out; do not contact again before " + recontact,
          "Overdue since " + due_text + ": send touch " + nth, "Due today: send touch " + nth],
         "Send touch " + nth + " on " + due_text)
+    guard = np.full(len(keys), "", dtype=object)
+    earlier_sent = earlier[earlier["result"].isin(["", "sent"])].sort_values("date", kind="stable")
+    if len(earlier_sent):
+        prior = earlier_sent.groupby("key").agg(date=("date", "max"), campaign=("campaign", "last"))
+        when = pd.to_datetime(keys.map(prior["date"]))
+        where = keys.map(prior["campaign"]).fillna("")
+        recent = (when.notna() & (when <= today_ts) & (today_ts - when < window)).to_numpy() \
+            & (touches.to_numpy() == 0) & ~ended
+        until = (when + window).dt.strftime("%Y-%m-%d").fillna("")
+        seen = when.dt.strftime("%Y-%m-%d").fillna("")
+        guard = np.where(recent, "Contacted " + seen + " in campaign " + where, "")
+        action = np.where(recent, "Recently contacted in " + where + ": do not contact before " + until, action)
     return pd.DataFrame({"touches": touches.to_numpy(), "last_touch": last.to_numpy(),
-                         "next_follow_up": due.to_numpy(), "next_action": action}, index=keys.index)
+                         "next_follow_up": due.to_numpy(), "next_action": action, "guard": guard},
+                        index=keys.index)

@@ -37,6 +37,7 @@ class ScoreResult:
     competitors: list[str]
     own: str
     warnings: list[str] = field(default_factory=list)
+    own_links: pd.Series = field(default_factory=lambda: pd.Series(dtype="datetime64[ns]"))
 
 
 def _quiet(stage: str, done: float) -> None:
@@ -84,6 +85,10 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
     progress("cleaning", 0.1)
     links = pd.concat([e.frame for e in exports], ignore_index=True)
     clean, excluded = clean_links(links, keep_lost=settings.keep_lost_links)
+    own_rows = clean.usable & (links["site"] == own).to_numpy(dtype=bool) if own else np.zeros(len(links), bool)
+    own_links = pd.Series(links["first_seen"].to_numpy()[own_rows],
+                          index=clean.domains["key"].to_numpy(dtype=object)[clean.domain[own_rows]],
+                          dtype="datetime64[ns]").groupby(level=0).min()
     progress("gap", 0.4)
     prospects, gap_excluded = build_gap(clean, competitors, own, settings)
     excluded.update(gap_excluded)
@@ -99,7 +104,8 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
     cadence = compute_cadence(prospects["key"], status_of, log, settings, today)
     prospects = pd.concat([prospects, cadence], axis=1)
     prospects = prospects.sort_values(["priority", "key"], ascending=[False, True], kind="stable")
-    return ScoreResult(to_owned(prospects).reset_index(drop=True), exports, excluded, competitors, own, warnings)
+    return ScoreResult(to_owned(prospects).reset_index(drop=True), exports, excluded, competitors, own, warnings,
+                       own_links)
 
 
 def to_owned(p: pd.DataFrame) -> pd.DataFrame:
@@ -107,6 +113,8 @@ def to_owned(p: pd.DataFrame) -> pd.DataFrame:
     flags = join_flags({"IP host": p["is_ip"].to_numpy(dtype=bool),
                         "shared platform": p["is_platform"].to_numpy(dtype=bool),
                         "nofollow only": (p["nofollow_share"] == 1.0).to_numpy(dtype=bool)}, len(p))
+    guard = p["guard"].astype(object).fillna("").to_numpy(dtype=object)
+    flags = np.where(guard == "", flags, np.where(flags == "", guard, flags + "; " + guard))
     return pd.DataFrame({
         "Domain": p["key"], "Segment": p["segment"], "Competitors linking": p["competitors_linking"],
         "Linked competitors": p["linked_competitors"], "Authority": p["authority_score"],
@@ -153,12 +161,23 @@ def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progres
     if len(left):
         kept = left.reindex(columns=list(contract.OWNED_COLUMNS)).astype(object)
         kept = kept.where(kept.notna(), "")
-        flags = kept["Flags"].astype(str)
-        marked = np.where(flags == "", contract.LEFT_GAP_FLAG, flags + "; " + contract.LEFT_GAP_FLAG)
-        already = flags.str.contains(contract.LEFT_GAP_FLAG, regex=False).to_numpy(dtype=bool)
-        kept["Flags"] = np.where(already, flags.to_numpy(dtype=object), marked)
+        kept["Flags"] = [_left_flag(str(flags), str(key), result.own_links)
+                         for key, flags in zip(kept["Domain"], kept["Flags"], strict=True)]
         result.prospects = pd.concat([result.prospects, kept], ignore_index=True)
     return result
+
+
+def _left_flag(flags: str, key: str, own_links: pd.Series) -> str:
+    """Flags of a prospect no longer in the gap: placed if it now links to the team, else 'left the gap'."""
+    parts = [f for f in flags.split("; ") if f and f != contract.LEFT_GAP_FLAG and not f.startswith(
+        (contract.PLACED_FLAG_PREFIX, "Contacted "))]
+    if key in own_links.index:
+        since = own_links[key]
+        parts.append(f"{contract.PLACED_FLAG_PREFIX} {since:%Y-%m-%d}" if pd.notna(since)
+                     else contract.PLACED_FLAG_PREFIX.replace(" since", ""))
+    else:
+        parts.append(contract.LEFT_GAP_FLAG)
+    return "; ".join(parts)
 
 
 def _tab(tabs: Mapping[str, Values], name: str) -> Values | None:

@@ -10,6 +10,8 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from sheets_bridge.dashboard import DashboardLayout
+
 Values = list[list[Any]]
 
 
@@ -43,6 +45,10 @@ class Store(Protocol):
 
     def read_named(self, titles: Sequence[str]) -> dict[str, Values]:
         """Some tabs' values (missing tabs read as empty), cheaper than reading every tab."""
+        ...
+
+    def write_dashboard(self, layout: DashboardLayout) -> None:
+        """Replace the Dashboard tab's values and charts."""
         ...
 
     def apply_layout(self) -> dict[str, Any]:

@@ -12,7 +12,8 @@ import gspread
 import pandas as pd
 from gspread.exceptions import APIError
 
-from sheets_bridge.contract import KEY, OWNED_COLUMNS, PROSPECT_HEADER, PROSPECTS, SETTINGS, STATUSES
+from sheets_bridge.contract import DASHBOARD, KEY, OWNED_COLUMNS, PROSPECT_HEADER, PROSPECTS, SETTINGS, STATUSES
+from sheets_bridge.dashboard import ChartSpec, DashboardLayout
 from sheets_bridge.emulator.a1 import column_letters
 from sheets_bridge.exceptions import (
     GoogleApiError,
@@ -191,22 +192,24 @@ class GoogleStore:
             guess = names.index(KEY)
         raise GoogleApiError("The Prospects tab kept changing while sheets_bridge read it; run again")
 
-    def read_named(self, titles: Sequence[str]) -> dict[str, Values]:
-        """Some tabs' values in one batchGet, without a metadata read; a missing tab reads as empty."""
-        if not self._sheets:
-            existing = None
-        else:
-            existing = {s["title"] for s in self._sheets}
+    def read_named(self, titles: Sequence[str], known: bool = False) -> dict[str, Values]:
+        """Some tabs' values in one batchGet, without a metadata read; a missing tab reads as empty.
+
+        Only when a named tab does not exist does it cost a metadata read and a second batchGet.
+        """
+        existing = {s["title"] for s in self._sheets} if known else None
         wanted = [t for t in titles if existing is None or t in existing]
+        if not wanted:
+            return {t: [] for t in titles}
         try:
             body = self._call("values_batch_get", self.spreadsheet_id, [_quote(t) for t in wanted],
                               params={"valueRenderOption": "UNFORMATTED_VALUE",
                                       "dateTimeRenderOption": "SERIAL_NUMBER"})
         except GoogleApiError as exc:
-            if "Unable to parse range" not in str(exc):
+            if known or "Unable to parse range" not in str(exc):
                 raise
             self.metadata()
-            return self.read_named(titles)
+            return self.read_named(titles, known=True)
         tabs = {t: list(vr.get("values", [])) for t, vr in zip(wanted, body.get("valueRanges", []), strict=False)}
         self._read.update(tabs)
         return {t: tabs.get(t, []) for t in titles}
@@ -221,7 +224,7 @@ class GoogleStore:
         sheets = {s["properties"]["title"]: s for s in body.get("sheets", [])}
         self._sheets = [s["properties"] for s in body.get("sheets", [])]
         present = [t for t in TAB_HEADERS if t in sheets]
-        current = self.read_named(present) if present else {}
+        current = self.read_named(present, known=True) if present else {}
         requests: list[dict[str, Any]] = []
         writes: list[tuple[str, list[list[Any]]]] = []
         created = []
@@ -281,6 +284,35 @@ class GoogleStore:
         return {"created_tabs": created, "headers_written": [r.split("!")[0].strip("'") for r, _ in writes
                                                              if r.endswith("!A1")], "changed": changed}
 
+    def write_dashboard(self, layout: DashboardLayout) -> None:
+        """Replace the Dashboard's values and charts: one metadata read, one spreadsheets.batchUpdate."""
+        body = self._call("fetch_sheet_metadata", self.spreadsheet_id, params={
+            "fields": "sheets(properties(sheetId,title,index,gridProperties),charts(chartId))"})
+        sheets = {s["properties"]["title"]: s for s in body.get("sheets", [])}
+        rows = max(len(layout.values) + 5, 100)
+        cols = max(26, max((len(r) for r in layout.values), default=0))
+        requests: list[dict[str, Any]] = []
+        dash = sheets.get(DASHBOARD)
+        if dash is None:
+            sheet_id = zlib.crc32(f"{self.spreadsheet_id}/{DASHBOARD}".encode()) % 1_000_000_000 + 1
+            requests.append({"addSheet": {"properties": {"title": DASHBOARD, "sheetId": sheet_id,
+                                                         "gridProperties": {"rowCount": rows, "columnCount": cols}}}})
+        else:
+            sheet_id = dash["properties"]["sheetId"]
+            grid = dash["properties"].get("gridProperties", {})
+            requests.extend({"deleteEmbeddedObject": {"objectId": c["chartId"]}} for c in dash.get("charts", []))
+            if grid.get("rowCount", 0) < rows or grid.get("columnCount", 0) < cols:
+                size = {"rowCount": max(rows, grid.get("rowCount", 0)),
+                        "columnCount": max(cols, grid.get("columnCount", 0))}
+                requests.append({"updateSheetProperties": {
+                    "properties": {"sheetId": sheet_id, "gridProperties": size},
+                    "fields": "gridProperties.rowCount,gridProperties.columnCount"}})
+        requests.append({"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue",
+                                         "rows": [{"values": [_extended(v) for v in row]} for row in layout.values]}})
+        for chart in layout.charts:
+            requests.append({"addChart": {"chart": _chart(chart, sheet_id)}})
+        self._call("batch_update", self.spreadsheet_id, {"requests": requests})
+
     def replace_tab(self, name: str, values: Values) -> None:
         """Create or replace one tab's values: metadata, one structure batch, one values write."""
         sheets = self.metadata()
@@ -302,6 +334,32 @@ class GoogleStore:
         for chunk in _chunks(ranges):
             self._call("values_batch_update", self.spreadsheet_id,
                        {"valueInputOption": "RAW", "data": [{"range": r, "values": v} for r, v in chunk]})
+
+
+def _extended(value: Any) -> dict[str, Any]:
+    """A cell for updateCells: its userEnteredValue as data, never a formula."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, int | float):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def _chart(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
+    """A Sheets API EmbeddedChart for a ChartSpec."""
+    def source(column: int) -> dict[str, Any]:
+        return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": spec.first_row,
+                                             "endRowIndex": spec.last_row, "startColumnIndex": column,
+                                             "endColumnIndex": column + 1}]}}
+    return {"spec": {"title": spec.title, "basicChart": {
+        "chartType": spec.kind, "legendPosition": "NO_LEGEND", "headerCount": 1,
+        "axis": [{"position": "BOTTOM_AXIS"}, {"position": "LEFT_AXIS"}],
+        "domains": [{"domain": source(spec.label_col)}],
+        "series": [{"series": source(spec.value_col), "targetAxis": "LEFT_AXIS"}]}},
+        "position": {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": spec.anchor_row,
+                                                        "columnIndex": spec.anchor_col}}}}
 
 
 def _chunks(ranges: list[tuple[str, list[list[Any]]]]) -> list[list[tuple[str, list[list[Any]]]]]:

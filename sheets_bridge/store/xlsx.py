@@ -8,9 +8,11 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -18,12 +20,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_bridge.contract import KEY, OWNED_COLUMNS, PROSPECTS, SETTINGS, STATUSES
+from sheets_bridge.contract import DASHBOARD, KEY, OWNED_COLUMNS, PROSPECTS, SETTINGS, STATUSES
+from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.exceptions import WorkbookError
 from sheets_bridge.layout import EXAMPLE_SETTINGS, OWNED_SHADE, TAB_HEADERS, TIER_COLOURS
 from sheets_bridge.store.base import Values, WriteReport, cell_value
-
-UNKEPT_PARTS = ("xl/charts/", "xl/drawings/", "xl/media/", "xl/pivotTables/", "xl/pivotCache/", "xl/embeddings/")
 
 
 def _set(ws: Worksheet, row: int, column: int, value: Any) -> None:
@@ -122,6 +123,30 @@ class XlsxStore:
             self._save(wb)
         return {"created_tabs": created, "headers_written": headers, "changed": changed}
 
+    def write_dashboard(self, layout: DashboardLayout) -> None:
+        """Rebuild the Dashboard worksheet (values and openpyxl charts) in place of the old one."""
+        wb = self._load(read_only=False)
+        index = wb.sheetnames.index(DASHBOARD) if DASHBOARD in wb.sheetnames else len(wb.sheetnames)
+        if DASHBOARD in wb.sheetnames:
+            wb.remove(wb[DASHBOARD])
+        ws = wb.create_sheet(DASHBOARD, index)
+        for row in layout.values:
+            ws.append([None if v == "" else v for v in row])
+        for r in range(1, ws.max_row + 1):
+            for cell in ws[r]:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+        for spec in layout.charts:
+            chart = LineChart() if spec.kind == "LINE" else BarChart()
+            chart.title = spec.title
+            chart.legend = None
+            data = Reference(ws, min_col=spec.value_col + 1, min_row=spec.first_row + 1, max_row=spec.last_row)
+            labels = Reference(ws, min_col=spec.label_col + 1, min_row=spec.first_row + 2, max_row=spec.last_row)
+            chart.add_data(data, titles_from_data=True)
+            chart.set_categories(labels)
+            ws.add_chart(chart, f"{get_column_letter(spec.anchor_col + 1)}{spec.anchor_row + 1}")
+        self._save(wb, allow_dashboard_charts=True)
+
     def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str]) -> WriteReport:
         """Write owned columns by Domain; team-owned cells and other tabs keep their values."""
         wb = self._load(read_only=False)
@@ -190,10 +215,10 @@ class XlsxStore:
                         cell.data_type = "s"
         self._save(wb)
 
-    def _save(self, wb: Any) -> str:
+    def _save(self, wb: Any, allow_dashboard_charts: bool = False) -> str:
         """Save atomically (temporary file, then replace); returns the path written."""
         target = self.path
-        if self.path.exists() and _has_unkept_parts(self.path):
+        if self.path.exists() and _has_unkept_parts(self.path) and not allow_dashboard_charts:
             target = self.path.with_name(self.path.stem + ".scored.xlsx")
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".sheets-bridge-", suffix=".xlsx", dir=target.parent)
@@ -222,9 +247,36 @@ def _last_used_row(ws: Worksheet) -> int:
 
 
 def _has_unkept_parts(path: Path) -> bool:
-    """Whether the file holds parts openpyxl drops on save (charts, images, pivot tables)."""
+    """Whether the file holds parts openpyxl drops on save (charts, images, pivot tables).
+
+    Charts on the Dashboard tab are sheets_bridge's own and are redrawn on every refresh, so they
+    do not count.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
-            return any(n.startswith(UNKEPT_PARTS) for n in archive.namelist())
+            names = archive.namelist()
+            if any(n.startswith(("xl/media/", "xl/pivotTables/", "xl/pivotCache/", "xl/embeddings/")) for n in names):
+                return True
+            if not any(n.startswith(("xl/charts/", "xl/drawings/")) for n in names):
+                return False
+            return _drawing_sheets(archive) - {DASHBOARD} != set()
     except zipfile.BadZipFile:
         return False
+
+
+def _drawing_sheets(archive: zipfile.ZipFile) -> set[str]:
+    """Names of the worksheets that hold a drawing (charts or images)."""
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    pkg_ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "").lstrip("/").removeprefix("xl/")
+               for r in rels.iter(f"{pkg_ns}Relationship")}
+    found = set()
+    for sheet in workbook.iter(f"{main_ns}sheet"):
+        target = targets.get(sheet.get(f"{rel_ns}id"), "")
+        rel_path = "xl/" + target.replace("worksheets/", "worksheets/_rels/") + ".rels"
+        if rel_path in archive.namelist() and b"/drawing" in archive.read(rel_path):
+            found.add(sheet.get("name", ""))
+    return found

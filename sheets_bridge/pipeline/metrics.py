@@ -1,0 +1,148 @@
+"""Outreach metrics for the Dashboard: pipeline, reply and placement rates, time to placement, anchors, velocity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sheets_bridge.contract import STATUSES
+from sheets_bridge.settings import Settings
+
+GENERIC_ANCHORS = ("click here", "here", "read more", "this guide", "this article", "website", "link", "this",
+                   "source", "learn more", "more", "this post", "this page", "see more")
+PLACED_FLAG = re.compile(r"Links to you since (\d{4}-\d{2}-\d{2})")
+POSITIVE = {"replied positive", "placed"}
+
+
+@dataclass
+class Metrics:
+    """Every figure the Dashboard shows."""
+
+    today: dt.date
+    status_counts: list[tuple[str, int]]
+    reply_by_angle: list[tuple[str, int, int, float]]
+    placement_by_tier: list[tuple[str, int, int, float]]
+    placed_with_dates: int
+    mean_days_to_placement: float | None
+    median_days_to_placement: float | None
+    anchor_mix: list[tuple[str, int, float]]
+    exact_match_share: float
+    exact_match_risk: bool
+    weekly: list[tuple[dt.date, int, bool]]
+    due_this_week: int
+    overdue: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def classify_anchor(anchor: str, settings: Settings) -> str:
+    """Branded, exact match, partial match, URL or generic, against the team's domain, brand and topics."""
+    text = anchor.strip().lower()
+    if not text:
+        return "generic"
+    own = settings.your_domain.lower()
+    if re.match(r"^(https?://|www\.)", text) or re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", text):
+        return "URL"
+    brand = [b for b in settings.brand_keywords if b] + ([own.split(".")[0]] if own else [])
+    if any(b in text for b in brand):
+        return "branded"
+    topics = [t for t in settings.topic_keywords if t]
+    if text in topics:
+        return "exact match"
+    words = {w for t in topics for w in t.split() if len(w) > 2}
+    if any(t in text for t in topics) or words & set(re.findall(r"[a-z0-9]+", text)):
+        return "partial match"
+    return "generic"
+
+
+def _week(day: pd.Timestamp) -> dt.date:
+    return (day - pd.Timedelta(days=day.weekday())).date()
+
+
+def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settings, today: dt.date,
+                    exact_threshold: float = 0.10, weeks: int = 12) -> Metrics:
+    """All dashboard figures from the Prospects tab (as read) and the parsed Outreach log."""
+    p = prospects.copy()
+    for column in ("Domain", "Status", "Tier", "Flags", "Next follow-up"):
+        if column not in p.columns:
+            p[column] = ""
+    p["Domain"] = p["Domain"].astype(str)
+    status = p["Status"].astype(object).fillna("").astype(str).str.strip()
+    status = status.where(status != "", "New")
+    counts = [(s, int((status == s).sum())) for s in STATUSES]
+    others = int((~status.isin(STATUSES)).sum())
+    if others:
+        counts.append(("Other", others))
+    counts.append(("Total", len(p)))
+
+    sent = log[log["result"].isin(["", "sent"])].sort_values("date", kind="stable")
+    first_touch = sent.groupby("key")["date"].min()
+    angle_of = sent.groupby("key")["angle"].first().replace("", "(no angle)")
+    logged = log.assign(result=log["result"].str.lower())
+    positive_keys = set(logged.loc[logged["result"].isin(POSITIVE), "key"])
+    status_of = dict(zip(p["Domain"], status.str.lower(), strict=True))
+    positive_keys |= {k for k, s in status_of.items() if s in POSITIVE}
+    reply = []
+    for angle in sorted(set(angle_of)):
+        keys = set(angle_of[angle_of == angle].index)
+        hits = len(keys & positive_keys)
+        reply.append((angle, len(keys), hits, round(hits / len(keys), 4) if keys else 0.0))
+
+    placed_log = logged[logged["result"] == "placed"].groupby("key")["date"].min()
+    flagged = p["Flags"].astype(str).str.extract(PLACED_FLAG, expand=False)
+    placed_at = {k: pd.Timestamp(v) for k, v in placed_log.items()}
+    for key, since in zip(p["Domain"], flagged, strict=True):
+        if isinstance(since, str) and key not in placed_at:
+            placed_at[key] = pd.Timestamp(since)
+    placed_keys = set(placed_at) | {k for k, s in status_of.items() if s == "placed"}
+    contacted = set(first_touch.index) | {k for k, s in status_of.items() if s not in {"new", "queued", ""}}
+    tier_of = dict(zip(p["Domain"], p["Tier"].astype(str), strict=True))
+    tiers = []
+    for tier in ("A", "B", "C"):
+        keys = {k for k in contacted if tier_of.get(k) == tier}
+        hits = len(keys & placed_keys)
+        tiers.append((tier, len(keys), hits, round(hits / len(keys), 4) if keys else 0.0))
+
+    touched = {str(k): pd.Timestamp(v) for k, v in first_touch.items()}
+    days = [(placed_at[k] - touched[k]).days for k in placed_at if k in touched]
+    days = [d for d in days if d >= 0]
+
+    anchors = logged.loc[logged["result"] == "placed", "anchor"].astype(str)
+    kinds = [classify_anchor(a, settings) for a in anchors]
+    total = len(kinds)
+    mix = [(kind, kinds.count(kind), round(kinds.count(kind) / total, 4) if total else 0.0)
+           for kind in ("branded", "exact match", "partial match", "URL", "generic")]
+    exact_share = mix[1][2]
+
+    this_week = _week(pd.Timestamp(today))
+    starts = [this_week - dt.timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    placed_weeks = pd.Series([_week(ts) for ts in placed_at.values()], dtype=object)
+    per_week = placed_weeks.value_counts().to_dict() if len(placed_weeks) else {}
+    weekly = []
+    for start in starts:
+        trailing = [per_week.get(start - dt.timedelta(weeks=i), 0) for i in range(1, 9)]
+        median = float(np.median(trailing))
+        count = int(per_week.get(start, 0))
+        weekly.append((start, count, count > 3 * max(median, 1.0)))
+
+    next_dates = pd.to_datetime(p["Next follow-up"].map(_as_date), errors="coerce")
+    week_end = pd.Timestamp(this_week + dt.timedelta(days=6))
+    now = pd.Timestamp(today)
+    return Metrics(
+        today=today, status_counts=counts, reply_by_angle=reply, placement_by_tier=tiers,
+        placed_with_dates=len(days), mean_days_to_placement=round(float(np.mean(days)), 2) if days else None,
+        median_days_to_placement=float(np.median(days)) if days else None, anchor_mix=mix,
+        exact_match_share=exact_share, exact_match_risk=exact_share > exact_threshold, weekly=weekly,
+        due_this_week=int(((next_dates >= now) & (next_dates <= week_end)).sum()),
+        overdue=int((next_dates < now).sum()))
+
+
+def _as_date(value: object) -> object:
+    """A Next follow-up cell (serial number, date or text) as a timestamp, or NaT."""
+    from sheets_bridge.pipeline.values import parse_date_text
+
+    stamp = parse_date_text(value)
+    return stamp if stamp is not None else pd.NaT
