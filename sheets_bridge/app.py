@@ -44,6 +44,7 @@ def create_app(config: Config | None = None, store_factory: Callable[[str], Stor
     """Build the service; configuration defaults to the environment."""
     config = config or Config.from_env()
     app = Flask("sheets_bridge")
+    app.url_map.merge_slashes = False  # '//' is a bad id (404 JSON), not a redirect
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.extensions["sheets_bridge.config"] = config
     app.extensions["sheets_bridge.auth"] = Authenticator(config)

@@ -64,7 +64,8 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
             kind = "read" if request.method == "GET" else "write"
             if st().over_quota(g.user, kind) and fault is None:
                 raise ApiError(429, QUOTA_MESSAGE.format(kind=kind.capitalize()))
-        if fault is not None:
+        g.drop_after = bool(fault is not None and fault.drop_after)
+        if fault is not None and not fault.drop_after:
             if fault.delay:
                 time.sleep(fault.delay)
             if fault.drop:
@@ -91,6 +92,8 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
                 for edit in [e for e in st().edits if e.after == number]:
                     st().edits.remove(edit)
                     _apply_edit(st(), edit.action)
+        if getattr(g, "drop_after", False):
+            _drop_connection()  # the request was applied; the client never hears back
         return response
 
     # ---- OAuth token endpoint (service-account JWT bearer grant) ----
@@ -230,6 +233,7 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
                 nth = spec.get("nth")
                 st().faults.append(Fault(status=int(spec.get("status", 0)), retry_after=spec.get("retry_after"),
                                          delay=float(spec.get("delay", 0)), drop=bool(spec.get("drop", False)),
+                                         drop_after=bool(spec.get("drop_after", False)),
                                          rate=float(spec.get("rate", 0)),
                                          nth=[nth] if isinstance(nth, int) else list(nth or []),
                                          path=spec.get("path", ""), method=spec.get("method", ""),
@@ -240,6 +244,8 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
     def edits() -> Response:
         body = _json_body()
         with st().lock:
+            if body.get("clear"):
+                st().edits.clear()
             for spec in body.get("edits", []):
                 st().edits.append(Edit(after=int(spec["after"]), action=spec["action"]))
         return json_response({"pending": len(st().edits)})

@@ -24,6 +24,7 @@ class Fault:
     retry_after: float | None = None
     delay: float = 0.0
     drop: bool = False
+    drop_after: bool = False
     rate: float = 0.0
     nth: list[int] = field(default_factory=list)
     path: str = ""

@@ -161,7 +161,19 @@ class GoogleStore:
                     "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}},
                     "fields": "userEnteredFormat.numberFormat"}})
         if structure:
-            self._call("batch_update", self.spreadsheet_id, {"requests": structure})
+            try:
+                self._call("batch_update", self.spreadsheet_id, {"requests": structure})
+            except GoogleApiError as exc:
+                # a retried addSheet whose first attempt was applied before the connection dropped
+                if "already exists" not in str(exc):
+                    raise
+                self.metadata()
+                existing = next(s for s in self._sheets if s["title"] == PROSPECTS)
+                grid_now = existing.get("gridProperties", {})
+                rest = [r for r in structure if "addSheet" not in r and not (
+                    "appendDimension" in r and grid_now.get("rowCount", 0) >= plan.last_row)]
+                if rest:
+                    self._call("batch_update", self.spreadsheet_id, {"requests": rest})
         for chunk in _chunks(plan.ranges):
             self._call("values_batch_update", self.spreadsheet_id,
                        {"valueInputOption": "RAW", "data": [{"range": r, "values": v, "majorDimension": "ROWS"}
