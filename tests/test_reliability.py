@@ -29,12 +29,13 @@ def test_crash_trials_never_leave_a_mixed_state() -> None:
 
 ROUTES = st.sampled_from(["score", "followups", "dashboard", "imports", "setup", "nope", ""])
 IDS = st.one_of(st.text(min_size=0, max_size=60), st.from_regex(r"[A-Za-z0-9_-]{20,60}", fullmatch=True))
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
-                                                                                         max_size=4), max_leaves=12)
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
+JSON_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=12)
 BODIES = st.one_of(st.binary(max_size=300), JSON_VALUES.map(lambda v: json.dumps(v).encode()),
                    st.fixed_dictionaries({"today": st.text(max_size=12), "domain": st.text(max_size=20),
-                                          "content_base64": st.text(max_size=40)}).map(lambda v: json.dumps(v).encode()))
+                                          "content_base64": st.text(max_size=40)})
+                   .map(lambda v: json.dumps(v).encode()))
 
 
 def _client(google_env: str) -> FlaskClient:

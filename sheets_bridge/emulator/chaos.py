@@ -14,7 +14,7 @@ import random
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import requests
 from werkzeug.serving import make_server
@@ -50,7 +50,7 @@ class ChaosReport:
 class _Session(GoogleSession):
     """Fast retries for chaos runs; counts retries across the harness."""
 
-    counter: list[int] = [0]
+    counter: ClassVar[list[int]] = [0]
 
     def __init__(self, credentials: Any, api_root: str) -> None:
         super().__init__(credentials, api_root=api_root, base_delay=0.01, max_wait=10.0, max_attempts=8)
@@ -158,7 +158,7 @@ def run_chaos(runs: int, seed: int = 1) -> ChaosReport:
     report = ChaosReport()
     for name in ("werkzeug", "sheets_bridge.emulator", "sheets_bridge", "sheets_bridge.access"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    with running_emulator(EmulatorState(seed=seed)) as (url, state):
+    with running_emulator(EmulatorState(seed=seed)) as (url, _state):
         def factory(book_id: str) -> GoogleStore:
             return GoogleStore(book_id, session=_Session(_AnonymousCredentials(), url))
 
@@ -193,7 +193,7 @@ def _one_run(number: int, rng: random.Random, url: str, service: str, report: Ch
                      params={"valueInputOption": "RAW"}, json={"values": [[["Contacted", "Queued"][i % 2]]]},
                      timeout=10)
     start = requests.get(f"{url}/_emulator/spreadsheets/{book}", timeout=10).json()
-    header, before, order = _by_domain(_cells(start, "Prospects"))
+    header, _, order = _by_domain(_cells(start, "Prospects"))
     kind = rng.choice(EDIT_KINDS)
     action, expected_edit = _edit(kind, rng, book, header, len(order) + 1)
     report.edits[kind] += 1
