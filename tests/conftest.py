@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,9 @@ from sheets_bridge.emulator.cells import raw
 from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties
 from sheets_bridge.emulator.server import running_emulator
 from sheets_bridge.emulator.state import EmulatorState
+from sheets_bridge.store.base import Store
+from sheets_bridge.store.gsheets import GoogleStore
+from sheets_bridge.store.xlsx import XlsxStore
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -117,3 +120,15 @@ def load_spreadsheet(url: str, tabs: dict[str, list[list[Any]]], book_id: str = 
             "created": "2026-11-26T00:00:00.000Z", "modified": "2026-11-26T00:00:00.000Z"}
     requests.put(f"{url}/_emulator/spreadsheets/{book_id}", json=book, timeout=10).raise_for_status()
     return book_id
+
+
+@pytest.fixture(params=["xlsx", "google"])
+def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[dict[str, list[list[Any]]]], Store]:
+    """Build a store of either kind holding the given tabs: the store contract runs against both."""
+    def build(tabs: dict[str, list[list[Any]]]) -> Store:
+        if request.param == "xlsx":
+            store = XlsxStore(tmp_path / "book.xlsx", create=True)
+            store.replace_tabs(tabs)
+            return store
+        return GoogleStore(load_spreadsheet(request.getfixturevalue("google_env"), tabs))
+    return build

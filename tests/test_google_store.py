@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -19,7 +18,6 @@ from sheets_bridge.exceptions import QuotaExhaustedError, SheetAccessError, Spre
 from sheets_bridge.service import score
 from sheets_bridge.store.base import Store
 from sheets_bridge.store.gsheets import GoogleStore, spreadsheet_id_of
-from sheets_bridge.store.xlsx import XlsxStore
 
 TODAY = dt.date(2026, 11, 26)
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow", "Anchor"]
@@ -38,19 +36,6 @@ def read_prospects(store: Store) -> pd.DataFrame:
     rows = store.read_tabs()[contract.PROSPECTS]
     width = len(rows[0])
     return pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows[1:]], columns=rows[0])
-
-
-@pytest.fixture(params=["xlsx", "google"])
-def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[dict[str, list[list[Any]]]], Store]:
-    """Build a store of either kind holding the given tabs."""
-    def build(tabs: dict[str, list[list[Any]]]) -> Store:
-        if request.param == "xlsx":
-            store = XlsxStore(tmp_path / "book.xlsx", create=True)
-            store.replace_tabs(tabs)
-            return store
-        url = request.getfixturevalue("google_env")
-        return GoogleStore(load_spreadsheet(url, tabs))
-    return build
 
 
 def test_contract_score_then_rescore_keeps_team_cells(make_store: Callable[..., Store]) -> None:

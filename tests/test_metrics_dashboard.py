@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 import requests
-from conftest import load_spreadsheet
 
 from sheets_bridge import contract
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
@@ -110,17 +108,6 @@ def test_guard_across_two_campaigns() -> None:
     assert later.loc["f.com", "guard"] == "" and later.loc["f.com", "next_action"] == "Send touch 1 of 4"
 
 
-@pytest.fixture(params=["xlsx", "google"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[dict[str, list[list[Any]]]], Store]:
-    def build(tabs: dict[str, list[list[Any]]]) -> Store:
-        if request.param == "xlsx":
-            s = XlsxStore(tmp_path / "book.xlsx", create=True)
-            s.replace_tabs(tabs)
-            return s
-        return GoogleStore(load_spreadsheet(request.getfixturevalue("google_env"), tabs))
-    return build
-
-
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow", "First seen"]
 
 
@@ -132,8 +119,8 @@ def campaign_tabs(campaign: str, own_rows: list[list[Any]]) -> dict[str, list[li
             "Outreach log": [[str(c) if isinstance(c, dt.date) else c for c in r] for r in LOG]}
 
 
-def test_placement_verified_across_two_campaigns(store: Callable[..., Store]) -> None:
-    book = store(campaign_tabs("Q3", [["https://zzz.com/x", "", 10, "false", "2025-01-01"]]))
+def test_placement_verified_across_two_campaigns(make_store: Callable[..., Store]) -> None:
+    book = make_store(campaign_tabs("Q3", [["https://zzz.com/x", "", 10, "false", "2025-01-01"]]))
     score(book, d(2026, 9, 1))
     # next quarter: a fresh own-site export shows a.com now linking to the team
     tabs = campaign_tabs("Q4", [["https://a.com/resources", "", 40, "false", "2026-11-20"]])
@@ -159,8 +146,8 @@ def test_placement_verified_across_two_campaigns(store: Callable[..., Store]) ->
     assert [tuple(t) for t in result["placement_by_tier"]] == [("A", 2, 1, 0.5), ("B", 0, 0, 0.0), ("C", 0, 0, 0.0)]
 
 
-def test_dashboard_refresh_is_idempotent_and_cheap(store: Callable[..., Store]) -> None:
-    book = store(campaign_tabs("Q4", [["https://zzz.com/x", "", 10, "false", "2025-01-01"]]))
+def test_dashboard_refresh_is_idempotent_and_cheap(make_store: Callable[..., Store]) -> None:
+    book = make_store(campaign_tabs("Q4", [["https://zzz.com/x", "", 10, "false", "2025-01-01"]]))
     score(book, TODAY)
     first = dashboard(book, TODAY)
     tabs_once = book.read_tabs()["Dashboard"]

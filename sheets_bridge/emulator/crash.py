@@ -24,7 +24,15 @@ from werkzeug.serving import make_server
 from sheets_bridge import contract
 from sheets_bridge.app import create_app
 from sheets_bridge.config import Config
-from sheets_bridge.emulator.chaos import TODAY, _AnonymousCredentials, _book, _by_domain, _cells, _Session
+from sheets_bridge.emulator.chaos import (
+    TODAY,
+    _AnonymousCredentials,
+    _book,
+    _by_domain,
+    _cells,
+    _Session,
+    local_service,
+)
 from sheets_bridge.emulator.server import running_emulator
 from sheets_bridge.emulator.state import EmulatorState
 from sheets_bridge.store.gsheets import GoogleStore
@@ -72,19 +80,9 @@ def run_crashes(trials: int, seed: int = 3) -> CrashReport:
     rng = random.Random(seed)
     report = CrashReport()
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-    with running_emulator(EmulatorState(seed=seed)) as (url, _state):
-        def factory(book: str) -> GoogleStore:
-            return GoogleStore(book, session=_Session(_AnonymousCredentials(), url))
-
-        local = create_app(Config(insecure_dev=True), store_factory=factory, service_account=lambda: "crash")
-        server = make_server("127.0.0.1", 0, local, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        inproc = f"http://127.0.0.1:{server.server_port}"
-        try:
-            for number in range(trials):
-                _trial(number, rng, url, inproc, report)
-        finally:
-            server.shutdown()
+    with running_emulator(EmulatorState(seed=seed)) as (url, _state), local_service(url) as inproc:
+        for number in range(trials):
+            _trial(number, rng, url, inproc, report)
     return report
 
 
