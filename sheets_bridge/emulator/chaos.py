@@ -247,7 +247,7 @@ def _one_run(number: int, rng: random.Random, url: str, service: str, report: Ch
         late = ChaosReport()
         _check(number, start, after_dump, expected_late, expected_edit, kind, late)
         if late.violations:
-            report.violations.extend(found.violations)
+            report.violations.extend(found.violations + [f"(against a late edit: {v})" for v in late.violations])
 
 
 def _fault_free(url: str, service: str, start: dict[str, Any], twin: str, action: dict[str, Any],
@@ -255,16 +255,17 @@ def _fault_free(url: str, service: str, start: dict[str, Any], twin: str, action
     """Owned values per Domain of a clean run on a copy, the collaborator's edit before or after it."""
     requests.put(f"{url}/_emulator/spreadsheets/{twin}", json=dict(start, spreadsheetId=twin),
                  timeout=10).raise_for_status()
-    edit: dict[str, Any] = {"edits": [{"after": _count(url) + 1, "action": dict(action, spreadsheetId=twin)}]}
-    if edit_first:
+    def collaborate() -> None:
+        edit: dict[str, Any] = {"edits": [{"after": _count(url) + 1, "action": dict(action, spreadsheetId=twin)}]}
         requests.post(f"{url}/_emulator/edits", json=edit, timeout=10)
         requests.get(f"{url}/v4/spreadsheets/{twin}?fields=spreadsheetId", headers={"Authorization": "Bearer t"},
                      timeout=10)
+
+    if edit_first:
+        collaborate()
     assert _score(service, twin).status_code == 200
     if not edit_first:
-        requests.post(f"{url}/_emulator/edits", json=edit, timeout=10)
-        requests.get(f"{url}/v4/spreadsheets/{twin}?fields=spreadsheetId", headers={"Authorization": "Bearer t"},
-                     timeout=10)
+        collaborate()
     dump = requests.get(f"{url}/_emulator/spreadsheets/{twin}", timeout=10).json()
     return _by_domain(_cells(dump, "Prospects"))[1]
 
