@@ -192,3 +192,13 @@ def test_second_run_on_same_spreadsheet_gets_409(client: FlaskClient, keys: dict
     assert second.status_code == 409
     assert "ana@example.com started 'Score prospects'" in second.get_json()["error"]["message"]
     assert results[0].status_code == 200
+
+
+def test_serve_refuses_to_start_without_authentication(monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from sheets_bridge.server import run_server
+
+    for name in ("SHEETS_BRIDGE_AUDIENCES", "SHEETS_BRIDGE_SHARED_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    assert run_server("127.0.0.1", 0, 1, insecure_dev=False) == 2
+    assert "no authentication configured" in capsys.readouterr().err

@@ -155,6 +155,9 @@ def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progres
     status.index = status.index.astype(str)
     result = score_frames(exports, settings, targets, log.frame, status, today, progress)
     result.warnings = warnings + result.warnings + log.problems
+    strays = sorted(set(log.frame["key"]) - set(result.prospects["Domain"]) - set(existing.get(contract.KEY, [])))
+    if strays:
+        result.warnings.append(f"Outreach log: {len(strays)} domains are not prospects (e.g. {strays[0]})")
     if settings.unknown_keys:
         result.warnings.append("Settings rows not understood: " + ", ".join(settings.unknown_keys))
     left = existing[~existing[contract.KEY].astype(str).isin(result.prospects["Domain"])]

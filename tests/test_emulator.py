@@ -1,0 +1,130 @@
+"""Emulator behaviours beyond the recordings: A1 forms, input options, limits, atomicity, persistence, quota."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from sheets_bridge.emulator import a1
+from sheets_bridge.emulator.app import create_emulator
+from sheets_bridge.emulator.state import EmulatorState
+from sheets_bridge.store.gsheets import _chunks
+
+AUTH = {"Authorization": "Bearer t"}
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> FlaskClient:
+    return create_emulator(EmulatorState(seed=1, data_dir=tmp_path / "data")).test_client()
+
+
+def new_book(client: FlaskClient, title: str = "Book") -> str:
+    return str(client.post("/drive/v3/files", json={"name": title}, headers=AUTH).get_json()["id"])
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("Sheet1!A1:B2", a1.Span("Sheet1", 0, 2, 0, 2)), ("'My ''quoted'' tab'!C3", a1.Span("My 'quoted' tab", 2, 3, 2, 3)),
+    ("Sheet1!A:A", a1.Span("Sheet1", 0, None, 0, 1)), ("Sheet1!2:2", a1.Span("Sheet1", 1, 2, None, None)),
+    ("Sheet1!A2:C", a1.Span("Sheet1", 1, None, 0, 3)), ("Sheet1", a1.Span("Sheet1", None, None, None, None)),
+    ("B2:A1", a1.Span(None, 0, 2, 0, 2)),
+])
+def test_a1_forms(text: str, span: a1.Span) -> None:
+    assert a1.parse(text, ["Sheet1", "My 'quoted' tab"]) == span
+
+
+@pytest.mark.parametrize(("title", "quoted"), [("Sheet1", "Sheet1"), ("My tab", "'My tab'"), ("A1", "'A1'"),
+                                               ("it's", "'it''s'")])
+def test_titles_are_quoted_like_google(title: str, quoted: str) -> None:
+    assert a1.quote_title(title) == quoted
+
+
+def test_raw_against_user_entered_and_render_options(client: FlaskClient) -> None:
+    book = new_book(client)
+    row = [["=1+2", "2020-01-01", "1,234", "TRUE", "'007", "=IMPORTXML(\"x\",\"//a\")"]]
+    for option, target in (("RAW", "A1"), ("USER_ENTERED", "A2")):
+        assert client.put(f"/v4/spreadsheets/{book}/values/Sheet1!{target}", headers=AUTH, json={"values": row},
+                          query_string={"valueInputOption": option}).status_code == 200
+
+    def get(render: str) -> list[list[Any]]:
+        return client.get(f"/v4/spreadsheets/{book}/values/Sheet1!A1:F2", headers=AUTH,
+                          query_string={"valueRenderOption": render}).get_json()["values"]
+    assert get("FORMULA")[0] == row[0]  # RAW keeps text, even '=...'
+    assert get("UNFORMATTED_VALUE")[1] == [3, 43831, 1234, True, "007", "#NAME?"]
+    assert get("FORMULA")[1][0] == "=1+2"
+    assert get("FORMATTED_VALUE")[1][:4] == ["3", "2020-01-01", "1,234", "TRUE"]
+
+
+def test_trailing_blanks_trimmed_and_values_omitted(client: FlaskClient) -> None:
+    book = new_book(client)
+    client.put(f"/v4/spreadsheets/{book}/values/Sheet1!B2", headers=AUTH, json={"values": [["x", ""]]},
+               query_string={"valueInputOption": "RAW"})
+    body = client.get(f"/v4/spreadsheets/{book}/values/Sheet1", headers=AUTH).get_json()
+    assert body == {"range": "Sheet1!A1:Z1000", "majorDimension": "ROWS", "values": [[], ["", "x"]]}
+    empty = client.get(f"/v4/spreadsheets/{book}/values/Sheet1!D5:E6", headers=AUTH).get_json()
+    assert "values" not in empty and empty["range"] == "Sheet1!D5:E6"
+
+
+@pytest.mark.parametrize(("target", "values", "message"), [
+    ("Sheet1!A1000", [["a"], ["b"]], "exceeds grid limits"),
+    ("Sheet1!A1", [["x" * 50_001]], "maximum of 50000 characters"),
+    ("Nope!A1", [["a"]], "Unable to parse range: Nope!A1"),
+])
+def test_write_limits(client: FlaskClient, target: str, values: list[list[str]], message: str) -> None:
+    book = new_book(client)
+    response = client.put(f"/v4/spreadsheets/{book}/values/{target}", headers=AUTH, json={"values": values},
+                          query_string={"valueInputOption": "RAW"})
+    assert response.status_code == 400
+    assert message in response.get_json()["error"]["message"]
+    assert response.get_json()["error"]["status"] == "INVALID_ARGUMENT"
+
+
+def test_batch_is_atomic(client: FlaskClient) -> None:
+    book = new_book(client)
+    response = client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [
+        {"addSheet": {"properties": {"title": "New"}}}, {"deleteSheet": {"sheetId": 999}}]})
+    assert response.status_code == 400 and "No grid with id: 999" in response.get_json()["error"]["message"]
+    titles = [s["properties"]["title"] for s in client.get(f"/v4/spreadsheets/{book}", headers=AUTH)
+              .get_json()["sheets"]]
+    assert titles == ["Sheet1"]
+
+
+def test_cell_limit(client: FlaskClient) -> None:
+    book = new_book(client)
+    response = client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [
+        {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 400_000}}]})
+    assert response.status_code == 400 and "10,000,000 cells" in response.get_json()["error"]["message"]
+
+
+def test_bearer_token_required(client: FlaskClient) -> None:
+    response = client.get("/drive/v3/files")
+    assert response.status_code == 401 and response.get_json()["error"]["status"] == "UNAUTHENTICATED"
+
+
+def test_spreadsheets_survive_a_restart(tmp_path: Path) -> None:
+    data = tmp_path / "persist"
+    first = create_emulator(EmulatorState(data_dir=data)).test_client()
+    book = new_book(first, "Kept")
+    first.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1", headers=AUTH, json={"values": [["kept"]]},
+              query_string={"valueInputOption": "RAW"})
+    second = create_emulator(EmulatorState(data_dir=data)).test_client()
+    assert second.get(f"/v4/spreadsheets/{book}/values/A1", headers=AUTH).get_json()["values"] == [["kept"]]
+
+
+def test_quota_simulation(client: FlaskClient) -> None:
+    book = new_book(client)
+    client.post("/_emulator/quota", json={"reads_per_minute": 2})
+    codes = [client.get(f"/v4/spreadsheets/{book}", headers=AUTH).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    body = client.get(f"/v4/spreadsheets/{book}", headers=AUTH).get_json()
+    assert body["error"]["status"] == "RESOURCE_EXHAUSTED"
+
+
+def test_writes_split_only_to_stay_under_9_mb() -> None:
+    small = [("S!A1:A2", [["x"], ["y"]])] * 3
+    assert len(_chunks(small)) == 1
+    big = [(f"S!A{i}", [["x" * 1_000_000] for _ in range(4)]) for i in range(5)]
+    chunks = _chunks(big)
+    assert len(chunks) == 3 and sum(len(c) for c in chunks) == 5
