@@ -29,6 +29,15 @@ from sheets_bridge.store.gsheets import GoogleStore
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow", "Domain traffic", "Anchor"]
 
 
+def _letters(number: int) -> str:
+    """A digit-free name part, so synthetic domains do not look like spam."""
+    text = ""
+    for _ in range(4):
+        number, rem = divmod(number, 26)
+        text += chr(97 + rem)
+    return text
+
+
 def build(book_id: str, tabs: int, rows: int, columns: int) -> Spreadsheet:
     rng = random.Random(5)
     sheets = [Sheet(properties=sheet_properties(1, "Settings", 0, 20, 2),
@@ -39,7 +48,7 @@ def build(book_id: str, tabs: int, rows: int, columns: int) -> Spreadsheet:
         cells = {(0, c): {"v": h} for c, h in enumerate(HEADER)}
         for r in range(1, rows):
             d = rng.randrange(n_domains // 10 if t == 0 else n_domains)
-            cells[(r, 0)] = {"v": f"https://domain{d}.com/resources"}
+            cells[(r, 0)] = {"v": f"https://site{_letters(d)}.com/resources"}
             cells[(r, 1)] = {"v": "CRM resources"}
             cells[(r, 2)] = {"v": float(d % 100)}
             cells[(r, 3)] = {"v": "false"}
