@@ -337,14 +337,19 @@ def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields
         sheet.cells.pop(key, None)
 
 
-def repeat_cell(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    grid = body.get("range") or {}
+def _apply_to_range(book: Spreadsheet, grid: dict[str, Any], data: dict[str, Any], fields: str,
+                    ctx: Context) -> dict[str, Any]:
+    """Apply one CellData to every cell of a range."""
     sheet = _sheet(book, grid.get("sheetId"), ctx)
     r0, r1, c0, c1 = _bounds(sheet, grid)
     for r in range(r0, r1):
         for c in range(c0, c1):
-            _apply_cell(sheet, (r, c), body.get("cell") or {}, body.get("fields") or "")
+            _apply_cell(sheet, (r, c), data, fields)
     return {}
+
+
+def repeat_cell(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return _apply_to_range(book, body.get("range") or {}, body.get("cell") or {}, body.get("fields") or "", ctx)
 
 
 def update_cells(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -400,13 +405,8 @@ def unmerge_cells(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict
 
 
 def set_data_validation(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    grid = body.get("range") or {}
-    sheet = _sheet(book, grid.get("sheetId"), ctx)
-    r0, r1, c0, c1 = _bounds(sheet, grid)
-    for r in range(r0, r1):
-        for c in range(c0, c1):
-            _apply_cell(sheet, (r, c), {"dataValidation": body.get("rule")}, "dataValidation")
-    return {}
+    return _apply_to_range(book, body.get("range") or {}, {"dataValidation": body.get("rule")}, "dataValidation",
+                           ctx)
 
 
 def add_conditional_format_rule(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:

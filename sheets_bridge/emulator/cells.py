@@ -59,13 +59,9 @@ def _eval(node: ast.AST) -> float:
 
 def user_entered(value: Any) -> Cell | None:
     """Interpret a value as if typed by a user (USER_ENTERED)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return {"v": value}
-    if isinstance(value, int | float):
-        return {"v": float(value)}
-    text = str(value)
+    if not isinstance(value, str):
+        return raw(value)
+    text = value
     if text == "":
         return None
     if text.startswith("'"):
