@@ -91,7 +91,7 @@ def info() -> ResponseReturnValue:
 @authenticated
 def score(spreadsheet_id: str) -> ResponseReturnValue:
     book, today = _spreadsheet(spreadsheet_id), _today(_json())
-    return _run(book, "Score prospects", lambda store: service.score(store, today)[0].to_dict())
+    return _run(book, "Score prospects", lambda store: service.score(store, today, user=g.user)[0].to_dict())
 
 
 @bp.post("/v1/spreadsheets/<spreadsheet_id>/followups")

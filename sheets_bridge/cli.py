@@ -82,7 +82,7 @@ def print_summary(summary: ScoreSummary, prospects: pd.DataFrame, top: int) -> N
         print(f"  {tab.tab}: {tab.rows} rows, {tab.format}{ignored}")
     print(f"Own site: {summary.own_site or '(not set)'}; competitors: {', '.join(summary.competitors)}")
     print(f"Prospects: {summary.prospects} ({summary.new} new, {summary.updated} updated, "
-          f"{summary.left_gap} left the gap); tiers: "
+          f"{summary.left_gap} left the gap or now link to you); tiers: "
           + ", ".join(f"{t} {n}" for t, n in summary.tiers.items()))
     if summary.excluded:
         print("Excluded (domains, unless marked rows):")

@@ -64,7 +64,7 @@ class ScoreSummary:
         return asdict(self)
 
 
-def score(store: Store, today: dt.date, progress: Progress = _quiet) -> tuple[ScoreSummary, Any]:
+def score(store: Store, today: dt.date, progress: Progress = _quiet, user: str = "") -> tuple[ScoreSummary, Any]:
     """Score prospects: read every tab once, run the pipeline, write the Prospects owned columns once."""
     started = time.perf_counter()
     requests_before = int(getattr(store, "requests_sent", 0))
@@ -72,7 +72,13 @@ def score(store: Store, today: dt.date, progress: Progress = _quiet) -> tuple[Sc
     tabs = store.read_tabs()
     result = score_workbook(tabs, today, progress)
     progress("writing", 0.9)
-    report = store.write_prospects(result.prospects, contract.OWNED_COLUMNS, contract.TEAM_COLUMNS)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    tiers = result.prospects["Tier"].astype(str).value_counts()
+    line = [stamp, user or "command line", "Score prospects",
+            f"{len(result.prospects)} prospects; tiers A {tiers.get('A', 0)}, B {tiers.get('B', 0)}, "
+            f"C {tiers.get('C', 0)}", round(time.perf_counter() - started, 2),
+            f"{len(result.warnings)} warnings" if result.warnings else ""]
+    report = store.write_prospects(result.prospects, contract.OWNED_COLUMNS, contract.TEAM_COLUMNS, run_log=line)
     progress("done", 1.0)
     prospects = result.prospects
     flags = prospects["Flags"].astype(str)

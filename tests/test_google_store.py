@@ -50,6 +50,10 @@ def test_contract_score_then_rescore_keeps_team_cells(make_store: Callable[..., 
     assert (summary.new, summary.updated) == (0, 3)
     second = read_prospects(store)
     pd.testing.assert_frame_equal(first, second)
+    log = store.read_tabs()["Run log"]
+    assert log[0] == ["Started", "User", "Action", "Result", "Seconds", "Details"]
+    assert [row[2] for row in log[1:]] == ["Score prospects", "Score prospects"]
+    assert log[1][1:4] == ["command line", "Score prospects", "3 prospects; tiers A 2, B 0, C 1"]
 
 
 def test_contract_read_tabs_returns_every_tab(make_store: Callable[..., Store]) -> None:

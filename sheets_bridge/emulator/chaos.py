@@ -280,7 +280,11 @@ def _check(number: int, start: dict[str, Any], after: dict[str, Any], expected: 
     problems = report.violations
     for sheet in start["sheets"]:
         title = sheet["properties"]["title"]
-        if title != "Prospects" and _cells(start, title) != _cells(after, title):
+        if title == contract.RUN_LOG:  # the service's own history: it may only grow
+            old, new = _cells(start, title), _cells(after, title)
+            if new[:len(old)] != old:
+                problems.append(f"run {number} ({kind}): earlier Run log lines changed")
+        elif title != "Prospects" and _cells(start, title) != _cells(after, title):
             problems.append(f"run {number} ({kind}): tab {title} changed")
     header_b, before, _ = _by_domain(_cells(start, "Prospects"))
     rows_after = _cells(after, "Prospects")

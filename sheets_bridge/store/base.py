@@ -35,8 +35,12 @@ class Store(Protocol):
         """Every tab's values, header first, in tab order."""
         ...
 
-    def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str]) -> WriteReport:
-        """Write the owned columns of ``frame`` to Prospects, matching rows by Domain; new rows below."""
+    def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str],
+                        run_log: list[Any] | None = None) -> WriteReport:
+        """Write the owned columns of ``frame`` to Prospects, matching rows by Domain; new rows below.
+
+        ``run_log``, when given, is one row added below the Run log tab in the same write.
+        """
         ...
 
     def replace_tab(self, name: str, values: Values) -> None:

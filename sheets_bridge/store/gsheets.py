@@ -12,7 +12,16 @@ import gspread
 import pandas as pd
 from gspread.exceptions import APIError
 
-from sheets_bridge.contract import DASHBOARD, KEY, OWNED_COLUMNS, PROSPECT_HEADER, PROSPECTS, SETTINGS, STATUSES
+from sheets_bridge.contract import (
+    DASHBOARD,
+    KEY,
+    OWNED_COLUMNS,
+    PROSPECT_HEADER,
+    PROSPECTS,
+    RUN_LOG,
+    SETTINGS,
+    STATUSES,
+)
 from sheets_bridge.dashboard import ChartSpec, DashboardLayout
 from sheets_bridge.emulator.a1 import column_letters
 from sheets_bridge.exceptions import (
@@ -23,7 +32,14 @@ from sheets_bridge.exceptions import (
     SpreadsheetNotFoundError,
     TargetError,
 )
-from sheets_bridge.layout import EXAMPLE_SETTINGS, OWNED_SHADE, PROTECTION_NOTE, TAB_HEADERS, TIER_COLOURS
+from sheets_bridge.layout import (
+    EXAMPLE_SETTINGS,
+    OWNED_SHADE,
+    PROTECTION_NOTE,
+    RUN_LOG_HEADER,
+    TAB_HEADERS,
+    TIER_COLOURS,
+)
 from sheets_bridge.store.align import plan_write
 from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.google_http import GoogleSession, load_credentials, service_account_email
@@ -113,7 +129,8 @@ class GoogleStore:
         self._read = tabs
         return tabs
 
-    def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str]) -> WriteReport:
+    def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str],
+                        run_log: list[Any] | None = None) -> WriteReport:
         """Re-read the header and key column, realign by Domain, then one values:batchUpdate (RAW)."""
         report = WriteReport(output_path=self.label)
         before = self._read.get(PROSPECTS) or []
@@ -160,6 +177,19 @@ class GoogleStore:
                               "endColumnIndex": index + 1},
                     "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}},
                     "fields": "userEnteredFormat.numberFormat"}})
+        if run_log is not None:
+            log_rows = self._read.get(RUN_LOG)
+            if log_rows is None and any(s["title"] == RUN_LOG for s in self._sheets):
+                log_rows = []
+            if log_rows is None and self._sheets:
+                structure.append({"addSheet": {"properties": {"title": RUN_LOG, "gridProperties": {
+                    "rowCount": 1000, "columnCount": len(RUN_LOG_HEADER), "frozenRowCount": 1}}}})
+                log_rows = []
+            if log_rows is not None:
+                if not log_rows:
+                    plan.ranges.append((f"{_quote(RUN_LOG)}!A1", [list(RUN_LOG_HEADER)]))
+                    log_rows = [list(RUN_LOG_HEADER)]
+                plan.ranges.append((f"{_quote(RUN_LOG)}!A{len(log_rows) + 1}", [run_log]))
         if structure:
             try:
                 self._call("batch_update", self.spreadsheet_id, {"requests": structure})

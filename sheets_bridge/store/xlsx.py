@@ -20,10 +20,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_bridge.contract import DASHBOARD, KEY, OWNED_COLUMNS, PROSPECTS, SETTINGS, STATUSES
+from sheets_bridge.contract import DASHBOARD, KEY, OWNED_COLUMNS, PROSPECTS, RUN_LOG, SETTINGS, STATUSES
 from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.exceptions import WorkbookError
-from sheets_bridge.layout import EXAMPLE_SETTINGS, OWNED_SHADE, TAB_HEADERS, TIER_COLOURS
+from sheets_bridge.layout import EXAMPLE_SETTINGS, OWNED_SHADE, RUN_LOG_HEADER, TAB_HEADERS, TIER_COLOURS
 from sheets_bridge.store.base import Values, WriteReport, cell_value
 
 
@@ -147,7 +147,8 @@ class XlsxStore:
             ws.add_chart(chart, f"{get_column_letter(spec.anchor_col + 1)}{spec.anchor_row + 1}")
         self._save(wb, allow_dashboard_charts=True)
 
-    def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str]) -> WriteReport:
+    def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str],
+                        run_log: list[Any] | None = None) -> WriteReport:
         """Write owned columns by Domain; team-owned cells and other tabs keep their values."""
         wb = self._load(read_only=False)
         ws = wb[PROSPECTS] if PROSPECTS in wb.sheetnames else wb.create_sheet(PROSPECTS)
@@ -186,6 +187,14 @@ class XlsxStore:
                 report.updated += 1
             for column, value in zip(targets, values, strict=True):
                 _set(ws, row, column, value)
+        if run_log is not None:
+            log = wb[RUN_LOG] if RUN_LOG in wb.sheetnames else wb.create_sheet(RUN_LOG)
+            if _last_used_row(log) == 1 and not any(c.value for c in log[1]):
+                for column, name in enumerate(RUN_LOG_HEADER, start=1):
+                    log.cell(row=1, column=column).value = name
+            row = _last_used_row(log) + 1
+            for column, value in enumerate(run_log, start=1):
+                _set(log, row, column, value)
         report.output_path = self._save(wb)
         if report.output_path != str(self.path):
             report.warnings.append(
