@@ -281,8 +281,8 @@ def _check(number: int, start: dict[str, Any], after: dict[str, Any], expected: 
     for sheet in start["sheets"]:
         title = sheet["properties"]["title"]
         if title == contract.RUN_LOG:  # the service's own history: it may only grow
-            old, new = _cells(start, title), _cells(after, title)
-            if new[:len(old)] != old:
+            logged, grown = _cells(start, title), _cells(after, title)
+            if grown[:len(logged)] != logged:
                 problems.append(f"run {number} ({kind}): earlier Run log lines changed")
         elif title != "Prospects" and _cells(start, title) != _cells(after, title):
             problems.append(f"run {number} ({kind}): tab {title} changed")
