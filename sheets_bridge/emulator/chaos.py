@@ -144,29 +144,29 @@ def _by_domain(rows: list[list[Any]]) -> tuple[list[str], dict[str, dict[str, An
     return header, out, order
 
 
-def _edit(kind: str, rng: random.Random, book: str, header: list[str], rows: int) -> tuple[dict[str, Any], Any]:
-    """A collaborator action on Prospects; returns it and what it expects to change."""
+def _edit(kind: str, rng: random.Random, book: str, header: list[str], rows: int) -> dict[str, Any]:
+    """A collaborator action on Prospects."""
     team_cols = [header.index(c) for c in contract.TEAM_COLUMNS if c in header]
     if kind == "sort":
         return {"type": "sort", "spreadsheetId": book, "sheet": "Prospects", "column": rng.randrange(len(header)),
-                "descending": rng.random() < 0.5}, None
+                "descending": rng.random() < 0.5}
     if kind == "insert_rows":
         return {"type": "insert_rows", "spreadsheetId": book, "sheet": "Prospects",
-                "at": rng.randint(1, max(rows - 1, 1)), "count": rng.randint(1, 3)}, None
+                "at": rng.randint(1, max(rows - 1, 1)), "count": rng.randint(1, 3)}
     if kind == "delete_rows":
         return {"type": "delete_rows", "spreadsheetId": book, "sheet": "Prospects",
-                "at": rng.randint(1, max(rows - 1, 1)), "count": 1}, None
+                "at": rng.randint(1, max(rows - 1, 1)), "count": 1}
     if kind == "edit_team_cell":
         row, col = rng.randint(2, max(rows, 2)), rng.choice(team_cols)
         value = rng.choice(["Queued", "Contacted", "note from a colleague", "Placed"])
         letter = chr(65 + col) if col < 26 else "A" + chr(65 + col - 26)
         return {"type": "set_cell", "spreadsheetId": book, "sheet": "Prospects", "range": f"{letter}{row}",
-                "value": value}, (row, col, value)
+                "value": value}
     if kind == "add_column":
         return {"type": "insert_columns", "spreadsheetId": book, "sheet": "Prospects",
-                "at": rng.randint(1, len(header)), "count": 1}, None
+                "at": rng.randint(1, len(header)), "count": 1}
     source, dest = rng.sample(range(len(header)), 2)
-    return {"type": "move_column", "spreadsheetId": book, "sheet": "Prospects", "from": source, "to": dest}, None
+    return {"type": "move_column", "spreadsheetId": book, "sheet": "Prospects", "from": source, "to": dest}
 
 
 def run_chaos(runs: int, seed: int = 1) -> ChaosReport:
@@ -202,7 +202,7 @@ def _one_run(number: int, rng: random.Random, url: str, service: str, report: Ch
     start = requests.get(f"{url}/_emulator/spreadsheets/{book}", timeout=10).json()
     header, _, order = _by_domain(_cells(start, "Prospects"))
     kind = rng.choice(EDIT_KINDS)
-    action, expected_edit = _edit(kind, rng, book, header, len(order) + 1)
+    action = _edit(kind, rng, book, header, len(order) + 1)
     report.edits[kind] += 1
     # the fault-free results: a twin that got the collaborator's edit before its run (the run read it), and
     # one whose edit came after the read (a Status typed then is seen by the next run, not this one)
@@ -242,10 +242,10 @@ def _one_run(number: int, rng: random.Random, url: str, service: str, report: Ch
         return
     after_dump = requests.get(f"{url}/_emulator/spreadsheets/{book}", timeout=10).json()
     found = ChaosReport()
-    _check(number, start, after_dump, expected, expected_edit, kind, found)
+    _check(number, start, after_dump, expected, kind, found)
     if found.violations:
         late = ChaosReport()
-        _check(number, start, after_dump, expected_late, expected_edit, kind, late)
+        _check(number, start, after_dump, expected_late, kind, late)
         if late.violations:
             report.violations.extend(found.violations + [f"(against a late edit: {v})" for v in late.violations])
 
@@ -275,7 +275,7 @@ def _count(url: str) -> int:
 
 
 def _check(number: int, start: dict[str, Any], after: dict[str, Any], expected: dict[str, dict[str, Any]],
-           edit: Any, kind: str, report: ChaosReport) -> None:
+           kind: str, report: ChaosReport) -> None:
     """The invariants of one run."""
     problems = report.violations
     for sheet in start["sheets"]:
@@ -311,4 +311,3 @@ def _check(number: int, start: dict[str, Any], after: dict[str, Any], expected: 
     extra_cols = [h for h in header_a if h and h not in header_b]
     if extra_cols:
         problems.append(f"run {number} ({kind}): unexpected columns {extra_cols}")
-    del edit

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_bridge import contract
-from sheets_bridge.exceptions import ExportFormatError
+from sheets_bridge.exceptions import ExportFormatError, InvalidHostError
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.classify import classify_pages
 from sheets_bridge.pipeline.clean import clean_links, join_flags
@@ -54,7 +54,7 @@ def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], li
             continue
         try:
             site = key_host(name).key
-        except Exception:
+        except InvalidHostError:
             site = ""
         try:
             exports.append(recognise_values(values, f"Tab '{name}'", site))
