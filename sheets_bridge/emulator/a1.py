@@ -110,17 +110,11 @@ def parse_cells(cells: str) -> tuple[int | None, int | None, int | None, int | N
 def parse(text: str, titles: list[str]) -> Span:
     """Parse a range against the spreadsheet's sheet titles (a bare title means the whole sheet)."""
     title, cells = split_sheet(text)
-    if title is None:
-        if cells in titles:
-            return Span(cells, None, None, None, None)
-        try:
-            r0, r1, c0, c1 = parse_cells(cells)
-        except A1Error:
-            raise A1Error(text) from None
-        return Span(None, r0, r1, c0, c1)
-    if title not in titles:
+    if title is None and cells in titles:
+        return Span(cells, None, None, None, None)
+    if title is not None and title not in titles:
         raise A1Error(text)
-    if not cells:
+    if title is not None and not cells:
         return Span(title, None, None, None, None)
     try:
         r0, r1, c0, c1 = parse_cells(cells)

@@ -353,7 +353,7 @@ def _matches(book: Spreadsheet, query: str) -> bool:
     return True
 
 
-def _sheet_json(state: EmulatorState, book: Spreadsheet, sheet: Sheet) -> dict[str, Any]:
+def _sheet_json(book: Spreadsheet, sheet: Sheet) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": sheet.properties}
     if sheet.merges:
         out["merges"] = [batch.grid_range(m) | ({"sheetId": sheet.sheet_id} if sheet.sheet_id else {})
@@ -421,13 +421,13 @@ def _trim_grid(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _spreadsheet_json(book: Spreadsheet, include_grid: bool, ranges: list[str],
-                      state: EmulatorState | None = None) -> dict[str, Any]:
+def _spreadsheet_json(book: Spreadsheet, include_grid: bool, ranges: list[str]) -> dict[str, Any]:
+    """spreadsheets.get's body: properties, sheets (with their structures and optional grid data), named ranges."""
     out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "properties": book.properties}
     sheets: list[dict[str, Any]] = []
     chosen = [values.resolve(book, text) for text in ranges] if ranges else [(s, None) for s in book.sheets]
     for sheet, span in chosen:
-        entry: dict[str, Any] = _sheet_json(state, book, sheet) if state else {"properties": sheet.properties}
+        entry: dict[str, Any] = _sheet_json(book, sheet)
         if include_grid:
             entry["data"] = [_grid_data(sheet, span)]
         sheets.append(entry)
@@ -444,7 +444,7 @@ def _sheets_route(state: EmulatorState, book: Spreadsheet, method: str, tail: st
         mask = args.get("fields")
         include = args.get("includeGridData", "false").lower() == "true" or bool(
             mask and ("data" in mask.replace("/", ".").split(".")))
-        body = _spreadsheet_json(book, include, args.getlist("ranges"), state)
+        body = _spreadsheet_json(book, include, args.getlist("ranges"))
         if mask:
             body = apply_mask(body, parse_mask(mask))
         for sheet in body.get("sheets", []):
@@ -459,7 +459,7 @@ def _sheets_route(state: EmulatorState, book: Spreadsheet, method: str, tail: st
         state.save(book.spreadsheet_id)
         reply: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
         if payload.get("includeSpreadsheetInResponse"):
-            reply["updatedSpreadsheet"] = _spreadsheet_json(new, False, [], state)
+            reply["updatedSpreadsheet"] = _spreadsheet_json(new, False, [])
         return json_response(reply)
     if tail.startswith("values:"):
         return _values_batch(state, book, method, tail.split(":", 1)[1])

@@ -53,12 +53,6 @@ class Sheet:
     def cols(self) -> int:
         return int(self.properties["gridProperties"]["columnCount"])
 
-    def used_extent(self) -> tuple[int, int]:
-        """(rows, cols) up to the last cell holding a value."""
-        if not self.cells:
-            return 0, 0
-        return max(r for r, _ in self.cells) + 1, max(c for _, c in self.cells) + 1
-
     def to_dict(self) -> dict[str, Any]:
         return {"properties": self.properties, "cells": [[r, c, v] for (r, c), v in self.cells.items()],
                 "merges": self.merges, "extras": self.extras,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_bridge.contract import ENDED_STATUSES
+from sheets_bridge.exceptions import SettingsError
 from sheets_bridge.pipeline.domains import key_hosts
 from sheets_bridge.pipeline.ingest import normalise_header
 from sheets_bridge.pipeline.values import parse_dates, parse_numbers
@@ -80,7 +81,6 @@ def _holiday_dates(country: str, years: range) -> list[dt.date]:
     try:
         calendar = holidays_lib.country_holidays(country.upper(), years=years)
     except NotImplementedError:
-        from sheets_bridge.exceptions import SettingsError
         raise SettingsError(f"Settings (Holiday country): no holiday calendar for '{country}'; use a "
                             "two-letter country code such as US, GB or DE") from None
     return sorted(calendar.keys())

@@ -40,6 +40,7 @@ from sheets_bridge.layout import (
     TAB_HEADERS,
     TIER_COLOURS,
 )
+from sheets_bridge.pipeline.run import existing_prospects
 from sheets_bridge.store.align import plan_write
 from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.google_http import GoogleSession, load_credentials, service_account_email
@@ -108,6 +109,10 @@ class GoogleStore:
                                           "in a minute")
         return GoogleApiError(f"Google Sheets refused the request ({status}): {message}")
 
+    def _new_sheet_id(self, title: str) -> int:
+        """A stable id for a tab this store adds, so one batch can create it and format it."""
+        return zlib.crc32(f"{self.spreadsheet_id}/{title}".encode()) % 1_000_000_000 + 1
+
     def metadata(self) -> list[dict[str, Any]]:
         """Sheet properties of every tab (one request)."""
         body = self._call("fetch_sheet_metadata", self.spreadsheet_id,
@@ -134,12 +139,7 @@ class GoogleStore:
         """Re-read the header and key column, realign by Domain, then one values:batchUpdate (RAW)."""
         report = WriteReport(output_path=self.label)
         before = self._read.get(PROSPECTS) or []
-        known = {str(r[0]).strip() for r in before[1:] if r} if before and before[0][:1] == [KEY] else set()
-        if before and before[0]:
-            header_before = [str(h).strip() for h in before[0]]
-            if KEY in header_before:
-                col = header_before.index(KEY)
-                known = {str(r[col]).strip() for r in before[1:] if len(r) > col and str(r[col]).strip()}
+        known = set(existing_prospects(before)[KEY].astype(str).str.strip())
         if not self._sheets and not before:
             self.metadata()
         sheet = next((s for s in self._sheets if s["title"] == PROSPECTS), None)
@@ -147,7 +147,7 @@ class GoogleStore:
             sheet = {"title": PROSPECTS}
         structure: list[dict[str, Any]] = []
         if sheet is None:
-            sheet_id = zlib.crc32(self.spreadsheet_id.encode()) % 1_000_000_000 + 1
+            sheet_id = self._new_sheet_id(PROSPECTS)
             structure.append({"addSheet": {"properties": {"title": PROSPECTS, "sheetId": sheet_id,
                                                           "gridProperties": {"rowCount": max(len(frame) + 1, 100),
                                                                              "columnCount": 26,
@@ -272,7 +272,7 @@ class GoogleStore:
         created = []
         for index, (title, header) in enumerate(TAB_HEADERS.items()):
             if title not in sheets:
-                sheet_id = zlib.crc32(f"{self.spreadsheet_id}/{title}".encode()) % 1_000_000_000 + 1
+                sheet_id = self._new_sheet_id(title)
                 requests.append({"addSheet": {"properties": {
                     "title": title, "sheetId": sheet_id, "index": len(sheets) + index,
                     "gridProperties": {"rowCount": 1000, "columnCount": max(26, len(header)),
@@ -336,7 +336,7 @@ class GoogleStore:
         requests: list[dict[str, Any]] = []
         dash = sheets.get(DASHBOARD)
         if dash is None:
-            sheet_id = zlib.crc32(f"{self.spreadsheet_id}/{DASHBOARD}".encode()) % 1_000_000_000 + 1
+            sheet_id = self._new_sheet_id(DASHBOARD)
             requests.append({"addSheet": {"properties": {"title": DASHBOARD, "sheetId": sheet_id,
                                                          "gridProperties": {"rowCount": rows, "columnCount": cols}}}})
         else:
