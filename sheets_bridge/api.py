@@ -18,6 +18,7 @@ from sheets_bridge.exceptions import SheetsBridgeError
 
 bp = Blueprint("api", __name__)
 SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2199, 12, 31)
 
 
 class BadRequestError(SheetsBridgeError):
@@ -49,7 +50,10 @@ def _spreadsheet(spreadsheet_id: str) -> str:
 def _json() -> dict[str, Any]:
     if not request.get_data(cache=True):
         return {}
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        data = None
     if not isinstance(data, dict):
         raise BadRequestError("The request body must be a JSON object")
     return data
@@ -60,17 +64,29 @@ def _today(body: dict[str, Any]) -> dt.date:
     if text is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(str(text))
+        day = dt.date.fromisoformat(str(text))
     except ValueError:
-        raise BadRequestError(f"'today' must be a date as YYYY-MM-DD, got '{text}'") from None
+        raise BadRequestError(f"'today' must be a date as YYYY-MM-DD, got '{str(text)[:40]}'") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadRequestError(f"'today' must be between {FIRST_DAY} and {LAST_DAY}, got {day}")
+    return day
 
 
 def _run(spreadsheet_id: str, action: str, work: Callable[[Any], dict[str, Any]]) -> ResponseReturnValue:
+    """Hold the spreadsheet (this process, then every process through its lease), check edit access, work."""
     runs = current_app.extensions["sheets_bridge.runs"]
+    config = current_app.extensions["sheets_bridge.config"]
     with runs.hold(spreadsheet_id, g.user, action):
         store = current_app.extensions["sheets_bridge.store_factory"](spreadsheet_id)
-        result = work(store)
-        g.api_requests = result.get("api_requests", 0)
+        before = int(getattr(store, "requests_sent", 0))
+        if g.caller.method == "id_token":
+            current_app.extensions["sheets_bridge.access"].require_editor(spreadsheet_id, g.caller.email,
+                                                                          store.permissions)
+        with store.hold(g.user, action, signature=g.caller.signature,
+                        signature_window=config.signature_window_seconds + config.clock_skew_seconds):
+            result = work(store)
+        g.api_requests = int(getattr(store, "requests_sent", 0)) - before
+        result["api_requests"] = g.api_requests
         return jsonify(result)
 
 
@@ -137,9 +153,4 @@ def imports(spreadsheet_id: str) -> ResponseReturnValue:
     if not data:
         raise BadRequestError("The export file is empty")
 
-    def work(store: Any) -> dict[str, Any]:
-        before = int(getattr(store, "requests_sent", 0))
-        result = service.import_export(store, data, name, domain)
-        result["api_requests"] = int(getattr(store, "requests_sent", 0)) - before
-        return result
-    return _run(book, "Import export file", work)
+    return _run(book, "Import export file", lambda store: service.import_export(store, data, name, domain))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from sheets_bridge.access import AccessChecker
 from sheets_bridge.api import bp
 from sheets_bridge.auth import Authenticator
 from sheets_bridge.config import Config
@@ -26,7 +28,9 @@ def default_store_factory(spreadsheet_id: str) -> Store:
     """A Google store for the spreadsheet, with the process's credentials."""
     from sheets_bridge.store.gsheets import GoogleStore
 
-    return GoogleStore(spreadsheet_id)
+    store = GoogleStore(spreadsheet_id)
+    store.lease_ttl = float(os.environ.get("SHEETS_BRIDGE_LEASE_SECONDS", store.lease_ttl))
+    return store
 
 
 def default_service_account() -> str:
@@ -49,6 +53,7 @@ def create_app(config: Config | None = None, store_factory: Callable[[str], Stor
     app.extensions["sheets_bridge.config"] = config
     app.extensions["sheets_bridge.auth"] = Authenticator(config)
     app.extensions["sheets_bridge.runs"] = RunRegistry()
+    app.extensions["sheets_bridge.access"] = AccessChecker()
     app.extensions["sheets_bridge.store_factory"] = store_factory or default_store_factory
     app.extensions["sheets_bridge.service_account"] = service_account or default_service_account
     app.register_blueprint(bp)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from sheets_bridge.exceptions import SheetsBridgeError
 ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
 SIGNATURE_HEADER = "X-Sheets-Bridge-Signature"
 TIMESTAMP_HEADER = "X-Sheets-Bridge-Timestamp"
+HEX_SIGNATURE = re.compile(r"^[0-9a-f]{64}$")
 
 
 class AuthenticationError(SheetsBridgeError):
@@ -40,22 +42,36 @@ class Caller:
 
     email: str
     method: str
+    signature: str | None = None  # canonical (lower-case hex) for signed requests
 
 
 class CertificateCache:
-    """Google's signing certificates by URL, refetched after five minutes or for an unknown key id."""
+    """Google's signing certificates by URL, refetched after five minutes or for an unknown key id.
 
-    def __init__(self, ttl: float = 300.0) -> None:
+    An unknown key id triggers at most one refetch a minute, and a key id still unknown after a refetch is
+    remembered as unknown for five minutes: a flood of made-up key ids costs no fetches.
+    """
+
+    def __init__(self, ttl: float = 300.0, refetch_every: float = 60.0) -> None:
         self.ttl = ttl
+        self.refetch_every = refetch_every
         self._certs: dict[str, tuple[float, dict[str, str]]] = {}
+        self._unknown: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
+        self.fetches = 0
 
     def get(self, url: str, kid: str | None) -> dict[str, str]:
+        now = time.monotonic()
         with self._lock:
             cached = self._certs.get(url)
-            if cached and time.monotonic() - cached[0] < self.ttl and (kid is None or kid in cached[1]):
+            fresh = cached is not None and now - cached[0] < self.ttl
+            if cached and fresh and (kid is None or kid in cached[1]):
                 return cached[1]
+            if cached and kid is not None and (now - self._unknown.get((url, kid), -1e9) < self.ttl
+                                               or (fresh and now - cached[0] < self.refetch_every)):
+                return cached[1]  # known-unknown, or fetched a moment ago: verification will fail on the kid
         try:
+            self.fetches += 1
             response = requests.get(url, timeout=10)
             response.raise_for_status()
             certs = response.json()
@@ -63,6 +79,10 @@ class CertificateCache:
             raise AuthenticationError("Could not fetch Google's token certificates; try again shortly") from None
         with self._lock:
             self._certs[url] = (time.monotonic(), certs)
+            if kid is not None and kid not in certs:
+                if len(self._unknown) > 10_000:
+                    self._unknown.clear()
+                self._unknown[(url, kid)] = time.monotonic()
         return certs
 
 
@@ -114,18 +134,24 @@ class Authenticator:
                                   "signed request")
 
     def _hmac(self, signature: str, timestamp: str, method: str, path: str, body: bytes) -> Caller:
-        try:
-            stamp = int(timestamp)
-        except ValueError:
-            raise AuthenticationError("Missing or malformed request timestamp") from None
-        if abs(time.time() - stamp) > self.config.signature_window_seconds:
-            raise AuthenticationError("Request timestamp is outside the 300-second window; check the clock")
-        expected = sign(self.config.shared_secret, timestamp, method, path, body)
-        if not hmac.compare_digest(expected, signature.strip().lower()):
+        if not timestamp.isdigit() or len(timestamp) > 12:
+            raise AuthenticationError("Missing or malformed request timestamp")
+        age = time.time() - int(timestamp)
+        if age > self.config.signature_window_seconds:
+            raise AuthenticationError(f"Request timestamp is more than {self.config.signature_window_seconds} "
+                                      "seconds old; check the clock and sign again")
+        if -age > self.config.clock_skew_seconds:
+            raise AuthenticationError("Request timestamp is in the future; check the clock")
+        canonical = signature.strip().lower()
+        if not HEX_SIGNATURE.match(canonical):
             raise AuthenticationError("Invalid request signature")
-        if not self.replays.first_use(signature, self.config.signature_window_seconds * 2):
+        expected = sign(self.config.shared_secret, timestamp, method, path, body)
+        if not hmac.compare_digest(expected, canonical):
+            raise AuthenticationError("Invalid request signature")
+        window = self.config.signature_window_seconds + self.config.clock_skew_seconds
+        if not self.replays.first_use(canonical, window):
             raise AuthenticationError("This signed request was already used; sign each request afresh")
-        return Caller(email="shared-secret", method="hmac")
+        return Caller(email="shared-secret", method="hmac", signature=canonical)
 
     def _id_token(self, token: str) -> Caller:
         try:
@@ -145,7 +171,11 @@ class Authenticator:
             raise AuthenticationError("Invalid identity token: the email is missing or not verified")
         domain = email.rsplit("@", 1)[-1]
         allowed = self.config.allowed_emails or self.config.allowed_domains
-        if allowed and email not in self.config.allowed_emails and domain not in self.config.allowed_domains:
+        by_domain = email not in self.config.allowed_emails and domain in self.config.allowed_domains
+        if by_domain and str(claims.get("hd", "")).lower() != domain:
+            raise ForbiddenError(f"{email} is not an account of the {domain} Google Workspace organisation; sign "
+                                 "in with your organisation's account")
+        if allowed and email not in self.config.allowed_emails and not by_domain:
             raise ForbiddenError(f"{email} is not allowed to use this service; ask its administrator to add "
                                  "you to SHEETS_BRIDGE_ALLOWED_EMAILS or your domain to SHEETS_BRIDGE_ALLOWED_DOMAINS")
         return Caller(email=email, method="id_token")

@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--domain", required=True, help="the site the export describes (the tab name)")
     server = sub.add_parser("serve", help="run the HTTP service under gunicorn")
     server.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
-    server.add_argument("--host", default="0.0.0.0")
+    server.add_argument("--host", default=None,
+                        help="address to listen on (default 0.0.0.0; 127.0.0.1 with --insecure-dev)")
     server.add_argument("--workers", type=int, default=2)
     server.add_argument("--insecure-dev", action="store_true",
                         help="accept unauthenticated requests (local development only)")

@@ -11,7 +11,8 @@
         ├── SheetAccessError       403: the sheet is not shared with the service account
         ├── SpreadsheetNotFoundError  404: no spreadsheet with that id
         ├── QuotaExhaustedError    429: Google's per-minute quota is spent
-        └── GoogleUnavailableError 5xx or the network, after bounded retries
+        ├── GoogleUnavailableError 5xx or the network, after bounded retries
+        └── PartialWriteError      a write split by size failed after its first part landed
 """
 
 from __future__ import annotations
@@ -105,4 +106,11 @@ class GoogleUnavailableError(GoogleApiError):
     """Google (or the network) kept failing after bounded retries."""
 
     code = "google_unavailable"
+    status = 503
+
+
+class PartialWriteError(GoogleApiError):
+    """A write split by size failed after its first part landed: part was written, a rerun finishes it."""
+
+    code = "partly_written"
     status = 503

@@ -1,4 +1,4 @@
-"""One run per spreadsheet at a time within a service instance."""
+"""One run per spreadsheet within this process, before the spreadsheet's own lease (``store.lease``) is asked."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sheets_bridge.exceptions import SheetsBridgeError
+from sheets_bridge.store.lease import RunInProgressError
 
-
-class RunInProgressError(SheetsBridgeError):
-    """A second run on a spreadsheet while one is in progress (409)."""
-
-    code = "run_in_progress"
-    status = 409
+__all__ = ["RunInProgressError", "RunRegistry"]
 
 
 class RunRegistry:

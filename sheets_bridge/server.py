@@ -37,9 +37,20 @@ def configure_logging() -> None:
         logger.propagate = False
 
 
-def run_server(host: str, port: int, workers: int, insecure_dev: bool) -> int:
-    """Start gunicorn; exit 2 when no authentication is configured and --insecure-dev was not given."""
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def run_server(host: str | None, port: int, workers: int, insecure_dev: bool) -> int:
+    """Start gunicorn; exit 2 when no authentication is configured and --insecure-dev was not given.
+
+    --insecure-dev listens on loopback only: it refuses any other address.
+    """
     config = Config.from_env(insecure_dev=insecure_dev)
+    if insecure_dev and host is not None and host not in LOOPBACK and not host.startswith("127."):
+        print(f"sheets-bridge: --insecure-dev listens on loopback only (127.0.0.1), not on {host}: anyone who "
+              "could reach it would act on your spreadsheets", file=sys.stderr)
+        return 2
+    host = host or ("127.0.0.1" if insecure_dev else "0.0.0.0")
     if not config.has_auth and not insecure_dev:
         print("sheets-bridge: no authentication configured: set SHEETS_BRIDGE_AUDIENCES (OAuth client ids) or "
               "SHEETS_BRIDGE_SHARED_SECRET, or pass --insecure-dev for local development", file=sys.stderr)

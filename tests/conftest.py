@@ -108,16 +108,30 @@ def certs_url(keys: dict[str, str]) -> Iterator[str]:
     server.shutdown()
 
 
-def load_spreadsheet(url: str, tabs: dict[str, list[list[Any]]], book_id: str = "1" + "x" * 43) -> str:
-    """Put a spreadsheet holding these tabs (values as given) into the emulator; returns its id."""
+SERVICE_ACCOUNT = "bridge@emulated.iam.gserviceaccount.com"
+DEFAULT_EDITORS = (SERVICE_ACCOUNT, "cy@example.com")
+
+
+def load_spreadsheet(url: str, tabs: dict[str, list[list[Any]]], book_id: str = "1" + "x" * 43,
+                     owner: str = "ana@example.com", editors: tuple[str, ...] = DEFAULT_EDITORS,
+                     viewers: tuple[str, ...] = ()) -> str:
+    """Put a spreadsheet holding these tabs (values as given) into the emulator; returns its id.
+
+    It is owned by ``owner`` and shared (Drive permissions) with ``editors`` as writers and ``viewers`` as
+    readers; the service account is an editor by default, as the README tells users to do.
+    """
     sheets = []
     for index, (title, rows) in enumerate(tabs.items()):
         cells = [[r, c, raw(v)] for r, row in enumerate(rows) for c, v in enumerate(row) if raw(v)]
         sheets.append({"properties": sheet_properties(index * 7, title, index, max(len(rows) + 50, 100),
                                                       max(max((len(r) for r in rows), default=0) + 2, 26)),
                        "cells": cells})
+    permissions = [{"kind": "drive#permission", "id": f"p{i}", "type": "user", "emailAddress": email, "role": role}
+                   for i, (email, role) in enumerate([(e, "writer") for e in editors]
+                                                     + [(v, "reader") for v in viewers])]
     book = {"spreadsheetId": book_id, "properties": spreadsheet_properties("Test book"), "sheets": sheets,
-            "created": "2026-11-26T00:00:00.000Z", "modified": "2026-11-26T00:00:00.000Z"}
+            "created": "2026-11-26T00:00:00.000Z", "modified": "2026-11-26T00:00:00.000Z", "owner": owner,
+            "permissions": permissions}
     requests.put(f"{url}/_emulator/spreadsheets/{book_id}", json=book, timeout=10).raise_for_status()
     return book_id
 

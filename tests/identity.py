@@ -32,7 +32,7 @@ def token(keys: dict[str, str], *, key: str = "good", kid: str = "k1", **claims:
     """An ID token like ScriptApp.getIdentityToken() returns; claims override the defaults, None removes."""
     now = int(time.time())
     payload = {"iss": "https://accounts.google.com", "aud": AUDIENCE, "iat": now, "exp": now + 3600,
-               "email": "ana@example.com", "email_verified": True, "sub": "1"}
+               "email": "ana@example.com", "email_verified": True, "sub": "1", "hd": "example.com"}
     payload.update(claims)
     payload = {k: v for k, v in payload.items() if v is not None}
     signer = crypt.RSASigner.from_string(keys[key], key_id=kid)

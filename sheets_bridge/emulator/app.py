@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from flask import Flask, Response, g, request
 
-from sheets_bridge.emulator import a1, batch, cells, values
+from sheets_bridge.emulator import a1, batch, cells, metadata, sharing, values
 from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties
 from sheets_bridge.emulator.errors import ApiError, bad_request, not_found
 from sheets_bridge.emulator.fields import apply_mask, parse_mask
@@ -127,7 +127,9 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
     def drive_list() -> Response:
         query = request.args.get("q", "")
         with st().lock:
-            files = [_file_json(b) for b in st().books.values() if _matches(b, query)]
+            files = [_file_json(b) for b in st().books.values()
+                     if _matches(b, query)
+                     and (g.user == st().default_user or sharing.role_of(b, g.user))]
         files.sort(key=lambda f: f["modifiedTime"], reverse=True)
         size = int(request.args.get("pageSize", 100))
         start = int(request.args.get("pageToken") or 0)
@@ -138,15 +140,42 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
             page["incompleteSearch"] = False
         return json_response(_masked(page, request.args.get("fields")))
 
+    @app.get("/drive/v3/files/<file_id>/permissions")
+    def permission_list(file_id: str) -> Response:
+        with st().lock:
+            book = _book(st(), file_id, drive=True)
+            sharing.require(book, g.user, st().default_user, write=True)
+            page = {"kind": "drive#permissionList", "permissions": sharing.permissions(book)}
+        return json_response(_masked(page, request.args.get("fields") or "kind,permissions(kind,id,type,role)"))
+
+    @app.post("/drive/v3/files/<file_id>/permissions")
+    def permission_create(file_id: str) -> Response:
+        with st().lock:
+            book = _book(st(), file_id, drive=True)
+            sharing.require(book, g.user, st().default_user, write=True)
+            entry = sharing.add(book, _json_body(), st().rng.randint(10**11, 10**12))
+            st().save(file_id)
+        return json_response(_masked(entry, request.args.get("fields") or "kind,id,type,role"))
+
+    @app.delete("/drive/v3/files/<file_id>/permissions/<permission_id>")
+    def permission_delete(file_id: str, permission_id: str) -> Response:
+        with st().lock:
+            book = _book(st(), file_id, drive=True)
+            sharing.require(book, g.user, st().default_user, write=True)
+            sharing.remove(book, permission_id)
+            st().save(file_id)
+        return Response(status=204)
+
     @app.get("/drive/v3/files/<file_id>")
     def drive_get(file_id: str) -> Response:
         book = _book(st(), file_id, drive=True)
+        sharing.require(book, g.user, st().default_user, write=False)
         return json_response(_masked(_file_json(book), request.args.get("fields") or "kind,id,name,mimeType"))
 
     @app.delete("/drive/v3/files/<file_id>")
     def drive_delete(file_id: str) -> Response:
         with st().lock:
-            _book(st(), file_id, drive=True)
+            sharing.require(_book(st(), file_id, drive=True), g.user, st().default_user, write=True)
             del st().books[file_id]
             st().save(file_id)
         return Response(status=204)
@@ -156,7 +185,9 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
         body = _json_body()
         with st().lock:
             source = _book(st(), file_id, drive=True)
+            sharing.require(source, g.user, st().default_user, write=False)
             copy = source.clone()
+            copy.owner, copy.permissions, copy.developer_metadata = g.user, [], []
             copy.spreadsheet_id = new_spreadsheet_id(st().rng)
             copy.properties["title"] = body.get("name") or f"Copy of {source.properties['title']}"
             copy.created = copy.modified = now_rfc3339()
@@ -195,6 +226,8 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
             book_id, action = book_id.split(":", 1)
         with st().lock:
             book = _book(st(), book_id)
+            writes = request.method != "GET" and tail != "developerMetadata:search"
+            sharing.require(book, g.user, st().default_user, write=writes)
             return _sheets_route(st(), book, request.method, tail, action)
 
     # ---- test controls ----
@@ -355,6 +388,9 @@ def _matches(book: Spreadsheet, query: str) -> bool:
 
 def _sheet_json(book: Spreadsheet, sheet: Sheet) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": sheet.properties}
+    on_sheet = [m for m in book.developer_metadata if m["location"].get("sheetId") == sheet.sheet_id]
+    if on_sheet:
+        out["developerMetadata"] = on_sheet
     if sheet.merges:
         out["merges"] = [batch.grid_range(m) | ({"sheetId": sheet.sheet_id} if sheet.sheet_id else {})
                          for m in sheet.merges]
@@ -434,6 +470,9 @@ def _spreadsheet_json(book: Spreadsheet, include_grid: bool, ranges: list[str]) 
     out["sheets"] = sheets
     if book.named_ranges:
         out["namedRanges"] = book.named_ranges
+    spreadsheet_level = [m for m in book.developer_metadata if m["location"]["locationType"] == "SPREADSHEET"]
+    if spreadsheet_level:
+        out["developerMetadata"] = spreadsheet_level
     out["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit"
     return out
 
@@ -461,6 +500,10 @@ def _sheets_route(state: EmulatorState, book: Spreadsheet, method: str, tail: st
         if payload.get("includeSpreadsheetInResponse"):
             reply["updatedSpreadsheet"] = _spreadsheet_json(new, False, [])
         return json_response(reply)
+    if tail == "developerMetadata:search" and method == "POST":
+        return json_response(metadata.search(book, _json_body()))
+    if tail.startswith("developerMetadata/") and method == "GET":
+        return json_response(metadata.get(book, tail.split("/", 1)[1]))
     if tail.startswith("values:"):
         return _values_batch(state, book, method, tail.split(":", 1)[1])
     if tail.startswith("values/"):

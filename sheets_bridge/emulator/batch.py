@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from sheets_bridge.emulator import cells
+from sheets_bridge.emulator import cells, metadata
 from sheets_bridge.emulator.defaults import sheet_properties
 from sheets_bridge.emulator.errors import ApiError, bad_request
 from sheets_bridge.emulator.model import MAX_CELLS, Sheet, Spreadsheet
@@ -592,6 +592,14 @@ def cut_paste(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str
     return _copy_block(book, body, ctx, cut=True)
 
 
+def create_developer_metadata(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return metadata.create(book, body, f"Invalid requests[{ctx.index}].{ctx.kind}", ctx.new_id())
+
+
+def delete_developer_metadata(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return metadata.delete(book, body, f"Invalid requests[{ctx.index}].{ctx.kind}")
+
+
 def _check_size(book: Spreadsheet) -> None:
     if book.total_cells() > MAX_CELLS:
         raise bad_request(f"This action would increase the number of cells in the workbook above the limit of "
@@ -612,6 +620,7 @@ HANDLERS: dict[str, Handler] = {
     "deleteEmbeddedObject": delete_embedded_object, "setBasicFilter": set_basic_filter,
     "clearBasicFilter": clear_basic_filter, "addDimensionGroup": add_dimension_group,
     "deleteDimensionGroup": delete_dimension_group, "copyPaste": copy_paste, "cutPaste": cut_paste,
+    "createDeveloperMetadata": create_developer_metadata, "deleteDeveloperMetadata": delete_developer_metadata,
 }
 
 

@@ -79,6 +79,8 @@ class Spreadsheet:
     named_ranges: list[dict[str, Any]] = field(default_factory=list)
     protected_ranges: list[dict[str, Any]] = field(default_factory=list)
     owner: str = ""
+    developer_metadata: list[dict[str, Any]] = field(default_factory=list)
+    permissions: list[dict[str, Any]] = field(default_factory=list)  # Drive permissions besides the owner
 
     def sheet_by_title(self, title: str) -> Sheet | None:
         return next((s for s in self.sheets if s.title == title), None)
@@ -99,11 +101,13 @@ class Spreadsheet:
     def to_dict(self) -> dict[str, Any]:
         return {"spreadsheetId": self.spreadsheet_id, "properties": self.properties,
                 "sheets": [s.to_dict() for s in self.sheets], "created": self.created, "modified": self.modified,
-                "namedRanges": self.named_ranges, "protectedRanges": self.protected_ranges, "owner": self.owner}
+                "namedRanges": self.named_ranges, "protectedRanges": self.protected_ranges, "owner": self.owner,
+                "developerMetadata": self.developer_metadata, "permissions": self.permissions}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Spreadsheet:
         return cls(spreadsheet_id=data["spreadsheetId"], properties=data["properties"],
                    sheets=[Sheet.from_dict(s) for s in data["sheets"]], created=data["created"],
                    modified=data["modified"], named_ranges=data.get("namedRanges", []),
-                   protected_ranges=data.get("protectedRanges", []), owner=data.get("owner", ""))
+                   protected_ranges=data.get("protectedRanges", []), owner=data.get("owner", ""),
+                   developer_metadata=data.get("developerMetadata", []), permissions=data.get("permissions", []))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -30,6 +31,11 @@ class Store(Protocol):
     """A spreadsheet the service can read and write; the service never knows which kind."""
 
     label: str
+
+    def hold(self, user: str, action: str, signature: str | None = None,
+             signature_window: float = 600.0) -> AbstractContextManager[None]:
+        """Hold the spreadsheet for one run against every other process, or raise RunInProgressError."""
+        ...
 
     def read_tabs(self) -> dict[str, Values]:
         """Every tab's values, header first, in tab order."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import gspread
@@ -27,8 +29,10 @@ from sheets_bridge.emulator.a1 import column_letters
 from sheets_bridge.exceptions import (
     GoogleApiError,
     GoogleUnavailableError,
+    PartialWriteError,
     QuotaExhaustedError,
     SheetAccessError,
+    SheetsBridgeError,
     SpreadsheetNotFoundError,
     TargetError,
 )
@@ -44,10 +48,13 @@ from sheets_bridge.pipeline.run import existing_prospects
 from sheets_bridge.store.align import plan_write
 from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.google_http import GoogleSession, load_credentials, service_account_email
+from sheets_bridge.store.lease import DEFAULT_TTL, Lease
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 URL_PATTERN = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 MAX_PAYLOAD = 9 * 1024 * 1024
+SHEETS_ROOT = "https://sheets.googleapis.com/v4/spreadsheets"
+DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 DATE_COLUMNS = ("Last touch", "Next follow-up")
 
 
@@ -76,6 +83,51 @@ class GoogleStore:
         self.label = f"spreadsheet {spreadsheet_id}"
         self._sheets: list[dict[str, Any]] = []
         self._read: dict[str, Values] = {}
+        self._lease: Lease | None = None
+        self.lease_ttl = DEFAULT_TTL
+
+    @contextmanager
+    def hold(self, user: str, action: str, signature: str | None = None,
+             signature_window: float = 600.0) -> Iterator[None]:
+        """Hold the spreadsheet for one run across every process (see ``store.lease``); three requests."""
+        lease = Lease(lambda requests: self._call("batch_update", self.spreadsheet_id, {"requests": requests}),
+                      self._search_metadata, user, action, ttl=self.lease_ttl, signature=signature,
+                      signature_window=signature_window)
+        lease.acquire()
+        self._lease = lease
+        try:
+            yield
+        finally:
+            self._lease = None
+            with contextlib.suppress(GoogleApiError):  # a lease that is not deleted expires by itself
+                lease.release()
+
+    def _search_metadata(self, keys: list[str]) -> list[dict[str, Any]]:
+        body = self._call("request", "post", f"{SHEETS_ROOT}/{self.spreadsheet_id}/developerMetadata:search",
+                          json={"dataFilters": [{"developerMetadataLookup": {"metadataKey": k}} for k in keys]})
+        return list(body.json().get("matchedDeveloperMetadata", []))
+
+    def permissions(self) -> list[dict[str, Any]]:
+        """The file's Drive permissions (type, role, email, domain), every page."""
+        found: list[dict[str, Any]] = []
+        token = ""
+        for _ in range(50):
+            params = {"fields": "nextPageToken,permissions(type,role,emailAddress,domain)", "pageSize": 100,
+                      "supportsAllDrives": "true"}
+            if token:
+                params["pageToken"] = token
+            body = self._call("request", "get", f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions",
+                              params=params).json()
+            found.extend(body.get("permissions", []))
+            token = body.get("nextPageToken", "")
+            if not token:
+                break
+        return found
+
+    def _before_write(self) -> None:
+        """Refuse to write when this run's lease is about to expire."""
+        if self._lease is not None:
+            self._lease.check()
 
     @property
     def requests_sent(self) -> int:
@@ -190,6 +242,7 @@ class GoogleStore:
                     plan.ranges.append((f"{_quote(RUN_LOG)}!A1", [list(RUN_LOG_HEADER)]))
                     log_rows = [list(RUN_LOG_HEADER)]
                 plan.ranges.append((f"{_quote(RUN_LOG)}!A{len(log_rows) + 1}", [run_log]))
+        self._before_write()
         if structure:
             try:
                 self._call("batch_update", self.spreadsheet_id, {"requests": structure})
@@ -204,10 +257,7 @@ class GoogleStore:
                     "appendDimension" in r and grid_now.get("rowCount", 0) >= plan.last_row)]
                 if rest:
                     self._call("batch_update", self.spreadsheet_id, {"requests": rest})
-        for chunk in _chunks(plan.ranges):
-            self._call("values_batch_update", self.spreadsheet_id,
-                       {"valueInputOption": "RAW", "data": [{"range": r, "values": v, "majorDimension": "ROWS"}
-                                                            for r, v in chunk]})
+        self._write_values(plan.ranges, "prospects")
         report.new = len(plan.new_keys)
         report.updated = len(frame) - report.new - len(plan.skipped_deleted)
         report.skipped_deleted = len(plan.skipped_deleted)
@@ -318,6 +368,7 @@ class GoogleStore:
                     "description": f"{PROTECTION_NOTE}: {name}", "warningOnly": True}}})
         changed = bool(created or writes or any("addProtectedRange" in r or "addConditionalFormatRule" in r
                                                 for r in requests))
+        self._before_write()
         if changed:
             self._call("batch_update", self.spreadsheet_id, {"requests": requests})
         if writes:
@@ -353,29 +404,76 @@ class GoogleStore:
                                          "rows": [{"values": [_extended(v) for v in row]} for row in layout.values]}})
         for chart in layout.charts:
             requests.append({"addChart": {"chart": _chart(chart, sheet_id)}})
+        self._before_write()
         self._call("batch_update", self.spreadsheet_id, {"requests": requests})
 
+    def _write_values(self, ranges: list[tuple[str, list[list[Any]]]], what: str) -> None:
+        """One values:batchUpdate (RAW) per 9 MB; a failure after a first part landed says so plainly."""
+        chunks = _chunks(ranges)
+        for number, chunk in enumerate(chunks):
+            try:
+                self._call("values_batch_update", self.spreadsheet_id,
+                           {"valueInputOption": "RAW", "data": [{"range": r, "values": v, "majorDimension": "ROWS"}
+                                                                for r, v in chunk]})
+            except GoogleApiError as exc:
+                if number == 0:
+                    raise
+                raise PartialWriteError(
+                    f"Google Sheets failed while sheets_bridge wrote the {what} ({exc.message.split(';')[0]}): "
+                    f"{number} of {len(chunks)} parts were written. Your team's cells were not touched; run "
+                    "again to finish the rest") from None
+
     def replace_tab(self, name: str, values: Values) -> None:
-        """Create or replace one tab's values: metadata, one structure batch, one values write."""
+        """Create or replace one tab's values atomically: the old content stays until the new is complete.
+
+        The rows go to a hidden staging tab first (as many requests as the payload needs); one
+        spreadsheets.batchUpdate then swaps them in: clear the tab, copy the staging tab's values over it and
+        delete the staging tab (a new tab is the staging tab renamed). A failure before the swap deletes the
+        staging tab and leaves the tab as it was.
+        """
         sheets = self.metadata()
         width = max((len(r) for r in values), default=1)
         sheet = next((s for s in sheets if s["title"] == name), None)
-        requests: list[dict[str, Any]] = []
-        if sheet is None:
-            requests.append({"addSheet": {"properties": {"title": name, "gridProperties": {
-                "rowCount": max(len(values), 1), "columnCount": max(width, 1)}}}})
-        else:
-            grid = sheet["gridProperties"]
-            requests.append({"updateCells": {"range": {"sheetId": sheet["sheetId"]}, "fields": "userEnteredValue"}})
-            requests.append({"updateSheetProperties": {"properties": {"sheetId": sheet["sheetId"], "gridProperties": {
-                "rowCount": max(len(values), grid["rowCount"]), "columnCount": max(width, grid["columnCount"])}},
-                "fields": "gridProperties.rowCount,gridProperties.columnCount"}})
-        self._call("batch_update", self.spreadsheet_id, {"requests": requests})
+        staging_title = f"{name} (importing {zlib.crc32(json.dumps(values[:3], default=str).encode()):08x})"
+        staging_id = self._new_sheet_id(staging_title)
         rows = [[("" if v is None else v) for v in row] for row in values]
-        ranges = [(f"{_quote(name)}!A{i + 1}", rows[i:i + 5000]) for i in range(0, len(rows), 5000)]
-        for chunk in _chunks(ranges):
-            self._call("values_batch_update", self.spreadsheet_id,
-                       {"valueInputOption": "RAW", "data": [{"range": r, "values": v} for r, v in chunk]})
+        stage = [{"addSheet": {"properties": {"title": staging_title, "sheetId": staging_id, "hidden": True,
+                                              "gridProperties": {"rowCount": max(len(rows), 1),
+                                                                 "columnCount": max(width, 1)}}}}]
+        stale = next((s for s in sheets if s["title"] == staging_title), None)
+        if stale is not None:  # left by an earlier attempt that died
+            stage.insert(0, {"deleteSheet": {"sheetId": stale["sheetId"]}})
+        self._before_write()
+        self._call("batch_update", self.spreadsheet_id, {"requests": stage})
+        try:
+            ranges = [(f"{_quote(staging_title)}!A{i + 1}", rows[i:i + 5000]) for i in range(0, len(rows), 5000)]
+            self._write_values(ranges, f"tab '{name}'")
+            self._before_write()
+            swap: list[dict[str, Any]]
+            if sheet is None:
+                swap = [{"updateSheetProperties": {"properties": {"sheetId": staging_id, "title": name,
+                                                                  "hidden": False}, "fields": "title,hidden"}}]
+            else:
+                grid = sheet["gridProperties"]
+                size = {"rowCount": max(len(rows), grid["rowCount"]), "columnCount": max(width, grid["columnCount"])}
+                swap = [{"updateSheetProperties": {"properties": {"sheetId": sheet["sheetId"],
+                                                                  "gridProperties": size},
+                                                   "fields": "gridProperties.rowCount,gridProperties.columnCount"}},
+                        {"updateCells": {"range": {"sheetId": sheet["sheetId"]}, "fields": "userEnteredValue"}},
+                        {"copyPaste": {"source": {"sheetId": staging_id, "startRowIndex": 0,
+                                                  "endRowIndex": max(len(rows), 1), "startColumnIndex": 0,
+                                                  "endColumnIndex": max(width, 1)},
+                                       "destination": {"sheetId": sheet["sheetId"], "startRowIndex": 0,
+                                                       "startColumnIndex": 0},
+                                       "pasteType": "PASTE_VALUES"}},
+                        {"deleteSheet": {"sheetId": staging_id}}]
+            self._call("batch_update", self.spreadsheet_id, {"requests": swap})
+        except SheetsBridgeError as exc:
+            with contextlib.suppress(GoogleApiError):
+                self._call("batch_update", self.spreadsheet_id,
+                           {"requests": [{"deleteSheet": {"sheetId": staging_id}}]})
+            where = f"tab '{name}' was left as it was" if sheet is not None else f"no tab '{name}' was created"
+            raise type(exc)(f"{exc.message.split(';')[0]}; the {where}. Try the import again") from None
 
 
 def _extended(value: Any) -> dict[str, Any]:

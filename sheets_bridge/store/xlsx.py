@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import zipfile
@@ -54,6 +55,11 @@ class XlsxStore:
             return load_workbook(self.path, read_only=read_only, data_only=read_only)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise WorkbookError(f"Cannot open '{self.path.name}' as an .xlsx workbook ({exc})") from exc
+
+    def hold(self, user: str, action: str, signature: str | None = None,
+             signature_window: float = 600.0) -> contextlib.AbstractContextManager[None]:
+        """A local workbook is one person's file: saves are atomic, no lease is needed."""
+        return contextlib.nullcontext()
 
     def read_tabs(self) -> dict[str, Values]:
         """Every worksheet's values (formulas as their last computed values), trailing blanks trimmed."""
