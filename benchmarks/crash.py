@@ -23,7 +23,9 @@ def main() -> int:
     started = time.perf_counter()
     report = run_crashes(args.trials, args.seed)
     print(f"trials: {report.trials} in {time.perf_counter() - started:.1f} s")
-    print(f"killed before the write landed: {report.killed_before_write}; after: {report.killed_after_write}")
+    print(f"killed before the write landed: {report.killed_before_write}; after: {report.killed_after_write} "
+          f"(of which inside the write, its answer pending: {report.killed_in_write})")
+    print(f"killed while holding the lease (a second run got 409 until it expired): {report.lease_held}")
     print(f"next run gave the fault-free result: {report.recovered}/{report.trials}")
     print(f"violations: {len(report.violations)}")
     for violation in report.violations[:20]:

@@ -65,6 +65,7 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
             if st().over_quota(g.user, kind) and fault is None:
                 raise ApiError(429, QUOTA_MESSAGE.format(kind=kind.capitalize()))
         g.drop_after = bool(fault is not None and fault.drop_after)
+        g.delay_after = fault.delay_after if fault is not None else 0.0
         if fault is not None and not fault.drop_after:
             if fault.delay:
                 time.sleep(fault.delay)
@@ -92,6 +93,8 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
                 for edit in [e for e in st().edits if e.after == number]:
                     st().edits.remove(edit)
                     _apply_edit(st(), edit.action)
+        if getattr(g, "delay_after", 0.0):
+            time.sleep(g.delay_after)  # applied and logged; the answer is late
         if getattr(g, "drop_after", False):
             _drop_connection()  # the request was applied; the client never hears back
         return response
@@ -238,7 +241,10 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
 
     @app.get("/_emulator/log")
     def log() -> Response:
-        return json_response({"requests": list(st().log), "count": st().counter})
+        since = request.args.get("since", "0")
+        with st().lock:
+            entries = st().log[int(since):] if since.isdigit() else list(st().log)
+            return json_response({"requests": entries, "count": st().counter, "length": len(st().log)})
 
     @app.delete("/_emulator/log")
     def clear_log() -> Response:
@@ -267,6 +273,7 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
                 st().faults.append(Fault(status=int(spec.get("status", 0)), retry_after=spec.get("retry_after"),
                                          delay=float(spec.get("delay", 0)), drop=bool(spec.get("drop", False)),
                                          drop_after=bool(spec.get("drop_after", False)),
+                                         delay_after=float(spec.get("delay_after", 0)),
                                          rate=float(spec.get("rate", 0)),
                                          nth=[nth] if isinstance(nth, int) else list(nth or []),
                                          path=spec.get("path", ""), method=spec.get("method", ""),

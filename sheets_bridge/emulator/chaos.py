@@ -92,18 +92,32 @@ def local_service(emulator: str) -> Iterator[str]:
         server.shutdown()
 
 
-def _book(book_id: str, rng: random.Random) -> dict[str, Any]:
-    """A spreadsheet with competitor exports, the own profile, an Outreach log and scored Prospects."""
-    names = [f"site{chr(97 + i)}{chr(97 + j)}.com" for i in range(6) for j in range(6)]
+TLDS = (".com", ".co.uk", ".de", ".org", ".com", ".fr")
+SETTINGS_VARIANTS = (
+    [["Your domain", "mine.com"], ["Topic keywords", "crm"]],
+    [["Your domain", "mine.com"], ["Topic keywords", "sales, pipeline, news"], ["Weight authority", 0.7],
+     ["Weight relevance", 0.1], ["Weight feasibility", 0.2]],
+)
+TARGETS_VARIANTS = (
+    [["URL", "Page kind", "Topic keywords"], ["https://mine.com/guide", "guide", "crm"]],
+    [["URL", "Page kind", "Topic keywords"], ["https://mine.com/sales-data", "data", "sales, news"],
+     ["https://mine.com/best-tools", "list", "pipeline, tools"], ["https://mine.com/guide", "guide", "crm"]],
+)
+
+
+def _book(book_id: str, rng: random.Random, variant: int = 0) -> dict[str, Any]:
+    """A spreadsheet with competitor exports, the own profile and an Outreach log.
+
+    ``variant`` 1 has other Settings (topics, weights) and Targets, so that scoring it after variant 0
+    changes every owned column somewhere.
+    """
+    names = [f"site{chr(97 + i)}{chr(97 + j)}{TLDS[(i + j) % len(TLDS)]}" for i in range(6) for j in range(6)]
     rng.shuffle(names)
-    tabs: dict[str, list[list[Any]]] = {
-        "Settings": [["Your domain", "mine.com"], ["Topic keywords", "crm"]],
-        "Targets": [["URL", "Page kind", "Topic keywords"], ["https://mine.com/guide", "guide", "crm"]],
-    }
+    tabs: dict[str, list[list[Any]]] = {"Settings": SETTINGS_VARIANTS[variant], "Targets": TARGETS_VARIANTS[variant]}
     for rival in ("rival-a.com", "rival-b.com", "rival-c.com"):
-        rows = [HEADER] + [[f"https://{n}/{rng.choice(['resources', 'best-crm', 'news/2026/x'])}",
-                            rng.choice(["CRM resources", "Best CRM tools", "Sales news"]), rng.randint(5, 90),
-                            rng.choice(["true", "false"])] for n in rng.sample(names, 20)]
+        rows = [HEADER] + [[f"https://{n}/{rng.choice(['resources', 'best-crm', 'news/2026/x', 'vs/compare'])}",
+                            rng.choice(["CRM resources", "Best CRM tools", "Sales news", "A vs B"]),
+                            rng.randint(5, 90), rng.choice(["true", "false"])] for n in rng.sample(names, 20)]
         tabs[rival] = rows
     tabs["mine.com"] = [HEADER] + [[f"https://{n}/x", "", 30, "false"] for n in names[:4]]
     tabs[contract.OUTREACH_LOG] = [list(contract.LOG_HEADER)] + [

@@ -1,15 +1,22 @@
-"""Crash trials: the service process is killed (SIGKILL) at random points of a score run.
+"""Crash trials: the service process is killed (SIGKILL) at random points of a score run, or inside its write.
 
-After each kill the Prospects owned columns must be entirely as before the run or entirely as after a
-fault-free run, never a mix, and the next run must complete with the fault-free result.
+The spreadsheet is first scored with other Settings, Targets, exports and an older date, so the killed run
+differs from it in every owned column (checked: a column that would read the same before and after is a
+blind spot, reported as a violation of the harness itself). Kills land at a random moment, or inside the
+write: the emulator applies the first values write and holds its answer while the process is killed, so a
+write split in two requests would be caught half done. After each kill the owned columns must be entirely as
+before or entirely as the fault-free run, team cells unchanged; the killed run's lease must keep a second
+run out (409) until it expires, and the run after that must give the fault-free result.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -45,15 +52,25 @@ class CrashReport:
     trials: int = 0
     killed_before_write: int = 0
     killed_after_write: int = 0
+    killed_in_write: int = 0
+    lease_held: int = 0
     recovered: int = 0
     violations: list[str] = field(default_factory=list)
+
+
+LEASE_SECONDS = 1.5
 
 
 def serve_for_crash(port: int, emulator: str) -> None:
     """The service, as a separate process, talking to the emulator (entry point for the trials)."""
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-    app = create_app(Config(insecure_dev=True), service_account=lambda: "crash",
-                     store_factory=lambda book: GoogleStore(book, session=_Session(_AnonymousCredentials(), emulator)))
+
+    def factory(book: str) -> GoogleStore:
+        store = GoogleStore(book, session=_Session(_AnonymousCredentials(), emulator))
+        store.lease_ttl = LEASE_SECONDS
+        return store
+
+    app = create_app(Config(insecure_dev=True), service_account=lambda: "crash", store_factory=factory)
     make_server("127.0.0.1", port, app, threaded=True).serve_forever()
 
 
@@ -90,16 +107,48 @@ def _dump(url: str, book: str) -> dict[str, Any]:
     return requests.get(f"{url}/_emulator/spreadsheets/{book}", timeout=10).json()
 
 
+def _blind_columns(before: dict[str, tuple[Any, ...]], expected: dict[str, tuple[Any, ...]]) -> list[str]:
+    """Owned columns (Domain aside) that read the same before and after the run: a tear there is invisible."""
+    blind = []
+    for i, column in enumerate(contract.OWNED_COLUMNS):
+        if column == contract.KEY:
+            continue
+        if all((before.get(d, (None,) * len(contract.OWNED_COLUMNS))[i] or None) == (row[i] or None)
+               for d, row in expected.items()):
+            blind.append(column)
+    return blind
+
+
+def _retarget(start: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]:
+    """The scored spreadsheet with the variant's inputs, and a second touch logged for every first touch."""
+    inputs = {s["properties"]["title"]: s["cells"] for s in variant["sheets"]}
+    out = json.loads(json.dumps(start))
+    for sheet in out["sheets"]:
+        title = sheet["properties"]["title"]
+        if title == contract.OUTREACH_LOG:
+            rows = max(r for r, _, _ in sheet["cells"]) + 1
+            firsts = [[r, c, v] for r, c, v in sheet["cells"] if r > 0]
+            sheet["cells"] += [[r + rows - 1, c, ({"v": 2.0} if c == 2 else {"v": v["v"] + 30} if c == 0 else v)]
+                               for r, c, v in firsts]
+        elif title in inputs:
+            sheet["cells"] = inputs[title]
+    return out
+
+
 def _trial(number: int, rng: random.Random, url: str, inproc: str, report: CrashReport) -> None:
     book, twin = f"1crash{number:05d}{'k' * 33}", f"1ctwin{number:05d}{'w' * 33}"
-    base = _book(book, random.Random(rng.random()))
-    requests.put(f"{url}/_emulator/spreadsheets/{book}", json=base, timeout=10).raise_for_status()
+    seed_rng = random.Random(rng.random())
+    requests.put(f"{url}/_emulator/spreadsheets/{book}", json=_book(book, seed_rng), timeout=10).raise_for_status()
     requests.post(f"{inproc}/v1/spreadsheets/{book}/score", json={"today": "2026-08-01"}, timeout=60)
-    start = _dump(url, book)
+    start = _retarget(_dump(url, book), _book(book, random.Random(rng.random()), variant=1))
+    requests.put(f"{url}/_emulator/spreadsheets/{book}", json=start, timeout=10).raise_for_status()
     requests.put(f"{url}/_emulator/spreadsheets/{twin}", json=dict(start, spreadsheetId=twin), timeout=10)
     requests.post(f"{inproc}/v1/spreadsheets/{twin}/score", json={"today": TODAY}, timeout=60)
     before = _owned(_cells(start, "Prospects"))
     expected = _owned(_cells(_dump(url, twin), "Prospects"))
+    blind = _blind_columns(before, expected)
+    if blind:
+        report.violations.append(f"trial {number}: the harness cannot see a tear in {blind}")
     team_before = _team(_cells(start, "Prospects"))
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
@@ -107,6 +156,9 @@ def _trial(number: int, rng: random.Random, url: str, inproc: str, report: Crash
                                                       f"serve_for_crash({port}, {url!r})"], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     service = f"http://127.0.0.1:{port}"
+    mode = rng.choice(("random", "before", "in_write"))
+    in_write = mode == "in_write"
+    pattern = {"before": r"values:batchGet", "in_write": r"/values:batchUpdate$"}.get(mode)
     try:
         for _ in range(300):
             try:
@@ -114,11 +166,17 @@ def _trial(number: int, rng: random.Random, url: str, inproc: str, report: Crash
                     break
             except requests.ConnectionError:
                 time.sleep(0.05)
-        requests.post(f"{url}/_emulator/faults", json={"clear": True, "faults": [{"delay": 0.08, "rate": 1.0}]},
-                      timeout=10)
+        mark = int(requests.get(f"{url}/_emulator/log?since=999999999", timeout=10).json()["length"])
+        faults: list[dict[str, Any]] = [{"delay": 0.08, "rate": 1.0}]
+        if pattern:  # that request is applied, then its answer waits while the process is killed
+            faults.insert(0, {"path": pattern, "delay_after": 2.0, "times": 1})
+        requests.post(f"{url}/_emulator/faults", json={"clear": True, "faults": faults}, timeout=10)
         thread = threading.Thread(target=_fire, args=(service, book), daemon=True)
         thread.start()
-        time.sleep(rng.uniform(0.0, 0.6))
+        if pattern:
+            _wait_for(url, book, mark, pattern)
+        else:
+            time.sleep(rng.uniform(0.0, 0.8))
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         thread.join(timeout=10)
@@ -128,22 +186,48 @@ def _trial(number: int, rng: random.Random, url: str, inproc: str, report: Crash
         requests.post(f"{url}/_emulator/faults", json={"clear": True}, timeout=10)
     time.sleep(0.2)  # let a request the emulator was already serving finish
     report.trials += 1
-    rows = _cells(_dump(url, book), "Prospects")
+    dump = _dump(url, book)
+    rows = _cells(dump, "Prospects")
     now = _owned(rows)
     if now == before:
         report.killed_before_write += 1
     elif now == expected:
         report.killed_after_write += 1
+        report.killed_in_write += int(in_write)
     else:
-        report.violations.append(f"trial {number}: owned columns are neither before nor after the run")
-    if _team(rows) != team_before:
-        report.violations.append(f"trial {number}: team-owned cells changed")
+        torn = [c for i, c in enumerate(contract.OWNED_COLUMNS)
+                if any((now.get(d) or (None,) * 99)[i] != (expected.get(d) or (None,) * 99)[i] for d in expected)]
+        report.violations.append(f"trial {number}: owned columns are neither before nor after the run "
+                                 f"({'inside' if in_write else 'during'} the write; differing: {torn[:4]})")
+    team_now = _team(rows)
+    changed = [d for d, cells in team_now.items() if cells != team_before.get(d, tuple(None for _ in cells))
+               and not (d not in team_before and not any(cells))]
+    if changed:
+        report.violations.append(f"trial {number}: team-owned cells changed ({changed[:3]})")
+    leases = [m for m in dump.get("developerMetadata", []) if m.get("metadataKey") == "sheets_bridge.lease"]
+    if leases:
+        report.lease_held += 1
+        blocked = requests.post(f"{inproc}/v1/spreadsheets/{book}/score", json={"today": TODAY}, timeout=60)
+        if blocked.status_code != 409:
+            report.violations.append(f"trial {number}: a second run got {blocked.status_code} while the killed "
+                                     "run's lease was unexpired")
+        time.sleep(LEASE_SECONDS + 0.2)
     answer = requests.post(f"{inproc}/v1/spreadsheets/{book}/score", json={"today": TODAY}, timeout=60)
     if answer.status_code == 200 and _owned(_cells(_dump(url, book), "Prospects")) == expected:
         report.recovered += 1
     else:
         report.violations.append(f"trial {number}: the next run did not give the fault-free result "
-                                 f"({answer.status_code})")
+                                 f"({answer.status_code} {answer.text[:200]})")
+
+
+def _wait_for(url: str, book: str, mark: int, pattern: str, limit: float = 20.0) -> None:
+    """Return once the emulator has applied (and logged) this book's first request matching ``pattern``."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        log = requests.get(f"{url}/_emulator/log?since={mark}", timeout=10).json()["requests"]
+        if any(book in e["path"] and re.search(pattern, e["path"].split("?")[0]) for e in log):
+            return
+        time.sleep(0.01)
 
 
 def _fire(service: str, book: str) -> None:

@@ -18,13 +18,14 @@ from sheets_bridge.emulator.model import Spreadsheet
 
 @dataclass
 class Fault:
-    """An injected failure: a status (with Retry-After), a delay or a dropped connection."""
+    """An injected failure: a status (with Retry-After), a delay before or after applying, a dropped connection."""
 
     status: int = 0
     retry_after: float | None = None
     delay: float = 0.0
     drop: bool = False
     drop_after: bool = False
+    delay_after: float = 0.0  # applied, then the answer waits: a client killed meanwhile never hears back
     rate: float = 0.0
     nth: list[int] = field(default_factory=list)
     path: str = ""

@@ -172,12 +172,13 @@ def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progres
 
 def _left_flag(flags: str, key: str, own_links: pd.Series) -> str:
     """Flags of a prospect no longer in the gap: placed if it now links to the team, else 'left the gap'."""
+    links_to_you = contract.PLACED_FLAG_PREFIX.replace(" since", "")
     parts = [f for f in flags.split("; ") if f and f != contract.LEFT_GAP_FLAG and not f.startswith(
-        (contract.PLACED_FLAG_PREFIX, "Contacted "))]
+        (links_to_you, "Contacted "))]
     if key in own_links.index:
         since = own_links[key]
         parts.append(f"{contract.PLACED_FLAG_PREFIX} {since:%Y-%m-%d}" if pd.notna(since)
-                     else contract.PLACED_FLAG_PREFIX.replace(" since", ""))
+                     else links_to_you)
     else:
         parts.append(contract.LEFT_GAP_FLAG)
     return "; ".join(parts)

@@ -163,7 +163,7 @@ class Lease:
 
     def check(self) -> None:
         """Refuse to write once the lease is about to expire."""
-        if self.held and self.clock() - self.since > self.ttl - MARGIN:
+        if self.held and self.clock() - self.since > self.ttl - min(MARGIN, self.ttl / 10):
             raise LeaseExpiredError(f"This run took longer than {int(self.ttl)} seconds, the time it may hold the "
                                     "spreadsheet; nothing more was written. Run it again")
 
