@@ -86,11 +86,18 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
         if request.path.startswith("/_emulator/") or request.path == "/token":
             return response
         with st().lock:
-            st().log.append({"method": request.method, "path": request.full_path.rstrip("?"),
-                             "status": response.status_code, "bytes": request.content_length or 0})
+            path = unquote(request.full_path.rstrip("?"))
+            st().log.append({"method": request.method, "path": path, "status": response.status_code,
+                             "bytes": request.content_length or 0, "t": round(time.time(), 4),
+                             "retry_after": response.headers.get("Retry-After")})
             number = getattr(g, "number", None)
             if number is not None:
-                for edit in [e for e in st().edits if e.after == number]:
+                for edit in [e for e in st().edits if e.after == number and not e.after_path]:
+                    st().edits.remove(edit)
+                    _apply_edit(st(), edit.action)
+            if response.status_code == 200:
+                matching = [e for e in st().edits if e.after_path and re.search(e.after_path, path)]
+                for edit in matching[:1]:  # one edit per request, in the order they were given
                     st().edits.remove(edit)
                     _apply_edit(st(), edit.action)
         if getattr(g, "delay_after", 0.0):
@@ -287,7 +294,8 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
             if body.get("clear"):
                 st().edits.clear()
             for spec in body.get("edits", []):
-                st().edits.append(Edit(after=int(spec["after"]), action=spec["action"]))
+                st().edits.append(Edit(after=int(spec.get("after", 0)), action=spec["action"],
+                                       after_path=str(spec.get("after_path", ""))))
         return json_response({"pending": len(st().edits)})
 
     @app.get("/_emulator/edits")
@@ -627,6 +635,8 @@ def _apply_edit(state: EmulatorState, action: dict[str, Any]) -> None:
                                                    "endIndex": source + (2 if source >= dest else 1)}}}]
     elif kind == "set_cell":
         values.write(book, f"{a1.quote_title(sheet.title)}!{action['range']}", [[action.get("value")]], "RAW")
+    elif kind == "set_values":
+        values.write(book, f"{a1.quote_title(sheet.title)}!{action['range']}", action.get("values") or [], "RAW")
     if requests:
         new, _ = batch.apply_batch(book, requests, state.rng, "collaborator")
         state.books[book.spreadsheet_id] = new

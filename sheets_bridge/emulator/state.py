@@ -35,10 +35,12 @@ class Fault:
 
 @dataclass
 class Edit:
-    """A collaborator's edit applied right after the Nth API request."""
+    """A collaborator's edit applied right after the Nth API request, or after the first successful request
+    whose path and query match ``after_path`` (a regular expression), so it lands between two given steps."""
 
     after: int
     action: dict[str, Any]
+    after_path: str = ""
 
 
 @dataclass

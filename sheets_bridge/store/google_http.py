@@ -93,9 +93,11 @@ class GoogleSession(AuthorizedSession):
         raise AssertionError("unreachable")
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
+        """Jittered exponential backoff, never shorter than the server's Retry-After (seconds)."""
+        backoff = float(self.base_delay * 2 ** (attempt - 1) * (0.5 + self.rng.random()))
         if retry_after:
             try:
-                return max(0.0, float(retry_after))
+                return max(backoff, float(retry_after))
             except ValueError:
                 pass
-        return float(self.base_delay * 2 ** (attempt - 1) * (0.5 + self.rng.random()))
+        return backoff

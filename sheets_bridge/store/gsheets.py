@@ -267,10 +267,10 @@ class GoogleStore:
         return report
 
     def _reread(self, sheet: dict[str, Any], before: Values) -> tuple[list[Any], list[Any]]:
-        """The header row and the key column as they are now (one batchGet; a second if Domain moved)."""
+        """The header row and the key column as they are now (one batchGet; more only while Domain moves)."""
         header_before = [str(h).strip() for h in before[0]] if before else []
         guess = header_before.index(KEY) if KEY in header_before else 0
-        for _ in range(2):
+        for _ in range(4):
             letter = column_letters(guess)
             body = self._call("values_batch_get", self.spreadsheet_id,
                               [f"{_quote(PROSPECTS)}!1:1", f"{_quote(PROSPECTS)}!{letter}2:{letter}"],
