@@ -10,14 +10,15 @@ from hypothesis import strategies as st
 
 from sheets_bridge.app import create_app
 from sheets_bridge.config import Config
-from sheets_bridge.emulator.chaos import run_chaos
+from sheets_bridge.emulator.chaos import EDIT_KINDS, run_chaos
 from sheets_bridge.emulator.crash import run_crashes
 
 
 def test_chaos_fixed_seed_has_no_violations() -> None:
     report = run_chaos(runs=12, seed=7)
     assert report.runs == 12
-    assert sum(report.faults.values()) >= 12 and sum(report.edits.values()) == 12
+    assert sum(report.faults.values()) >= 12 and set(report.edits) == set(EDIT_KINDS)
+    assert report.two_process_runs == 2 and report.waits_checked >= 3
     assert report.violations == []
 
 

@@ -14,35 +14,28 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import random
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-from werkzeug.serving import make_server
 
 from sheets_bridge import contract
-from sheets_bridge.app import create_app
-from sheets_bridge.config import Config
 from sheets_bridge.emulator.chaos import (
     TODAY,
-    _AnonymousCredentials,
     _book,
     _by_domain,
     _cells,
-    _Session,
     local_service,
+    retarget,
+    start_service_process,
 )
 from sheets_bridge.emulator.server import running_emulator
 from sheets_bridge.emulator.state import EmulatorState
-from sheets_bridge.store.gsheets import GoogleStore
 
 
 @dataclass
@@ -61,19 +54,6 @@ class CrashReport:
 LEASE_SECONDS = 1.5
 
 
-def serve_for_crash(port: int, emulator: str) -> None:
-    """The service, as a separate process, talking to the emulator (entry point for the trials)."""
-    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-
-    def factory(book: str) -> GoogleStore:
-        store = GoogleStore(book, session=_Session(_AnonymousCredentials(), emulator))
-        store.lease_ttl = LEASE_SECONDS
-        return store
-
-    app = create_app(Config(insecure_dev=True), service_account=lambda: "crash", store_factory=factory)
-    make_server("127.0.0.1", port, app, threaded=True).serve_forever()
-
-
 def _owned(rows: list[list[Any]]) -> dict[str, tuple[Any, ...]]:
     _, by, _ = _by_domain(rows)
     return {d: tuple(r.get(c) for c in contract.OWNED_COLUMNS) for d, r in by.items()}
@@ -82,14 +62,6 @@ def _owned(rows: list[list[Any]]) -> dict[str, tuple[Any, ...]]:
 def _team(rows: list[list[Any]]) -> dict[str, tuple[Any, ...]]:
     _, by, _ = _by_domain(rows)
     return {d: tuple(r.get(c) for c in contract.TEAM_COLUMNS) for d, r in by.items()}
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def run_crashes(trials: int, seed: int = 3) -> CrashReport:
@@ -119,28 +91,12 @@ def _blind_columns(before: dict[str, tuple[Any, ...]], expected: dict[str, tuple
     return blind
 
 
-def _retarget(start: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]:
-    """The scored spreadsheet with the variant's inputs, and a second touch logged for every first touch."""
-    inputs = {s["properties"]["title"]: s["cells"] for s in variant["sheets"]}
-    out = json.loads(json.dumps(start))
-    for sheet in out["sheets"]:
-        title = sheet["properties"]["title"]
-        if title == contract.OUTREACH_LOG:
-            rows = max(r for r, _, _ in sheet["cells"]) + 1
-            firsts = [[r, c, v] for r, c, v in sheet["cells"] if r > 0]
-            sheet["cells"] += [[r + rows - 1, c, ({"v": 2.0} if c == 2 else {"v": v["v"] + 30} if c == 0 else v)]
-                               for r, c, v in firsts]
-        elif title in inputs:
-            sheet["cells"] = inputs[title]
-    return out
-
-
 def _trial(number: int, rng: random.Random, url: str, inproc: str, report: CrashReport) -> None:
     book, twin = f"1crash{number:05d}{'k' * 33}", f"1ctwin{number:05d}{'w' * 33}"
     seed_rng = random.Random(rng.random())
     requests.put(f"{url}/_emulator/spreadsheets/{book}", json=_book(book, seed_rng), timeout=10).raise_for_status()
     requests.post(f"{inproc}/v1/spreadsheets/{book}/score", json={"today": "2026-08-01"}, timeout=60)
-    start = _retarget(_dump(url, book), _book(book, random.Random(rng.random()), variant=1))
+    start = retarget(_dump(url, book), _book(book, random.Random(rng.random()), variant=1))
     requests.put(f"{url}/_emulator/spreadsheets/{book}", json=start, timeout=10).raise_for_status()
     requests.put(f"{url}/_emulator/spreadsheets/{twin}", json=dict(start, spreadsheetId=twin), timeout=10)
     requests.post(f"{inproc}/v1/spreadsheets/{twin}/score", json={"today": TODAY}, timeout=60)
@@ -150,22 +106,11 @@ def _trial(number: int, rng: random.Random, url: str, inproc: str, report: Crash
     if blind:
         report.violations.append(f"trial {number}: the harness cannot see a tear in {blind}")
     team_before = _team(_cells(start, "Prospects"))
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    process = subprocess.Popen([sys.executable, "-c", f"from sheets_bridge.emulator.crash import serve_for_crash; "
-                                                      f"serve_for_crash({port}, {url!r})"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    service = f"http://127.0.0.1:{port}"
+    process, service = start_service_process(url, LEASE_SECONDS)
     mode = rng.choice(("random", "before", "in_write"))
     in_write = mode == "in_write"
     pattern = {"before": r"values:batchGet", "in_write": r"/values:batchUpdate$"}.get(mode)
     try:
-        for _ in range(300):
-            try:
-                if requests.get(f"{service}/healthz", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.05)
         mark = int(requests.get(f"{url}/_emulator/log?since=999999999", timeout=10).json()["length"])
         faults: list[dict[str, Any]] = [{"delay": 0.08, "rate": 1.0}]
         if pattern:  # that request is applied, then its answer waits while the process is killed
@@ -207,11 +152,15 @@ def _trial(number: int, rng: random.Random, url: str, inproc: str, report: Crash
     leases = [m for m in dump.get("developerMetadata", []) if m.get("metadataKey") == "sheets_bridge.lease"]
     if leases:
         report.lease_held += 1
-        blocked = requests.post(f"{inproc}/v1/spreadsheets/{book}/score", json={"today": TODAY}, timeout=60)
-        if blocked.status_code != 409:
-            report.violations.append(f"trial {number}: a second run got {blocked.status_code} while the killed "
-                                     "run's lease was unexpired")
-        time.sleep(LEASE_SECONDS + 0.2)
+        expires = max(float(json.loads(m["metadataValue"])["expires"]) for m in leases)
+        mark = int(requests.get(f"{url}/_emulator/log?since=999999999", timeout=10).json()["length"])
+        second = requests.post(f"{inproc}/v1/spreadsheets/{book}/score", json={"today": TODAY}, timeout=60)
+        log = requests.get(f"{url}/_emulator/log?since={mark}", timeout=10).json()["requests"]
+        reads = [e["t"] for e in log if book in e["path"] and e["status"] == 200 and "SERIAL_NUMBER" in e["path"]]
+        if second.status_code not in (200, 409) or (second.status_code == 200 and (not reads or reads[0] < expires)):
+            report.violations.append(f"trial {number}: a second run got {second.status_code} and read the sheet "
+                                     "while the killed run's lease was unexpired")
+        time.sleep(max(0.0, expires - time.time()) + 0.2)
     answer = requests.post(f"{inproc}/v1/spreadsheets/{book}/score", json={"today": TODAY}, timeout=60)
     if answer.status_code == 200 and _owned(_cells(_dump(url, book), "Prospects")) == expected:
         report.recovered += 1

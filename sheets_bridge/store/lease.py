@@ -14,7 +14,9 @@ Why two runs can never both proceed: Google applies one spreadsheet's requests i
 A and B and say A's create comes first in that order. B's read comes after B's create, so after A's create:
 B sees A's lease unless A already deleted it, which A does only when it has finished or backed off. So if
 both proceed, their runs did not overlap. The worst case is the opposite, both backing off when two clicks
-land together: each gets 409 and a retry succeeds. A retried create whose first attempt was applied leaves
+land together; so a run that finds only a lease started within ``SIMULTANEOUS`` seconds of its own backs off
+for a random moment and tries again (at most ``ATTEMPTS`` times, each a fresh create-then-read): one of the
+two then finds the spreadsheet free, the other finds it held and answers 409. A retried create whose first attempt was applied leaves
 two entries with *our* lease id; they are ours, ignored in step 3 and both deleted in step 4.
 
 Expiry: a killed run never deletes its lease, so every lease carries an expiry (``ttl`` seconds, longer
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import time
 import uuid
 from collections.abc import Callable
@@ -40,6 +43,8 @@ LEASE_KEY = "sheets_bridge.lease"
 SIGNATURE_KEY = "sheets_bridge.signature"
 DEFAULT_TTL = 900.0
 MARGIN = 30.0
+SIMULTANEOUS = 3.0
+ATTEMPTS = 4
 
 
 class RunInProgressError(SheetsBridgeError):
@@ -96,14 +101,14 @@ def blocking(entries: list[Entry], lease_id: str, now: float) -> Entry | None:
     return min(others, key=lambda e: float(e.value.get("since", 0))) if others else None
 
 
-def replayed(entries: list[Entry], lease_id: str, signature: str, now: float) -> bool:
-    """Whether another run already recorded this signature and it has not expired."""
-    return any(e.key == SIGNATURE_KEY and e.value.get("signature") == signature and e.value.get("id") != lease_id
+def replayed(entries: list[Entry], request_id: str, signature: str, now: float) -> bool:
+    """Whether another request already recorded this signature and the record has not expired."""
+    return any(e.key == SIGNATURE_KEY and e.value.get("signature") == signature and e.value.get("id") != request_id
                and e.expires > now for e in entries)
 
 
 def stale(entries: list[Entry], lease_id: str, now: float) -> list[int]:
-    """Ids of expired entries of other runs, deleted on release so the metadata never piles up."""
+    """Ids of expired entries (never our lease), deleted on release so the metadata never piles up."""
     return [e.metadata_id for e in entries if e.value.get("id") != lease_id and e.expires <= now]
 
 
@@ -129,37 +134,54 @@ class Lease:
     def __init__(self, batch_update: Callable[[list[dict[str, Any]]], Any],
                  search: Callable[[list[str]], list[dict[str, Any]]], user: str, action: str,
                  ttl: float = DEFAULT_TTL, signature: str | None = None, signature_window: float = 600.0,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> None:
         self._batch_update = batch_update
         self._search = search
-        self.clock = clock
+        self.clock, self.sleep = clock, sleep
         self.ttl = ttl
-        self.id = uuid.uuid4().hex
-        self.since = clock()
         self.user, self.action = user, action
         self.signature, self.signature_window = signature, signature_window
         self._entries: list[Entry] = []
         self.held = False
-        self._value = {"id": self.id, "user": user, "action": action, "since": round(self.since, 3),
-                       "expires": round(self.since + ttl, 3)}
+        self.request_id = uuid.uuid4().hex  # names this request's signature record across attempts
+        self._signed = False
+        self._renew()
+
+    def _renew(self) -> None:
+        """A fresh lease id and start time, for a first or a repeated attempt."""
+        self.id = uuid.uuid4().hex
+        self.since = self.clock()
+        self._value = {"id": self.id, "user": self.user, "action": self.action, "since": round(self.since, 3),
+                       "expires": round(self.since + self.ttl, 3)}
 
     def acquire(self) -> None:
         """Create, read, decide: hold the spreadsheet or raise RunInProgressError / ReplayedRequestError."""
+        for attempt in range(1, ATTEMPTS + 1):
+            other = self._attempt()
+            if other is None:
+                return
+            if attempt == ATTEMPTS or float(other.value.get("since", 0)) < self.since - SIMULTANEOUS:
+                raise RunInProgressError(busy_message(other))
+            self.sleep(random.uniform(0.05, 0.6))  # two clicks at once: the one who waits less goes first
+            self._renew()
+
+    def _attempt(self) -> Entry | None:
+        """One create-then-read; the lease that blocks us (ours released), or None when we hold the sheet."""
         requests = [_create(LEASE_KEY, self._value)]
-        if self.signature:
-            requests.append(_create(SIGNATURE_KEY, {"id": self.id, "signature": self.signature,
+        if self.signature and not self._signed:
+            requests.append(_create(SIGNATURE_KEY, {"id": self.request_id, "signature": self.signature,
                                                     "expires": round(self.since + self.signature_window, 3)}))
         self._batch_update(requests)
-        self.held = True
+        self.held = self._signed = True
         self._entries = decode(self._search([LEASE_KEY, SIGNATURE_KEY]))
         now = self.clock()
+        if self.signature and replayed(self._entries, self.request_id, self.signature, now):
+            self.release()
+            raise ReplayedRequestError("This signed request was already used; sign each request afresh")
         other = blocking(self._entries, self.id, now)
         if other is not None:
             self.release()
-            raise RunInProgressError(busy_message(other))
-        if self.signature and replayed(self._entries, self.id, self.signature, now):
-            self.release()
-            raise ReplayedRequestError("This signed request was already used; sign each request afresh")
+        return other
 
     def check(self) -> None:
         """Refuse to write once the lease is about to expire."""
