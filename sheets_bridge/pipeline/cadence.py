@@ -37,16 +37,34 @@ class OutreachLog:
     problems: list[str] = field(default_factory=list)
 
 
+HEADER_SEARCH = 10
+
+
+def header_row(values: Sequence[Sequence[Any]], required: Sequence[str]) -> int | None:
+    """The index of the first of the top rows that names every ``required`` column (title rows above it)."""
+    for index, row in enumerate(values[:HEADER_SEARCH]):
+        names = {normalise_header(c) for c in row}
+        if all(r in names for r in required):
+            return index
+    return None
+
+
 def parse_outreach_log(values: Sequence[Sequence[Any]] | None) -> OutreachLog:
     """Parse the Outreach log tab into date, key, touch, angle, result, link_url, anchor and row columns."""
     columns = ["date", "key", "touch", "angle", "result", "link_url", "anchor", "campaign", "row"]
+    empty = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "date" else object) for c in columns})
     if not values or len(values) < 2:
-        return OutreachLog(pd.DataFrame(columns=columns))
-    header = [normalise_header(c) for c in values[0]]
+        return OutreachLog(empty)
+    at = header_row(values, ("date", "domain"))
+    if at is None:
+        found = ", ".join(str(c) for c in values[0] if str(c or "").strip())[:80]
+        return OutreachLog(empty, [f"Outreach log: no header row with Date and Domain columns in its first "
+                                   f"{HEADER_SEARCH} rows (first row: {found or 'blank'}); the log was not read"])
+    header = [normalise_header(c) for c in values[at]]
     width = len(header)
-    body = [list(r[:width]) + [""] * (width - len(r)) for r in values[1:]]
+    body = [list(r[:width]) + [""] * (width - len(r)) for r in values[at + 1:]]
     raw = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object)
-    raw["row"] = np.arange(2, 2 + len(raw))
+    raw["row"] = np.arange(at + 2, at + 2 + len(raw))
     raw = raw[raw.drop(columns="row").apply(lambda c: c.astype(str).str.strip().ne("") & c.notna()).any(axis=1)]
 
     def col(name: str) -> pd.Series:
@@ -112,6 +130,11 @@ def split_campaigns(log: pd.DataFrame, campaign: str) -> tuple[pd.DataFrame, pd.
     return log[current], log[~current]
 
 
+def _lookup(keys: pd.Series, by_key: pd.Series) -> pd.Series:
+    """``by_key``'s value for each key, keeping its dtype (Series.map turns an empty datetime lookup to float)."""
+    return pd.Series(by_key.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+
+
 def compute_cadence(keys: pd.Series, status: pd.Series, log: pd.DataFrame, settings: Settings,
                     today: dt.date) -> pd.DataFrame:
     """Return touches, last_touch, next_follow_up, next_action and guard for each prospect key.
@@ -125,11 +148,11 @@ def compute_cadence(keys: pd.Series, status: pd.Series, log: pd.DataFrame, setti
     today_ts = pd.Timestamp(today)
     log, earlier = split_campaigns(log, settings.campaign)
     sent = log[log["result"].isin(["", "sent"])]
-    touch_stats = sent.groupby("key").agg(touches=("date", "size"), first=("date", "min"), last=("date", "max"))
+    by_key = sent.groupby("key")["date"]
     latest = log[log["result"].isin(list(_RESULT_STATUS))].sort_values("date").groupby("key")["result"].last()
-    touches = keys.map(touch_stats["touches"]).fillna(0).astype(int)
-    first = pd.to_datetime(keys.map(touch_stats["first"]))
-    last = pd.to_datetime(keys.map(touch_stats["last"]))
+    touches = _lookup(keys, by_key.size()).fillna(0).astype(int)
+    first = pd.to_datetime(_lookup(keys, by_key.min()))
+    last = pd.to_datetime(_lookup(keys, by_key.max()))
     team = status.fillna("").astype(str).str.strip().str.lower()
     logged = keys.map(latest).astype(object)
     state = pd.Series(np.where(team.isin(ENDED_STATUSES) | logged.isna(), team, logged), index=keys.index,
@@ -152,7 +175,7 @@ def compute_cadence(keys: pd.Series, status: pd.Series, log: pd.DataFrame, setti
     earlier_sent = earlier[earlier["result"].isin(["", "sent"])].sort_values("date", kind="stable")
     if len(earlier_sent):
         prior = earlier_sent.groupby("key").agg(date=("date", "max"), campaign=("campaign", "last"))
-        when = pd.to_datetime(keys.map(prior["date"]))
+        when = pd.to_datetime(_lookup(keys, prior["date"]))
         where = keys.map(prior["campaign"]).fillna("")
         recent = (when.notna() & (when <= today_ts) & (today_ts - when < window)).to_numpy() \
             & (touches.to_numpy() == 0) & ~ended

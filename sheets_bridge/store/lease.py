@@ -16,7 +16,8 @@ B sees A's lease unless A already deleted it, which A does only when it has fini
 both proceed, their runs did not overlap. The worst case is the opposite, both backing off when two clicks
 land together; so a run that finds only a lease started within ``SIMULTANEOUS`` seconds of its own backs off
 for a random moment and tries again (at most ``ATTEMPTS`` times, each a fresh create-then-read): one of the
-two then finds the spreadsheet free, the other finds it held and answers 409. A retried create whose first attempt was applied leaves
+two then finds the spreadsheet free, the other finds it held and answers 409.
+A retried create whose first attempt was applied leaves
 two entries with *our* lease id; they are ours, ignored in step 3 and both deleted in step 4.
 
 Expiry: a killed run never deletes its lease, so every lease carries an expiry (``ttl`` seconds, longer
