@@ -19,7 +19,7 @@ EXPORT = [["Referring page URL", "Domain rating"], ["https://alpha.com/resources
 HEADERS = {
     contract.SETTINGS: ["Your domain", "Topic keywords"],
     contract.TARGETS: ["URL", "Page kind", "Topic keywords"],
-    contract.PROSPECTS: list(contract.OWNED_COLUMNS[:3]) + ["Status", "Notes"],
+    contract.PROSPECTS: [*list(contract.OWNED_COLUMNS[:3]), "Status", "Notes"],
     contract.OUTREACH_LOG: list(contract.LOG_HEADER),
 }
 CELLS = st.one_of(

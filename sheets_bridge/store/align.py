@@ -99,3 +99,75 @@ def plan_write(tab: str, header: Sequence[Any], keys: Sequence[Any], frame: pd.D
 
 def _quote(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
+
+
+@dataclass
+class MergePlan:
+    """How to fold rows that share a Domain into the first of them."""
+
+    fills: list[tuple[int, int, Any]]  # (1-based row, 0-based column, value) for empty team cells of kept rows
+    delete_rows: list[int]  # 1-based rows to delete, bottom first
+    notes: dict[str, str]  # key -> what the Flags column says about the merge
+    merged: list[str]
+
+
+def duplicate_keys(keys: Sequence[Any]) -> set[str]:
+    """Keys that stand on more than one row of the key column."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for key in keys:
+        text = str(key).strip() if key is not None else ""
+        if text:
+            (twice if text in seen else seen).add(text)
+    return twice
+
+
+def plan_merge(values: Sequence[Sequence[Any]], team: Sequence[str]) -> MergePlan:
+    """Merge rows that share a Domain: keep the first, fill its empty team cells from the others, delete them.
+
+    Team cells are never lost: a value that differs from the kept one is quoted in the kept row's Notes (and
+    this run's Flags).
+    """
+    plan = MergePlan(fills=[], delete_rows=[], notes={}, merged=[])
+    if not values:
+        return plan
+    names = [str(h).strip() if h is not None else "" for h in values[0]]
+    if KEY not in names:
+        return plan
+    key_col = names.index(KEY)
+    team_cols = [(name, names.index(name)) for name in team if name in names]
+    groups: dict[str, list[int]] = {}
+    for offset, row in enumerate(values[1:]):
+        key = str(row[key_col]).strip() if key_col < len(row) and row[key_col] is not None else ""
+        if key:
+            groups.setdefault(key, []).append(offset)
+    for key, offsets in groups.items():
+        if len(offsets) < 2:
+            continue
+        plan.merged.append(key)
+        rows = [list(values[1 + o]) for o in offsets]
+        kept = rows[0]
+        conflicts = []
+        for name, col in team_cols:
+            cells = [r[col] if col < len(r) else None for r in rows]
+            filled = [c for c in cells if c not in (None, "")]
+            if not filled:
+                continue
+            if cells[0] in (None, ""):
+                plan.fills.append((offsets[0] + 2, col, filled[0]))
+            chosen = cells[0] if cells[0] not in (None, "") else filled[0]
+            others = sorted({str(c) for c in filled if str(c) != str(chosen)})
+            if others:
+                conflicts.append(f"{name} also had " + ", ".join(f"'{o}'" for o in others))
+        plan.notes[key] = f"Merged {len(offsets)} rows of this Domain" + (
+            "; " + "; ".join(conflicts) if conflicts else "")
+        notes_col = dict(team_cols).get("Notes")
+        if conflicts and notes_col is not None:  # kept where the team will see it after this run's Flags change
+            current = next((v for r, c, v in plan.fills if r == offsets[0] + 2 and c == notes_col),
+                           kept[notes_col] if notes_col < len(kept) else "")
+            text = f"{current} | " if current not in (None, "") else ""
+            plan.fills = [f for f in plan.fills if not (f[0] == offsets[0] + 2 and f[1] == notes_col)]
+            plan.fills.append((offsets[0] + 2, notes_col, f"{text}[merged duplicate rows] " + "; ".join(conflicts)))
+        plan.delete_rows.extend(o + 2 for o in offsets[1:])
+    plan.delete_rows.sort(reverse=True)
+    return plan

@@ -45,7 +45,7 @@ from sheets_bridge.layout import (
     TIER_COLOURS,
 )
 from sheets_bridge.pipeline.run import existing_prospects
-from sheets_bridge.store.align import plan_write
+from sheets_bridge.store.align import duplicate_keys, plan_merge, plan_write
 from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.google_http import GoogleSession, load_credentials, service_account_email
 from sheets_bridge.store.lease import DEFAULT_TTL, Lease
@@ -210,6 +210,8 @@ class GoogleStore:
             keys: list[Any] = []
         else:
             header, keys = self._reread(sheet, before)
+            if duplicate_keys(keys):
+                header, keys, frame = self._merge_duplicates(sheet, team, frame, report)
         plan = plan_write(PROSPECTS, header, keys, frame, owned, team, known, len(before))
         if "sheetId" not in sheet and (plan.new_keys or plan.added_columns):
             self.metadata()
@@ -265,6 +267,44 @@ class GoogleStore:
             report.warnings.append(f"{len(plan.skipped_deleted)} prospects were deleted by a collaborator during "
                                    "the run and were not written back (e.g. " + plan.skipped_deleted[0] + ")")
         return report
+
+    def _merge_duplicates(self, sheet: dict[str, Any], team: Sequence[str], frame: pd.DataFrame,
+                          report: WriteReport) -> tuple[list[Any], list[Any], pd.DataFrame]:
+        """Fold rows that share a Domain into one (two requests, only when there are any).
+
+        Reads the tab, then one atomic spreadsheets.batchUpdate fills the kept rows' empty team cells from
+        the duplicates (a differing value is quoted in Notes) and deletes the duplicate rows.
+        """
+        values = self._call("values_batch_get", self.spreadsheet_id, [_quote(PROSPECTS)],
+                            params={"valueRenderOption": "UNFORMATTED_VALUE"})["valueRanges"][0].get("values", [])
+        merge = plan_merge(values, team)
+        if "sheetId" not in sheet:
+            self.metadata()
+            sheet.update(next(s for s in self._sheets if s["title"] == PROSPECTS))
+        sid = sheet["sheetId"]
+        requests: list[dict[str, Any]] = [{"updateCells": {
+            "range": {"sheetId": sid, "startRowIndex": row - 1, "endRowIndex": row, "startColumnIndex": col,
+                      "endColumnIndex": col + 1},
+            "rows": [{"values": [_extended(value)]}], "fields": "userEnteredValue"}} for row, col, value in merge.fills]
+        requests += [{"deleteDimension": {"range": {"sheetId": sid, "dimension": "ROWS", "startIndex": row - 1,
+                                                    "endIndex": row}}} for row in merge.delete_rows]
+        if requests:
+            self._before_write()
+            self._call("batch_update", self.spreadsheet_id, {"requests": requests})
+        gone = {row - 1 for row in merge.delete_rows}  # 0-based indexes into values
+        kept = [row for i, row in enumerate(values) if i not in gone]
+        names = [str(h).strip() for h in kept[0]]
+        key_col = names.index(KEY)
+        keys = [row[key_col] if key_col < len(row) else "" for row in kept[1:]]
+        if merge.notes:
+            frame = frame.copy()
+            flags = frame["Flags"].astype(object).fillna("").astype(str) if "Flags" in frame else None
+            if flags is not None:
+                extra = frame[KEY].astype(str).map(merge.notes).fillna("")
+                frame["Flags"] = [("; ".join(p for p in (f, e) if p)) for f, e in zip(flags, extra, strict=True)]
+            report.warnings.append(f"{len(merge.merged)} Domains stood on more than one row and were merged into "
+                                   f"one (e.g. {merge.merged[0]}); team cells were kept, differences quoted in Notes")
+        return list(kept[0]), keys, frame
 
     def _reread(self, sheet: dict[str, Any], before: Values) -> tuple[list[Any], list[Any]]:
         """The header row and the key column as they are now (one batchGet; more only while Domain moves)."""
