@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import os
 import sys
 from collections.abc import Sequence
@@ -131,6 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _who() -> str:
+    """Who a command-line run is, as a second click on the same spreadsheet is told."""
+    return f"{getpass.getuser()} (command line)"
+
+
 def _run(args: argparse.Namespace) -> int:
     today = getattr(args, "today", None) or dt.date.today()
     if args.command == "demo":
@@ -138,24 +144,30 @@ def _run(args: argparse.Namespace) -> int:
 
         tabs = build_demo_workbook(args.out)
         print(f"Built {args.out} with sample exports for: {', '.join(tabs)}")
-        store = XlsxStore(args.out)
-        summary, prospects = score(store, today, ProgressBar())
+        demo_store = XlsxStore(args.out)
+        summary, prospects = score(demo_store, today, ProgressBar())
         print_summary(summary, prospects, 10)
-        print_dashboard(dashboard(store, today))
+        print_dashboard(dashboard(demo_store, today))
         return 0
     if args.command == "score":
-        summary, prospects = score(open_store(args.target), today, ProgressBar())
+        store = open_store(args.target)
+        with store.hold(_who(), "Score prospects"):
+            summary, prospects = score(store, today, ProgressBar())
         print_summary(summary, prospects, args.top)
         return 0
     if args.command == "followups":
-        result = followups(open_store(args.target), today)
+        store = open_store(args.target)
+        with store.hold(_who(), "Update follow-ups"):
+            result = followups(store, today)
         print(f"Follow-ups for {result.prospects} prospects: {result.due_today} due today, {result.overdue} overdue"
               + (f" ({result.api_requests} API requests)" if result.api_requests else ""))
         for warning in result.warnings:
             print(f"Warning: {warning}")
         return 0
     if args.command == "dashboard":
-        print_dashboard(dashboard(open_store(args.target), today))
+        store = open_store(args.target)
+        with store.hold(_who(), "Refresh dashboard"):
+            print_dashboard(dashboard(store, today))
         return 0
     if args.command == "serve":
         from sheets_bridge.server import run_server

@@ -153,8 +153,21 @@ def test_absurd_bodies_are_400(certs_url: str, keys: dict[str, str], google_env:
         assert response.status_code == 400, response.get_json()
 
 
-def test_insecure_dev_listens_on_loopback_only(capsys: pytest.CaptureFixture[str]) -> None:
-    from sheets_bridge.server import run_server
+def test_insecure_dev_listens_on_loopback_only(capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheets_bridge import server
 
-    assert run_server("0.0.0.0", 0, 1, insecure_dev=True) == 2
-    assert "loopback only" in capsys.readouterr().err
+    started: list[dict[str, Any]] = []
+
+    class NoServer:
+        def __init__(self, app: Any, options: dict[str, Any]) -> None:
+            started.append(options)
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(server, "_Gunicorn", NoServer)
+    assert server.run_server("0.0.0.0", 0, 1, insecure_dev=True) == 2
+    assert "loopback only" in capsys.readouterr().err and started == []
+    assert server.run_server(None, 0, 1, insecure_dev=True) == 0
+    assert started[0]["bind"] == "127.0.0.1:0"

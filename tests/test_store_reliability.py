@@ -44,7 +44,7 @@ def test_a_held_spreadsheet_refuses_a_second_store_until_released(google_env: st
     book = load_spreadsheet(google_env, TABS)
     first, second = GoogleStore(book), GoogleStore(book)
     with first.hold("ana@example.com", "Score prospects"):
-        with pytest.raises(RunInProgressError, match="ana@example.com started 'Score prospects'"), \
+        with pytest.raises(RunInProgressError, match=r"ana@example\.com started 'Score prospects'"), \
                 second.hold("bo@example.com", "Import export file"):
             pass
         leases = [m for m in _dump(google_env, book)["developerMetadata"]
@@ -62,9 +62,9 @@ def test_an_expired_lease_frees_the_spreadsheet_and_a_run_past_its_lease_writes_
     held = killed.hold("ana@example.com", "Score prospects")
     held.__enter__()  # never released, like a killed process (the reference keeps it from being closed)
     time.sleep(3.2)  # past the moment where two clicks count as simultaneous
-    with pytest.raises(RunInProgressError, match="frees itself at"):
-        with GoogleStore(book).hold("bo@example.com", "Score prospects"):
-            pass
+    with pytest.raises(RunInProgressError, match="frees itself at"), \
+            GoogleStore(book).hold("bo@example.com", "Score prospects"):
+        pass
     time.sleep(1.0)
     slow = GoogleStore(book)
     slow.lease_ttl = 1.0
@@ -85,7 +85,7 @@ def test_simultaneous_holds_let_exactly_one_in(google_env: str) -> None:
         outcomes: list[str] = []
         barrier = threading.Barrier(2)
 
-        def attempt(user: str) -> None:
+        def attempt(user: str, barrier: threading.Barrier = barrier, outcomes: list[str] = outcomes) -> None:
             barrier.wait()
             try:
                 with GoogleStore(book).hold(user, "Score prospects"):
@@ -106,7 +106,7 @@ def test_a_failed_reimport_leaves_the_tab_as_it_was(google_env: str) -> None:
     store = GoogleStore(book)
     before = _values(google_env, book, "rival-a.com")
     too_long = ("Domain,Title\nalpha.com," + "x" * 50_001 + "\n").encode()
-    with pytest.raises(SheetsBridgeError, match="tab 'rival-a.com' was left as it was"):
+    with pytest.raises(SheetsBridgeError, match=r"tab 'rival-a\.com' was left as it was"):
         import_export(store, too_long, "a.csv", "rival-a.com")
     assert _values(google_env, book, "rival-a.com") == before
     requests.post(f"{google_env}/_emulator/faults", json={"faults": [

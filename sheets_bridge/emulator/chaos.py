@@ -338,13 +338,12 @@ def _seed(number: int, rng: random.Random, url: str, service: str, book: str) ->
     _load(url, book, _book(book, random.Random(rng.random())))
     assert _score(service, book, "2026-08-01").status_code == 200
     header, _, order = _by_domain(_cells(_dump(url, book), "Prospects"))
-    status, notes = header.index("Status"), header.index("Notes")
-    team = [[f"Prospects!{column_letters(status)}{i + 2}:{column_letters(notes)}{i + 2}",
-             [["Contacted", "Queued"][i % 2]] + [""] * (notes - status - 1) + [f"note {i}"]]
-            for i in range(min(6, len(order)))]
-    for a1, values in team:
-        requests.put(f"{url}/v4/spreadsheets/{book}/values/{a1}", headers={"Authorization": "Bearer t"},
-                     params={"valueInputOption": "RAW"}, json={"values": [values]}, timeout=10)
+    status, notes = column_letters(header.index("Status")), column_letters(header.index("Notes"))
+    team = [{"range": f"Prospects!{column}{i + 2}", "values": [[value]]}
+            for i in range(min(6, len(order)))
+            for column, value in ((status, ["Contacted", "Queued"][i % 2]), (notes, f"note {i}"))]
+    requests.post(f"{url}/v4/spreadsheets/{book}/values:batchUpdate", headers={"Authorization": "Bearer t"},
+                  json={"valueInputOption": "RAW", "data": team}, timeout=10).raise_for_status()
     start = retarget(_dump(url, book), _book(book, random.Random(rng.random()), variant=1))
     _load(url, book, start)
     return _dump(url, book)
@@ -363,6 +362,9 @@ def _one_run(number: int, rng: random.Random, url: str, services: tuple[str, str
     concurrent = kind != "new_row" and number % 5 == 4
     first = _count(url) + 1
     faults = []
+    if number % 3 == 0:  # every third run: a 429 asking for a one-second wait, which the client must honour
+        faults.append({"nth": first + rng.randint(1, 4), "times": 1, "status": 429, "retry_after": 1})
+        report.faults["429"] += 1
     for _ in range(rng.randint(1, 3)):
         # a dropped answer to the read makes the client read again, after the edit: not this harness's question
         # (a new or deleted row read by the retry is rightly new or gone for the run)

@@ -1,0 +1,195 @@
+"""Mutation check: plant named bugs in a temporary copy of the project and see the fast checks catch each one.
+
+Usage: python benchmarks/mutations.py [--only NAME ...] [--list] [--timeout 900]
+
+Each mutation replaces one exact piece of product code (it must occur exactly once, or the mutation is
+reported as stale). The copy is tested with the reliability, security and store tests (chaos and crash
+harnesses at their fixed seeds included), stopping at the first failure. The unmutated copy runs first and
+must pass, or the table means nothing. Prints one row per mutation: caught or MISSED, the first failing
+test and the seconds it took; exits 1 when any mutation is missed or stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKS = ["tests/test_security.py", "tests/test_store_reliability.py", "tests/test_service.py",
+          "tests/test_google_store.py", "tests/test_reserved_tabs_fuzz.py", "tests/test_reliability.py"]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One deliberate bug: in ``path``, ``old`` becomes ``new``."""
+
+    name: str
+    path: str
+    old: str
+    new: str
+
+
+MUTATIONS = [
+    # one run per spreadsheet
+    Mutation("lease-not-taken (per-process guard only)", "sheets_bridge/store/gsheets.py",
+             "        lease.acquire()\n", "        lease.held = False\n"),
+    Mutation("lease-never-released", "sheets_bridge/store/gsheets.py",
+             "                lease.release()\n", "                pass\n"),
+    Mutation("lease-ignores-other-runs", "sheets_bridge/store/lease.py",
+             "        if other is not None:\n            self.release()\n        return other",
+             "        return None"),
+    Mutation("lease-expired-still-blocks", "sheets_bridge/store/lease.py",
+             'e.value.get("id") != lease_id and e.expires > now]', 'e.value.get("id") != lease_id]'),
+    Mutation("run-outlives-lease-and-writes", "sheets_bridge/store/gsheets.py",
+             "            self._lease.check()\n", "            pass\n"),
+    Mutation("run-log-line-overwrites-the-last", "sheets_bridge/store/gsheets.py",
+             'f"{_quote(RUN_LOG)}!A{len(log_rows) + 1}"', 'f"{_quote(RUN_LOG)}!A{max(len(log_rows), 2)}"'),
+    # atomic writes
+    Mutation("import-clears-then-fills", "sheets_bridge/store/gsheets.py",
+             '        self._call("batch_update", self.spreadsheet_id, {"requests": stage})\n',
+             '        self._call("batch_update", self.spreadsheet_id, {"requests": stage + ([{"updateCells": {'
+             '"range": {"sheetId": sheet["sheetId"]}, "fields": "userEnteredValue"}}] if sheet else [])})\n'),
+    Mutation("partial-write-says-nothing-was-written", "sheets_bridge/store/gsheets.py",
+             "                if number == 0:\n                    raise\n",
+             "                raise\n"),
+    Mutation("values-write-split-between-columns", "sheets_bridge/store/gsheets.py",
+             "        chunks = _chunks(ranges)\n", "        chunks = [[r] for r in ranges]\n"),
+    # what a run writes
+    Mutation("team-column-written-back-from-the-read", "sheets_bridge/store/gsheets.py",
+             "        plan = plan_write(PROSPECTS, header, keys, frame, owned, team, known, len(before))\n",
+             "        read = existing_prospects(before)\n"
+             "        if len(read) and all(t in read.columns for t in team):\n"
+             "            frame = frame.join(read.set_index(KEY)[list(team)], on=KEY)\n"
+             "            owned = [*owned, *team]\n"
+             "        plan = plan_write(PROSPECTS, header, keys, frame, owned, team, known, len(before))\n"),
+    Mutation("user-entered-instead-of-raw", "sheets_bridge/store/gsheets.py",
+             '{"valueInputOption": "RAW", "data": [{"range": r, "values": v, "majorDimension": "ROWS"}',
+             '{"valueInputOption": "USER_ENTERED", "data": [{"range": r, "values": v, "majorDimension": "ROWS"}'),
+    Mutation("rows-not-owned-blanked", "sheets_bridge/store/align.py",
+             "        column = [[None] for _ in range(top, bottom + 1)]",
+             '        column = [[""] for _ in range(top, bottom + 1)]'),
+    Mutation("domain-moved-writes-nothing", "sheets_bridge/store/gsheets.py",
+             "            guess = names.index(KEY)\n", "            return header, []\n"),
+    Mutation("realignment-skipped", "sheets_bridge/store/gsheets.py",
+             "            header, keys = self._reread(sheet, before)\n",
+             "            header, keys = (before[0] if before else []), [r[0] if r else '' for r in before[1:]]\n"),
+    Mutation("duplicates-left-in-place", "sheets_bridge/store/gsheets.py",
+             "            if duplicate_keys(keys):\n", "            if False:\n"),
+    Mutation("links-to-you-flag-piles-up", "sheets_bridge/pipeline/run.py",
+             '(links_to_you, "Contacted "))]', '(contract.PLACED_FLAG_PREFIX, "Contacted "))]'),
+    # retries
+    Mutation("retry-after-ignored", "sheets_bridge/store/google_http.py",
+             "                return max(backoff, float(retry_after))", "                return backoff"),
+    Mutation("no-wait-between-retries", "sheets_bridge/store/google_http.py",
+             "            self.sleep(delay)\n", "            self.sleep(0)\n"),
+    # authentication and authorisation
+    Mutation("replay-remembered-as-sent", "sheets_bridge/auth.py",
+             "self.replays.first_use(canonical, window)", "self.replays.first_use(signature, window)"),
+    Mutation("replay-guard-per-process", "sheets_bridge/api.py",
+             "signature=g.caller.signature,", "signature=None,"),
+    Mutation("future-timestamps-accepted", "sheets_bridge/auth.py",
+             "        if -age > self.config.clock_skew_seconds:", "        if False:"),
+    Mutation("path-left-out-of-the-signed-message", "sheets_bridge/auth.py",
+             'message = f"{timestamp}\\n{method.upper()}\\n{path}\\n".encode() + body',
+             'message = f"{timestamp}\\n{method.upper()}\\n".encode() + body'),
+    Mutation("allowed-domain-matched-by-suffix", "sheets_bridge/auth.py",
+             "by_domain = email not in self.config.allowed_emails and domain in self.config.allowed_domains",
+             "by_domain = email not in self.config.allowed_emails and any(domain.endswith(d) for d in "
+             "self.config.allowed_domains)"),
+    Mutation("hd-ignored", "sheets_bridge/auth.py",
+             'if by_domain and str(claims.get("hd", "")).lower() != domain:', "if False:"),
+    Mutation("unknown-kid-refetches", "sheets_bridge/auth.py",
+             "            if cached and kid is not None and (now - self._unknown.get((url, kid), -1e9) < self.ttl",
+             "            if False and (now - self._unknown.get((url, kid), -1e9) < self.ttl"),
+    Mutation("edit-access-not-checked", "sheets_bridge/api.py",
+             '        if g.caller.method == "id_token":\n', "        if False:\n"),
+    Mutation("deep-json-answers-500", "sheets_bridge/api.py", "    except RecursionError:\n        data = None\n",
+             "    except ZeroDivisionError:\n        data = None\n"),
+    Mutation("absurd-today-accepted", "sheets_bridge/api.py",
+             "    if not FIRST_DAY <= day <= LAST_DAY:", "    if False:"),
+    Mutation("insecure-dev-on-every-interface", "sheets_bridge/server.py",
+             "    if insecure_dev and host is not None and host not in LOOPBACK",
+             "    if False and host not in LOOPBACK"),
+    Mutation("outreach-log-title-row-breaks-the-run", "sheets_bridge/pipeline/cadence.py",
+             "    at = header_row(values, (\"date\", \"domain\"))\n", "    at = 0\n"),
+]
+
+
+def copy_project(target: Path) -> None:
+    """The tracked files of the project (as they are in the work tree), and untracked ones not ignored."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.split("\n")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+
+
+def run_checks(copy: Path, timeout: float, checks: list[str]) -> tuple[bool, str, float]:
+    """Run the fast checks in the copy; (passed, first failing test or reason, seconds)."""
+    env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
+    started = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *checks],
+                              cwd=copy, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, "timed out", time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    failed = re.search(r"^FAILED (\S+)", done.stdout, re.MULTILINE)
+    error = re.search(r"^ERROR (\S+)", done.stdout, re.MULTILINE)
+    where = failed.group(1) if failed else error.group(1) if error else done.stdout.strip().splitlines()[-1:]
+    return done.returncode == 0, str(where if isinstance(where, str) else (where[0] if where else "")), seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="*", default=[], help="run only mutations whose name contains one of these")
+    parser.add_argument("--list", action="store_true", help="list the mutations and exit")
+    parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--checks", nargs="*", default=CHECKS,
+                        help="test files to run on each mutant (default: the reliability, security and store tests)")
+    args = parser.parse_args()
+    chosen = [m for m in MUTATIONS if not args.only or any(o in m.name for o in args.only)]
+    if args.list:
+        for m in chosen:
+            print(f"{m.name:45} {m.path}")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="sheets-bridge-mutations-") as tmp:
+        base = Path(tmp) / "base"
+        copy_project(base)
+        ok, where, seconds = run_checks(base, args.timeout, args.checks)
+        print(f"{'unmutated copy':45} {'passes' if ok else 'FAILS'} {seconds:7.1f} s {'' if ok else where}",
+              flush=True)
+        if not ok:
+            return 1
+        bad = 0
+        for m in chosen:
+            work = Path(tmp) / "mutant"
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.copytree(base, work)
+            target = work / m.path
+            text = target.read_text(encoding="utf-8")
+            if text.count(m.old) != 1:
+                print(f"{m.name:45} STALE (the code to mutate occurs {text.count(m.old)} times)", flush=True)
+                bad += 1
+                continue
+            target.write_text(text.replace(m.old, m.new), encoding="utf-8")
+            ok, where, seconds = run_checks(work, args.timeout, args.checks)
+            print(f"{m.name:45} {'MISSED' if ok else 'caught'} {seconds:7.1f} s  {'' if ok else where}",
+                  flush=True)
+            bad += int(ok)
+        print(f"{len(chosen) - bad} of {len(chosen)} mutations caught")
+        return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
