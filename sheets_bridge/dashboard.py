@@ -20,6 +20,9 @@ class ChartSpec:
     value_col: int
     anchor_row: int
     anchor_col: int
+    x_title: str = ""
+    y_title: str = ""
+    percent: bool = False  # the values are rates from 0 to 1
 
 
 @dataclass
@@ -28,36 +31,62 @@ class DashboardLayout:
 
     values: list[list[Any]]
     charts: list[ChartSpec] = field(default_factory=list)
+    percent_cells: list[tuple[int, int]] = field(default_factory=list)  # (row, column), 0-based: show as 0%
+    title_rows: list[int] = field(default_factory=list)  # 0-based rows that title a table
+    header_rows: list[int] = field(default_factory=list)
+    widths: tuple[int, ...] = (38, 16, 16, 12)  # characters, columns A-D
+
+
+DEFINITIONS = (
+    "How to read these counts:",
+    "Pipeline by status counts prospects by their Status now (blank counts as New).",
+    "Pitched: prospects with at least one touch logged as Sent in the Outreach log; a prospect's angle is that "
+    "of its first touch. Positive: replied positive or placed.",
+    "Reached: prospects with a touch logged, or a Status past New and Queued; placed: logged as placed, Status "
+    "Placed, or flagged 'Links to you since' from your own fresh export.",
+)
 
 
 def build_layout(m: Metrics) -> DashboardLayout:
     """Lay the metrics out as titled tables, one under another, with three charts to the right."""
     rows: list[list[Any]] = [["Backlink gap dashboard", "as of", m.today.isoformat()], []]
-    charts: list[ChartSpec] = []
+    layout = DashboardLayout(values=rows, title_rows=[0])
 
-    def table(title: str, header: list[str], body: list[list[Any]]) -> tuple[int, int]:
+    def table(title: str, header: list[str], body: list[list[Any]],
+              percent_col: int | None = None) -> tuple[int, int]:
+        layout.title_rows.append(len(rows))
         rows.append([title])
         start = len(rows)
+        layout.header_rows.append(start)
         rows.append(header)
-        rows.extend(body)
+        for line in body:
+            if percent_col is not None:
+                layout.percent_cells.append((len(rows), percent_col))
+            rows.append(line)
         end = len(rows)
         rows.append([])
         return start, end
 
     table("Pipeline by status", ["Status", "Prospects"], [[s, n] for s, n in m.status_counts])
-    start, end = table("Positive reply rate by outreach angle", ["Angle", "Contacted", "Positive replies", "Rate"],
-                       [[a, n, p, r] for a, n, p, r in m.reply_by_angle])
-    charts.append(ChartSpec("Positive reply rate by angle", "COLUMN", start, end, 0, 3, 0, 6))
-    start, end = table("Placement rate by tier", ["Tier", "Contacted", "Placed", "Rate"],
-                       [[t, n, p, r] for t, n, p, r in m.placement_by_tier])
-    charts.append(ChartSpec("Placement rate by tier", "COLUMN", start, end, 0, 3, 18, 6))
+    start, end = table("Positive reply rate by outreach angle", ["Angle", "Pitched", "Positive replies", "Rate"],
+                       [[a, n, p, r] for a, n, p, r in m.reply_by_angle], percent_col=3)
+    layout.charts.append(ChartSpec("Positive reply rate by angle", "COLUMN", start, end, 0, 3, 0, 5,
+                                   "Outreach angle", "Positive reply rate", percent=True))
+    start, end = table("Placement rate by tier", ["Tier", "Reached", "Placed", "Rate"],
+                       [[t, n, p, r] for t, n, p, r in m.placement_by_tier], percent_col=3)
+    layout.charts.append(ChartSpec("Placement rate by tier", "COLUMN", start, end, 0, 3, 18, 5, "Tier",
+                                   "Placement rate", percent=True))
     table("Time from first touch to placement (days)", ["Placed with dates", "Mean", "Median"],
           [[m.placed_with_dates, "" if m.mean_days_to_placement is None else m.mean_days_to_placement,
             "" if m.median_days_to_placement is None else m.median_days_to_placement]])
-    table("Anchor text mix of placed links", ["Type", "Links", "Share"], [[k, n, s] for k, n, s in m.anchor_mix]
-          + [["Exact-match risk", "YES" if m.exact_match_risk else "no", m.exact_match_share]])
+    table("Anchor text mix of placed links", ["Type", "Links", "Share"],
+          [[k, n, s] for k, n, s in m.anchor_mix]
+          + [["Exact-match risk", "YES" if m.exact_match_risk else "no", m.exact_match_share]], percent_col=2)
     start, end = table("Links placed per week", ["Week of", "Placed", "Spike"],
                        [[w.isoformat(), n, "SPIKE" if spike else ""] for w, n, spike in m.weekly])
-    charts.append(ChartSpec("Links placed per week", "LINE", start, end, 0, 1, 36, 6))
+    layout.charts.append(ChartSpec("Links placed per week", "COLUMN", start, end, 0, 1, 36, 5, "Week of",
+                                   "Links placed"))
     table("Follow-ups", ["Due this week", "Overdue"], [[m.due_this_week, m.overdue]])
-    return DashboardLayout(values=rows, charts=charts)
+    for line in DEFINITIONS:
+        rows.append([line])
+    return layout

@@ -89,7 +89,7 @@ def test_simultaneous_holds_let_exactly_one_in(google_env: str) -> None:
             barrier.wait()
             try:
                 with GoogleStore(book).hold(user, "Score prospects"):
-                    time.sleep(2.5)
+                    time.sleep(4.0)
                 outcomes.append("ran")
             except RunInProgressError:
                 outcomes.append("409")

@@ -310,8 +310,8 @@ def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields
             cell.update(value)
     if "userEnteredFormat" in wanted:
         fmt = dict(cell.get("fmt") or {})
-        if fields == "*" or fields.strip() == "userEnteredFormat":
-            fmt = normalise(data.get("userEnteredFormat") or {})
+        if fields == "*" or "userEnteredFormat" in {f.strip() for f in fields.split(",")}:
+            fmt = normalise(data.get("userEnteredFormat") or {})  # the whole format, one of several fields
         else:
             for path in fields.split(","):
                 path = path.strip()

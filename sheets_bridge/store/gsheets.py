@@ -440,8 +440,13 @@ class GoogleStore:
                 requests.append({"updateSheetProperties": {
                     "properties": {"sheetId": sheet_id, "gridProperties": size},
                     "fields": "gridProperties.rowCount,gridProperties.columnCount"}})
-        requests.append({"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue",
-                                         "rows": [{"values": [_extended(v) for v in row]} for row in layout.values]}})
+        requests.append({"updateCells": {"range": {"sheetId": sheet_id},
+                                         "fields": "userEnteredValue,userEnteredFormat",
+                                         "rows": dashboard_rows(layout)}})
+        requests.extend({"updateDimensionProperties": {
+            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": i, "endIndex": i + 1},
+            "properties": {"pixelSize": pixels(width)}, "fields": "pixelSize"}}
+            for i, width in enumerate(layout.widths))
         for chart in layout.charts:
             requests.append({"addChart": {"chart": _chart(chart, sheet_id)}})
         self._before_write()
@@ -527,6 +532,35 @@ def _extended(value: Any) -> dict[str, Any]:
     return {"userEnteredValue": {"stringValue": str(value)}}
 
 
+def dashboard_rows(layout: DashboardLayout) -> list[dict[str, Any]]:
+    """The Dashboard's RowData: values (never formulas) with their formats (titles, headers, percentages)."""
+    percent = set(layout.percent_cells)
+    titles, headers = set(layout.title_rows), set(layout.header_rows)
+    out = []
+    for r, row in enumerate(layout.values):
+        cells = []
+        for c, value in enumerate(row):
+            cell = _extended(value)
+            fmt: dict[str, Any] = {}
+            if (r, c) in percent:
+                fmt["numberFormat"] = {"type": "PERCENT", "pattern": "0%"}
+            if r in titles:
+                fmt["textFormat"] = {"bold": True, "fontSize": 14 if r == 0 else 11}
+            elif r in headers:
+                fmt["textFormat"] = {"bold": True}
+                fmt["backgroundColor"] = OWNED_SHADE
+            if fmt:
+                cell["userEnteredFormat"] = fmt
+            cells.append(cell)
+        out.append({"values": cells})
+    return out
+
+
+def pixels(characters: int) -> int:
+    """A column width in pixels for about ``characters`` characters of Sheets' default font."""
+    return characters * 7 + 12
+
+
 def _chart(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
     """A Sheets API EmbeddedChart for a ChartSpec."""
     def source(column: int) -> dict[str, Any]:
@@ -535,7 +569,8 @@ def _chart(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
                                              "endColumnIndex": column + 1}]}}
     return {"spec": {"title": spec.title, "basicChart": {
         "chartType": spec.kind, "legendPosition": "NO_LEGEND", "headerCount": 1,
-        "axis": [{"position": "BOTTOM_AXIS"}, {"position": "LEFT_AXIS"}],
+        "axis": [{"position": "BOTTOM_AXIS", "title": spec.x_title},
+                 {"position": "LEFT_AXIS", "title": spec.y_title}],
         "domains": [{"domain": source(spec.label_col)}],
         "series": [{"series": source(spec.value_col), "targetAxis": "LEFT_AXIS"}]}},
         "position": {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": spec.anchor_row,

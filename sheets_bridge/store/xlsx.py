@@ -13,19 +13,15 @@ from xml.etree import ElementTree
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_bridge.contract import DASHBOARD, KEY, OWNED_COLUMNS, PROSPECTS, RUN_LOG, SETTINGS, STATUSES
+from sheets_bridge.contract import DASHBOARD, KEY, PROSPECTS, RUN_LOG, SETTINGS
 from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.exceptions import WorkbookError
-from sheets_bridge.layout import EXAMPLE_SETTINGS, OWNED_SHADE, RUN_LOG_HEADER, TAB_HEADERS, TIER_COLOURS
+from sheets_bridge.layout import EXAMPLE_SETTINGS, RUN_LOG_HEADER, TAB_HEADERS
 from sheets_bridge.store.base import Values, WriteReport, cell_value
+from sheets_bridge.store.xlsx_style import prospect_rules, style_dashboard, style_header, style_prospects
 
 
 def _set(ws: Worksheet, row: int, column: int, value: Any) -> None:
@@ -105,26 +101,8 @@ class XlsxStore:
         ws = wb[PROSPECTS]
         names = [str(c.value).strip() if c.value is not None else "" for c in ws[1]]
         changed = bool(created or headers)
-        if "Status" in names:
-            letter = get_column_letter(names.index("Status") + 1)
-            ref = f"{letter}2:{letter}1048576"
-            if not any(str(dv.sqref) == ref for dv in ws.data_validations.dataValidation):
-                dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True)
-                dv.add(ref)
-                ws.add_data_validation(dv)
-                changed = True
-        if "Tier" in names and not ws.conditional_formatting:
-            letter = get_column_letter(names.index("Tier") + 1)
-            for tier, colour in TIER_COLOURS.items():
-                fill = PatternFill("solid", fgColor=_hex(colour))
-                ws.conditional_formatting.add(f"{letter}2:{letter}1048576",
-                                              CellIsRule(operator="equal", formula=[f'"{tier}"'], fill=fill))
-            changed = True
-        for index, name in enumerate(names, start=1):
-            if name in OWNED_COLUMNS:
-                cell = ws.cell(row=1, column=index)
-                cell.fill = PatternFill("solid", fgColor=_hex(OWNED_SHADE))
-                cell.font = Font(bold=True)
+        changed = prospect_rules(ws, names) or changed
+        style_header(ws, names)
         if changed:
             self._save(wb)
         return {"created_tabs": created, "headers_written": headers, "changed": changed}
@@ -142,15 +120,7 @@ class XlsxStore:
             for cell in ws[r]:
                 if cell.data_type == "f":
                     cell.data_type = "s"
-        for spec in layout.charts:
-            chart = LineChart() if spec.kind == "LINE" else BarChart()
-            chart.title = spec.title
-            chart.legend = None
-            data = Reference(ws, min_col=spec.value_col + 1, min_row=spec.first_row + 1, max_row=spec.last_row)
-            labels = Reference(ws, min_col=spec.label_col + 1, min_row=spec.first_row + 2, max_row=spec.last_row)
-            chart.add_data(data, titles_from_data=True)
-            chart.set_categories(labels)
-            ws.add_chart(chart, f"{get_column_letter(spec.anchor_col + 1)}{spec.anchor_row + 1}")
+        style_dashboard(ws, layout)
         self._save(wb, allow_dashboard_charts=True)
 
     def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str],
@@ -181,6 +151,7 @@ class XlsxStore:
         keys = frame[KEY].astype(str).tolist()
         targets = [columns[name] for name in owned]
         data = frame[list(owned)].to_numpy(dtype=object)
+        written: list[int] = []
         for key, values in zip(keys, data, strict=True):
             row = rows.get(key)
             if row is None:
@@ -191,8 +162,13 @@ class XlsxStore:
                     ws.cell(row=row, column=columns[name]).value = None
             else:
                 report.updated += 1
+            written.append(row)
             for column, value in zip(targets, values, strict=True):
                 _set(ws, row, column, value)
+        style_prospects(ws, header, written, last)
+        wb.active = wb.sheetnames.index(PROSPECTS)
+        for sheet in wb.worksheets:
+            sheet.sheet_view.tabSelected = sheet.title == PROSPECTS
         if run_log is not None:
             log = wb[RUN_LOG] if RUN_LOG in wb.sheetnames else wb.create_sheet(RUN_LOG)
             if _last_used_row(log) == 1 and not any(c.value for c in log[1]):
@@ -247,10 +223,6 @@ class XlsxStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         return str(target)
-
-
-def _hex(colour: dict[str, float]) -> str:
-    return "".join(f"{round(colour.get(c, 0) * 255):02X}" for c in ("red", "green", "blue"))
 
 
 def _last_used_row(ws: Worksheet) -> int:

@@ -1,0 +1,44 @@
+"""How the Prospects tab reads: column widths, number formats and which columns are links (pure data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sheets_bridge import contract
+
+DATE_FORMAT = "yyyy-mm-dd"
+SCORE_FORMAT = "0.00"
+TEAM_SHADE = {"red": 0.85, "green": 0.92, "blue": 1.0}
+
+
+@dataclass(frozen=True)
+class ColumnStyle:
+    """A Prospects column as a person reads it: width in characters, number format, clickable or not."""
+
+    width: int
+    number_format: str = ""
+    link: bool = False
+    wrap: bool = False
+
+
+COLUMNS: dict[str, ColumnStyle] = {
+    "Domain": ColumnStyle(26), "Status": ColumnStyle(17), "Segment": ColumnStyle(18),
+    "Competitors linking": ColumnStyle(12, "0"), "Linked competitors": ColumnStyle(44),
+    "Authority": ColumnStyle(10, SCORE_FORMAT), "Relevance": ColumnStyle(10, SCORE_FORMAT),
+    "Feasibility": ColumnStyle(10, SCORE_FORMAT), "Priority": ColumnStyle(9, SCORE_FORMAT), "Tier": ColumnStyle(6),
+    "Page type": ColumnStyle(16), "Example page": ColumnStyle(44, link=True), "Target URL": ColumnStyle(36, link=True),
+    "Outreach angle": ColumnStyle(50), "Country": ColumnStyle(8), "Flags": ColumnStyle(28),
+    "Why": ColumnStyle(62), "Touches": ColumnStyle(8, "0"), "Last touch": ColumnStyle(12, DATE_FORMAT),
+    "Next follow-up": ColumnStyle(14, DATE_FORMAT), "Next action": ColumnStyle(44), "Contact": ColumnStyle(26),
+    "Owner": ColumnStyle(14), "Notes": ColumnStyle(40, wrap=True),
+}
+
+
+def style_of(name: str) -> ColumnStyle:
+    """The style of a Prospects column by header; other columns (the team's own) get a plain width."""
+    return COLUMNS.get(name, ColumnStyle(16))
+
+
+def is_owned(name: str) -> bool:
+    """Whether sheets_bridge rewrites this column on every run."""
+    return name in contract.OWNED_COLUMNS

@@ -1,0 +1,118 @@
+"""The workbook's look: a Prospects tab that reads as a working list, a Dashboard that reads at a glance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sheets_bridge.contract import STATUSES
+from sheets_bridge.dashboard import DashboardLayout
+from sheets_bridge.layout import OWNED_SHADE, TIER_COLOURS
+from sheets_bridge.presentation import TEAM_SHADE, is_owned, style_of
+
+LINK_FONT = Font(color="1155CC", underline="single")
+
+
+def hex_colour(colour: dict[str, float]) -> str:
+    """An RGB hex string for a Sheets API colour."""
+    return "".join(f"{round(colour.get(c, 0) * 255):02X}" for c in ("red", "green", "blue"))
+
+
+def prospect_rules(ws: Worksheet, names: Sequence[str]) -> bool:
+    """The Status dropdown and Tier colours, added once; True when something was added."""
+    changed = False
+    if "Status" in names:
+        letter = get_column_letter(names.index("Status") + 1)
+        ref = f"{letter}2:{letter}1048576"
+        if not any(str(dv.sqref) == ref for dv in ws.data_validations.dataValidation):
+            dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True)
+            dv.add(ref)
+            ws.add_data_validation(dv)
+            changed = True
+    if "Tier" in names and not ws.conditional_formatting:
+        letter = get_column_letter(names.index("Tier") + 1)
+        for tier, colour in TIER_COLOURS.items():
+            fill = PatternFill("solid", fgColor=hex_colour(colour))
+            ws.conditional_formatting.add(f"{letter}2:{letter}1048576",
+                                          CellIsRule(operator="equal", formula=[f'"{tier}"'], fill=fill))
+        changed = True
+    return changed
+
+
+def style_header(ws: Worksheet, names: Sequence[str]) -> None:
+    """Bold header, grey over the columns sheets_bridge rewrites, blue over the team's."""
+    for index, name in enumerate(names, start=1):
+        if not name:
+            continue
+        cell = ws.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=hex_colour(OWNED_SHADE if is_owned(name) else TEAM_SHADE))
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    ws.row_dimensions[1].height = 30
+
+
+def style_prospects(ws: Worksheet, names: Sequence[str], rows: Sequence[int], last_row: int) -> None:
+    """Header, frozen panes, a filter, widths, number formats and clickable links on the given rows."""
+    style_header(ws, names)
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(names), 1))}{max(last_row, 2)}"
+    prospect_rules(ws, names)
+    for index, name in enumerate(names, start=1):
+        if not name:
+            continue
+        style = style_of(name)
+        ws.column_dimensions[get_column_letter(index)].width = style.width
+        if not (style.number_format or style.link or style.wrap):
+            continue
+        for row in rows:
+            cell = ws.cell(row=row, column=index)
+            if style.number_format and cell.value not in (None, ""):
+                cell.number_format = style.number_format
+            if style.link and isinstance(cell.value, str) and cell.value.startswith(("http://", "https://")):
+                cell.hyperlink = cell.value
+                cell.font = LINK_FONT
+            if style.wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def style_dashboard(ws: Worksheet, layout: DashboardLayout) -> None:
+    """Titles, headers, percentages, widths and column charts with axis titles, beside the tables."""
+    for index, width in enumerate(layout.widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    shade = PatternFill("solid", fgColor=hex_colour(OWNED_SHADE))
+    for r in layout.title_rows:
+        for cell in ws[r + 1]:
+            cell.font = Font(bold=True, size=14 if r == 0 else 11)
+    for r in layout.header_rows:
+        for cell in ws[r + 1]:
+            if cell.value is not None:
+                cell.font = Font(bold=True)
+                cell.fill = shade
+    for r, c in layout.percent_cells:
+        ws.cell(row=r + 1, column=c + 1).number_format = "0%"
+    for spec in layout.charts:
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = spec.title
+        chart.legend = None
+        chart.x_axis.title = spec.x_title
+        chart.y_axis.title = spec.y_title
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.y_axis.majorGridlines = None
+        chart.y_axis.scaling.min = 0
+        if spec.percent:
+            chart.y_axis.number_format = "0%"
+            chart.y_axis.scaling.max = 1
+        chart.width, chart.height = 16, 7.5
+        data = Reference(ws, min_col=spec.value_col + 1, min_row=spec.first_row + 1, max_row=spec.last_row)
+        labels = Reference(ws, min_col=spec.label_col + 1, min_row=spec.first_row + 2, max_row=spec.last_row)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(labels)
+        ws.add_chart(chart, f"{get_column_letter(spec.anchor_col + 1)}{spec.anchor_row + 1}")

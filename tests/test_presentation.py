@@ -1,0 +1,96 @@
+"""What a person sees: the scored workbook and the Dashboard, read back for layout and formats, not only values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import requests
+from conftest import TODAY, load_spreadsheet
+from openpyxl import load_workbook
+
+from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS, outreach_log_rows
+from sheets_bridge.service import dashboard, score
+from sheets_bridge.store.gsheets import GoogleStore
+from sheets_bridge.store.xlsx import XlsxStore
+
+
+def test_the_scored_workbook_reads_as_a_working_list(demo_copy: Path) -> None:
+    store = XlsxStore(demo_copy)
+    score(store, TODAY)
+    wb = load_workbook(demo_copy)
+    assert wb.active.title == "Prospects"
+    ws = wb["Prospects"]
+    header = [c.value for c in ws[1]]
+    col = {name: i + 1 for i, name in enumerate(header)}
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref.startswith("A1:")
+    assert all(c.font.bold for c in ws[1] if c.value)
+    assert ws.cell(1, col["Domain"]).fill.fgColor.rgb.endswith("F2F2F2")  # owned: grey
+    assert ws.cell(1, col["Status"]).fill.fgColor.rgb.endswith("D9EBFF")  # the team's: blue
+
+    def width(name: str) -> float:
+        return float(ws.column_dimensions[ws.cell(1, col[name]).column_letter].width)
+    longest = {name: max(len(str(ws.cell(r, col[name]).value or "")) for r in range(2, 60))
+               for name in ("Domain", "Target URL")}
+    assert width("Domain") >= min(longest["Domain"], 26) and width("Why") >= 60 and width("Next action") >= 40
+    assert width("Next follow-up") >= 12 and width("Target URL") >= 30 and longest["Target URL"] > 0
+    dated = next(r for r in range(2, ws.max_row + 1) if isinstance(ws.cell(r, col["Next follow-up"]).value,
+                                                                    dt.datetime))
+    assert ws.cell(dated, col["Next follow-up"]).number_format == "yyyy-mm-dd"
+    assert ws.cell(2, col["Priority"]).number_format == "0.00" and isinstance(ws.cell(2, col["Priority"]).value,
+                                                                             float)
+    link = ws.cell(2, col["Example page"])
+    assert link.hyperlink is not None and link.hyperlink.target == link.value and link.data_type == "s"
+    assert ws.cell(2, col["Target URL"]).hyperlink is not None
+    assert any("Status" in str(dv.formula1) or "Contacted" in str(dv.formula1)
+               for dv in ws.data_validations.dataValidation)
+    assert len(ws.conditional_formatting) >= 1
+
+
+def test_the_workbook_dashboard_reads_at_a_glance(demo_copy: Path) -> None:
+    store = XlsxStore(demo_copy)
+    score(store, TODAY)
+    dashboard(store, TODAY)
+    ws = load_workbook(demo_copy)["Dashboard"]
+    rows = {str(r[0].value): r for r in ws.iter_rows() if r[0].value is not None}
+    rate = next(r for r in ws.iter_rows() if r[0].value == "resource gap")
+    assert rate[3].value == 0.75 and rate[3].number_format == "0%"
+    assert rows["Angle"][1].value == "Pitched" and rows["Tier"][1].value == "Reached"
+    assert any(str(v).startswith("Pitched:") for v in rows) and any(str(v).startswith("Reached:") for v in rows)
+    assert ws.column_dimensions["A"].width >= 30
+    charts = ws._charts
+    assert len(charts) == 3 and all(c.tagname == "barChart" and c.type == "col" for c in charts)
+    weekly = next(c for c in charts if "per week" in _title(c))
+    assert _title(weekly.x_axis) == "Week of" and _title(weekly.y_axis) == "Links placed"
+    tables_end = max(len([c for c in r if c.value is not None]) for r in ws.iter_rows())
+    assert all(c.anchor._from.col >= tables_end for c in charts)  # charts stand right of every table
+
+
+def _title(obj: Any) -> str:
+    rich = obj.title.tx.rich
+    return "".join(run.t for p in rich.p for run in (p.r or []))
+
+
+def test_the_sheets_dashboard_has_percentages_column_charts_and_axis_titles(google_env: str) -> None:
+    tabs: dict[str, list[list[Any]]] = {
+        "Settings": SETTINGS_ROWS, "Targets": TARGET_ROWS,
+        "rival-a.com": [["Referring page URL", "Domain rating"], ["https://alpha.com/resources", 40]],
+        "Outreach log": [[str(c) if isinstance(c, dt.date) else c for c in r] for r in outreach_log_rows()]}
+    book = load_spreadsheet(google_env, tabs)
+    store = GoogleStore(book)
+    score(store, TODAY)
+    dashboard(store, TODAY)
+    dump = requests.get(f"{google_env}/_emulator/spreadsheets/{book}", timeout=5).json()
+    sheet = next(s for s in dump["sheets"] if s["properties"]["title"] == "Dashboard")
+    cells = {(r, c): cell for r, c, cell in sheet["cells"]}
+    rate_header = next((r, c) for (r, c), cell in cells.items() if cell.get("v") == "Rate")
+    below = cells[(rate_header[0] + 1, rate_header[1])]
+    assert below["fmt"]["numberFormat"]["type"] == "PERCENT"
+    assert cells[(0, 0)]["fmt"]["textFormat"]["bold"] is True
+    charts = sheet["extras"]["charts"]
+    assert len(charts) == 3
+    for chart in charts:
+        basic = chart["spec"]["basicChart"]
+        assert basic["chartType"] == "COLUMN" and all(a.get("title") for a in basic["axis"])
+    assert sheet["col_meta"]["0"]["pixelSize"] >= 250
