@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean apps-script-deps
+.PHONY: demo test lint bench clean apps-script-deps browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/sheets-bridge demo --out demo.xlsx --today 2026-11-26
 
-test: $(STAMP) apps-script-deps
+test: $(STAMP) apps-script-deps browser-deps
 	$(BIN)/ruff check sheets_bridge tests benchmarks
 	$(BIN)/mypy
 	@if command -v npm >/dev/null 2>&1; then \
@@ -25,6 +25,15 @@ test: $(STAMP) apps-script-deps
 apps-script-deps:
 	@if command -v npm >/dev/null 2>&1; then \
 		cd apps_script && npm ci --no-audit --no-fund --silent; fi
+
+# The sidebar's browser tests drive Debian's chromium package (never a downloaded browser).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "chromium not found: the sidebar's browser tests will be skipped (sudo apt-get install chromium)"; fi; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/pipeline.py --rows 1000000

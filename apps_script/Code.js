@@ -90,6 +90,7 @@ function runAction_(title, path, payload, summarise) {
     spreadsheet.toast('Working...', title, -1);
     var result = callService_('post', '/v1/spreadsheets/' + spreadsheet.getId() + path, payload);
     spreadsheet.toast(summarise(result), title + ': done', 15);
+    showWarnings_(title, result && result.warnings);
     return result;
   } catch (e) {
     var message = e && e.message ? e.message : String(e);
@@ -102,6 +103,22 @@ function runAction_(title, path, payload, summarise) {
   } finally {
     lock.releaseLock();
   }
+}
+
+var WARNINGS_SHOWN = 5;
+
+/** A dialog with the first warnings of a finished run and where the rest are; nothing when there are none. */
+function showWarnings_(title, warnings) {
+  if (!warnings || !warnings.length) {
+    return;
+  }
+  var lines = warnings.slice(0, WARNINGS_SHOWN).map(function (w) { return '• ' + w; });
+  if (warnings.length > WARNINGS_SHOWN) {
+    lines.push('… and ' + (warnings.length - WARNINGS_SHOWN) + ' more: every warning is in the Run log tab.');
+  }
+  var ui = SpreadsheetApp.getUi();
+  ui.alert(title + ' finished with ' + warnings.length + (warnings.length === 1 ? ' warning' : ' warnings'),
+    lines.join('\n'), ui.ButtonSet.OK);
 }
 
 /** Backlink gap → Score prospects. */
@@ -133,13 +150,29 @@ function setUpSpreadsheet() {
   });
 }
 
+var IMPORT_LIMIT_BYTES = 14 * 1024 * 1024;
+var DOMAIN_PATTERN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i;
+
+/** A site as typed (with or without https:// or a path) as a bare host, or '' when it is not one. */
+function cleanDomain_(text) {
+  var host = String(text || '').trim().replace(/^[a-z]+:\/\//i, '').split(/[\/?#]/)[0].replace(/^www\./i, '');
+  return DOMAIN_PATTERN.test(host) ? host.toLowerCase() : '';
+}
+
 /** Called by the sidebar's import form: the file arrives base64-encoded. */
 function importExportFile(form) {
   if (!form || !form.domain || !form.content_base64) {
     throw new Error('Choose an export file and say which site it describes (for example competitor-a.com).');
   }
+  var domain = cleanDomain_(form.domain);
+  if (!domain) {
+    throw new Error('"' + String(form.domain).trim() + '" is not a site name: type it like competitor-a.com.');
+  }
+  if (String(form.content_base64).length * 3 / 4 > IMPORT_LIMIT_BYTES) {
+    throw new Error('That file is larger than 14 MB: export fewer rows, or split it and import each part.');
+  }
   return runAction_('Import export file', '/imports', {
-    domain: String(form.domain).trim(),
+    domain: domain,
     filename: String(form.filename || 'export.csv'),
     content_base64: String(form.content_base64)
   }, function (r) {
@@ -163,23 +196,26 @@ function getSidebarInfo() {
   return info;
 }
 
-function showSidebar_(title) {
-  var html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle(title);
+/** The sidebar, opened on one of its panels ('settings' or 'import'). */
+function showSidebar_(title, panel) {
+  var html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle(title)
+    .append('<script>openPanel(' + JSON.stringify(panel) + ');</script>');
   SpreadsheetApp.getUi().showSidebar(html);
 }
 
 /** Backlink gap → Import export file... */
 function showImportSidebar() {
-  showSidebar_('Import an export file');
+  showSidebar_('Import an export file', 'import');
 }
 
 /** Backlink gap → Settings and help... */
 function showSettingsSidebar() {
-  showSidebar_('Backlink gap settings');
+  showSidebar_('Backlink gap: settings and help', 'settings');
 }
 
 if (typeof module !== 'undefined') {
   module.exports = { onOpen: onOpen, scoreProspects: scoreProspects, updateFollowups: updateFollowups,
     refreshDashboard: refreshDashboard, setUpSpreadsheet: setUpSpreadsheet, importExportFile: importExportFile,
-    getSidebarInfo: getSidebarInfo, saveServiceUrl: saveServiceUrl, callService_: callService_ };
+    getSidebarInfo: getSidebarInfo, saveServiceUrl: saveServiceUrl, callService_: callService_,
+    cleanDomain_: cleanDomain_ };
 }

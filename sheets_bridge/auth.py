@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import threading
 import time
@@ -16,6 +17,7 @@ from google.auth import jwt
 from sheets_bridge.config import Config
 from sheets_bridge.exceptions import SheetsBridgeError
 
+log = logging.getLogger("sheets_bridge")
 ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
 SIGNATURE_HEADER = "X-Sheets-Bridge-Signature"
 TIMESTAMP_HEADER = "X-Sheets-Bridge-Timestamp"
@@ -126,7 +128,9 @@ class Authenticator:
         auth = headers.get("Authorization", "")
         if auth.startswith("Bearer ") and auth[7:].strip():
             if not self.config.audiences:
-                raise AuthenticationError("This service does not accept identity tokens (no audience configured)")
+                log.warning("an identity token was sent but SHEETS_BRIDGE_AUDIENCES is not set")
+                raise AuthenticationError("This service is not set up for the Backlink gap menu yet: ask whoever "
+                                          "set it up to finish its configuration")
             return self._id_token(auth[7:].strip())
         if self.config.insecure_dev and not self.config.has_auth:
             return Caller(email="insecure-dev", method="none")
@@ -176,8 +180,10 @@ class Authenticator:
             raise ForbiddenError(f"{email} is not an account of the {domain} Google Workspace organisation; sign "
                                  "in with your organisation's account")
         if allowed and email not in self.config.allowed_emails and not by_domain:
-            raise ForbiddenError(f"{email} is not allowed to use this service; ask its administrator to add "
-                                 "you to SHEETS_BRIDGE_ALLOWED_EMAILS or your domain to SHEETS_BRIDGE_ALLOWED_DOMAINS")
+            log.warning("refused %s: not in SHEETS_BRIDGE_ALLOWED_EMAILS and its domain not in "
+                        "SHEETS_BRIDGE_ALLOWED_DOMAINS", email)
+            raise ForbiddenError(f"Your account ({email}) is not allowed to use this service: ask whoever set it "
+                                 "up to add you")
         return Caller(email=email, method="id_token")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sheets_bridge import contract
 
-RUN_LOG_HEADER = ("Started", "User", "Action", "Result", "Seconds", "Details")
+RUN_LOG_HEADER = ("Time (UTC)", "User", "Action", "Result", "Seconds", "Warnings")
 TAB_HEADERS: dict[str, tuple[str, ...]] = {
     contract.SETTINGS: ("Setting", "Value"),
     contract.TARGETS: contract.TARGETS_HEADER,

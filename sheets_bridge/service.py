@@ -72,18 +72,16 @@ def score(store: Store, today: dt.date, progress: Progress = _quiet, user: str =
     tabs = store.read_tabs()
     result = score_workbook(tabs, today, progress)
     progress("writing", 0.9)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     tiers = result.prospects["Tier"].astype(str).value_counts()
-    line = [stamp, user or "command line", "Score prospects",
-            f"{len(result.prospects)} prospects; tiers A {tiers.get('A', 0)}, B {tiers.get('B', 0)}, "
-            f"C {tiers.get('C', 0)}", round(time.perf_counter() - started, 2),
-            f"{len(result.warnings)} warnings" if result.warnings else ""]
+    warnings = [w for e in result.exports for w in (f"{e.source}: {x}" for x in e.warnings)] + result.warnings
+    seconds = round(time.perf_counter() - started, 2)
+    left = _left_gap(result.prospects)
+    line = run_log_line(user, "Score prospects",
+                        f"{len(result.prospects) - left} prospects ({left} left the gap); tiers A {tiers.get('A', 0)}, "
+                        f"B {tiers.get('B', 0)}, C {tiers.get('C', 0)}", seconds, warnings)
     report = store.write_prospects(result.prospects, contract.OWNED_COLUMNS, contract.TEAM_COLUMNS, run_log=line)
     progress("done", 1.0)
     prospects = result.prospects
-    flags = prospects["Flags"].astype(str)
-    left = int((flags.str.contains(contract.LEFT_GAP_FLAG, regex=False)
-                | flags.str.contains("Links to you", regex=False)).sum())
     summary = ScoreSummary(
         target=store.label,
         tabs=[TabSummary(tab=e.source, format=e.format, rows=e.rows_read, sites=e.sites,
@@ -93,12 +91,27 @@ def score(store: Store, today: dt.date, progress: Progress = _quiet, user: str =
         tiers={str(t): int(n) for t, n in prospects.loc[prospects["Tier"] != "", "Tier"].value_counts()
                .sort_index().items()},
         excluded=dict(sorted(((k, v) for k, v in result.excluded.items() if v), key=lambda kv: (-kv[1], kv[0]))),
-        seconds=round(time.perf_counter() - started, 3), output=report.output_path,
-        warnings=[w for e in result.exports for w in (f"{e.source}: {x}" for x in e.warnings)]
-        + result.warnings + report.warnings,
+        seconds=seconds, output=report.output_path, warnings=warnings + report.warnings,
         api_requests=int(getattr(store, "requests_sent", 0)) - requests_before,
     )
     return summary, prospects
+
+
+def _left_gap(prospects: pd.DataFrame) -> int:
+    """Prospects kept on the list that are no longer in the gap (left it, or now link to the team)."""
+    flags = prospects["Flags"].astype(str)
+    return int((flags.str.contains(contract.LEFT_GAP_FLAG, regex=False)
+                | flags.str.contains("Links to you", regex=False)).sum())
+
+
+def run_log_line(user: str, action: str, result: str, seconds: float, warnings: list[str]) -> list[Any]:
+    """One Run log row: when (UTC, a real date-time), who, what, the outcome, seconds, every warning's text."""
+    stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    details = f"{len(warnings)} warnings: " + " | ".join(warnings) if warnings else ""
+    return [stamp, user or "command line", action, result, seconds, details[:MAX_DETAILS]]
+
+
+MAX_DETAILS = 45_000  # under Sheets' 50,000 characters a cell
 
 
 def import_export(store: Store, data: bytes, filename: str, domain: str) -> dict[str, Any]:
@@ -106,7 +119,13 @@ def import_export(store: Store, data: bytes, filename: str, domain: str) -> dict
     from sheets_bridge.pipeline.domains import key_host
 
     site = key_host(domain).key
-    rows, warnings = read_rows(data, filename)
+    warnings: list[str] = []
+    if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        from sheets_bridge.store.xlsx import export_workbook_rows
+
+        rows = export_workbook_rows(data, filename)
+    else:
+        rows, warnings = read_rows(data, filename)
     export = recognise_values(rows, f"File '{filename}'", site)
     store.replace_tab(site, typed_rows(rows))
     return {"tab": site, "format": export.format, "rows": export.rows_read,

@@ -146,3 +146,11 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[dict
             return store
         return GoogleStore(load_spreadsheet(request.getfixturevalue("google_env"), tabs))
     return build
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the test item, so fixtures can tell whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)

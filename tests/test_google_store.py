@@ -51,9 +51,14 @@ def test_contract_score_then_rescore_keeps_team_cells(make_store: Callable[..., 
     second = read_prospects(store)
     pd.testing.assert_frame_equal(first, second)
     log = store.read_tabs()["Run log"]
-    assert log[0] == ["Started", "User", "Action", "Result", "Seconds", "Details"]
+    assert log[0] == ["Time (UTC)", "User", "Action", "Result", "Seconds", "Warnings"]
     assert [row[2] for row in log[1:]] == ["Score prospects", "Score prospects"]
-    assert log[1][1:4] == ["command line", "Score prospects", "3 prospects; tiers A 2, B 0, C 1"]
+    assert log[1][1:4] == ["command line", "Score prospects", "3 prospects (0 left the gap); tiers A 2, B 0, C 1"]
+    assert log[2][4] == summary.seconds  # the seconds the command line prints
+    when = log[2][0]  # a real date-time: a serial number in Sheets, a datetime in a workbook
+    stamp = (dt.datetime(1899, 12, 30) + dt.timedelta(days=when)) if isinstance(when, float) else when
+    assert isinstance(stamp, dt.datetime) and abs((dt.datetime.now(dt.UTC).replace(tzinfo=None) - stamp)
+                                                  .total_seconds()) < 120
 
 
 def test_contract_read_tabs_returns_every_tab(make_store: Callable[..., Store]) -> None:

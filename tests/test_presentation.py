@@ -94,3 +94,16 @@ def test_the_sheets_dashboard_has_percentages_column_charts_and_axis_titles(goog
         basic = chart["spec"]["basicChart"]
         assert basic["chartType"] == "COLUMN" and all(a.get("title") for a in basic["axis"])
     assert sheet["col_meta"]["0"]["pixelSize"] >= 250
+
+
+def test_the_run_log_keeps_every_warning_and_a_real_time(demo_copy: Path) -> None:
+    summary, _ = score(XlsxStore(demo_copy), TODAY)
+    ws = load_workbook(demo_copy)["Run log"]
+    header = [c.value for c in ws[1]]
+    last = [c for c in ws[ws.max_row]]
+    assert header == ["Time (UTC)", "User", "Action", "Result", "Seconds", "Warnings"]
+    assert isinstance(last[0].value, dt.datetime) and last[0].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert last[4].value == summary.seconds
+    assert summary.warnings and last[5].value.startswith(f"{len(summary.warnings)} warnings: ")
+    for warning in summary.warnings:
+        assert warning in last[5].value

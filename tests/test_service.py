@@ -76,7 +76,7 @@ def test_info_names_the_service_account(client: FlaskClient, keys: dict[str, str
     (lambda k: bearer(token(k, aud="someone-else")), 401, "wrong audience"),
     (lambda k: bearer(token(k, iss="https://evil.example")), 401, "wrong issuer"),
     (lambda k: bearer(token(k, email_verified=False)), 401, "not verified"),
-    (lambda k: bearer(token(k, email="eve@other.com")), 403, "eve@other.com is not allowed"),
+    (lambda k: bearer(token(k, email="eve@other.com")), 403, "Your account (eve@other.com) is not allowed"),
     (lambda k: bearer(token(k, email="bo@partner.org")), 200, ""),
     (lambda k: bearer(token(k, email="cy@example.com")), 200, ""),
 ])

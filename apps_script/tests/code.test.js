@@ -76,7 +76,12 @@ test('importExportFile checks the form and sends base64', () => {
   const { context, calls } = makeContext({ properties: URL,
     fetch: () => ({ status: 200, body: '{"tab": "rival.com", "rows": 3, "format": "Semrush backlinks"}' }) });
   assert.throws(() => context.importExportFile({ domain: '' }), /Choose an export file/);
-  context.importExportFile({ domain: ' rival.com ', filename: 'r.csv', content_base64: 'QUJD' });
+  assert.throws(() => context.importExportFile({ domain: 'not a site', content_base64: 'QUJD' }),
+    /is not a site name/);
+  assert.throws(() => context.importExportFile({ domain: 'rival.com', content_base64: 'A'.repeat(20 * 1024 * 1024) }),
+    /larger than 14 MB/);
+  assert.equal(calls.fetch.length, 0);
+  context.importExportFile({ domain: ' https://www.Rival.com/blog ', filename: 'r.csv', content_base64: 'QUJD' });
   assert.deepEqual(JSON.parse(calls.fetch[0].params.payload),
     { domain: 'rival.com', filename: 'r.csv', content_base64: 'QUJD' });
   assert.equal(calls.toasts.at(-1).message, 'Tab rival.com: 3 rows (Semrush backlinks)');
@@ -93,4 +98,30 @@ test('the sidebar shows the service account to share with', () => {
   const { context } = makeContext({ properties: URL,
     fetch: () => ({ status: 200, body: '{"service_account": "bridge@p.iam.gserviceaccount.com", "version": "0.1.0"}' }) });
   assert.equal(context.getSidebarInfo().serviceAccount, 'bridge@p.iam.gserviceaccount.com');
+});
+
+test('a run with warnings shows the first five in a dialog and says where the rest are', () => {
+  const warnings = Array.from({ length: 7 }, (_, i) => 'warning ' + (i + 1));
+  const { context, calls } = makeContext({ properties: URL,
+    fetch: () => ({ status: 200, body: JSON.stringify({ prospects: 3, new: 3, updated: 0, seconds: 1, warnings }) }) });
+  context.scoreProspects();
+  assert.equal(calls.alerts.length, 1);
+  assert.equal(calls.alerts[0].title, 'Score prospects finished with 7 warnings');
+  assert.match(calls.alerts[0].prompt, /warning 1\n.*warning 5\n… and 2 more: every warning is in the Run log tab\./s);
+  assert.doesNotMatch(calls.alerts[0].prompt, /warning 6/);
+});
+
+test('a run without warnings shows no dialog', () => {
+  const { context, calls } = makeContext({ properties: URL,
+    fetch: () => ({ status: 200, body: JSON.stringify({ prospects: 3, new: 3, updated: 0, seconds: 1, warnings: [] }) }) });
+  context.scoreProspects();
+  assert.equal(calls.alerts.length, 0);
+});
+
+test('the two menu items open the sidebar on their own panel', () => {
+  const { context, calls } = makeContext();
+  context.showImportSidebar();
+  context.showSettingsSidebar();
+  assert.match(calls.sidebars[0].appended, /openPanel\("import"\)/);
+  assert.match(calls.sidebars[1].appended, /openPanel\("settings"\)/);
 });

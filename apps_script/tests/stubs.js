@@ -5,7 +5,7 @@ const path = require('node:path');
 const vm = require('node:vm');
 
 function makeContext(options = {}) {
-  const calls = { fetch: [], toasts: [], menus: [], locks: [], sidebars: [] };
+  const calls = { fetch: [], toasts: [], menus: [], locks: [], sidebars: [], alerts: [] };
   const properties = Object.assign({}, options.properties || {});
   const fetchImpl = options.fetch || (() => ({ status: 200, body: '{}' }));
   const menu = {
@@ -23,7 +23,9 @@ function makeContext(options = {}) {
     SpreadsheetApp: {
       getUi: () => ({
         createMenu: (title) => Object.assign(Object.create(menu), { title, items: [] }),
-        showSidebar: (html) => calls.sidebars.push(html)
+        showSidebar: (html) => calls.sidebars.push(html),
+        alert: (title, prompt, buttons) => { calls.alerts.push({ title, prompt, buttons }); return 'OK'; },
+        ButtonSet: { OK: 'OK' }
       }),
       getActiveSpreadsheet: () => spreadsheet
     },
@@ -48,7 +50,11 @@ function makeContext(options = {}) {
       })
     },
     HtmlService: {
-      createHtmlOutputFromFile: (name) => ({ name, setTitle(title) { this.title = title; return this; } })
+      createHtmlOutputFromFile: (name) => ({
+        name, appended: '',
+        setTitle(title) { this.title = title; return this; },
+        append(text) { this.appended += text; return this; }
+      })
     }
   };
   vm.createContext(context);
@@ -57,4 +63,14 @@ function makeContext(options = {}) {
   return { context, calls, properties };
 }
 
-module.exports = { makeContext };
+/** UrlFetchApp.fetch's synchronous shape, for real HTTP from node (a child process does the request). */
+function syncFetch(url, params) {
+  const { execFileSync } = require('node:child_process');
+  const script = `fetch(process.argv[1], JSON.parse(process.argv[2])).then(async (r) => {
+    process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() })); });`;
+  const init = { method: params.method.toUpperCase(), headers: Object.assign({ 'Content-Type': params.contentType },
+    params.headers), body: params.payload };
+  return JSON.parse(execFileSync(process.execPath, ['-e', script, url, JSON.stringify(init)], { encoding: 'utf8' }));
+}
+
+module.exports = { makeContext, syncFetch };

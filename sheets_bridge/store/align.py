@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +40,10 @@ def sheet_value(value: Any) -> Any:
     if hasattr(value, "toordinal") and not isinstance(value, str):
         from sheets_bridge.emulator.cells import date_serial
 
-        return date_serial(value if not hasattr(value, "date") else value.date())
+        if isinstance(value, dt.datetime):  # a date-time: the day's serial plus the fraction of the day
+            seconds = value.hour * 3600 + value.minute * 60 + value.second
+            return round(date_serial(value.date()) + seconds / 86400, 6)
+        return date_serial(value)
     return value
 
 

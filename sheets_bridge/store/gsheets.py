@@ -45,7 +45,7 @@ from sheets_bridge.layout import (
     TIER_COLOURS,
 )
 from sheets_bridge.pipeline.run import existing_prospects
-from sheets_bridge.store.align import duplicate_keys, plan_merge, plan_write
+from sheets_bridge.store.align import duplicate_keys, plan_merge, plan_write, sheet_value
 from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.google_http import GoogleSession, load_credentials, service_account_email
 from sheets_bridge.store.lease import DEFAULT_TTL, Lease
@@ -236,14 +236,20 @@ class GoogleStore:
             if log_rows is None and any(s["title"] == RUN_LOG for s in self._sheets):
                 log_rows = []
             if log_rows is None and self._sheets:
-                structure.append({"addSheet": {"properties": {"title": RUN_LOG, "gridProperties": {
+                log_id = self._new_sheet_id(RUN_LOG)
+                structure.append({"addSheet": {"properties": {"title": RUN_LOG, "sheetId": log_id, "gridProperties": {
                     "rowCount": 1000, "columnCount": len(RUN_LOG_HEADER), "frozenRowCount": 1}}}})
+                structure.append({"repeatCell": {
+                    "range": {"sheetId": log_id, "startRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": 1},
+                    "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE_TIME",
+                                                                    "pattern": "yyyy-mm-dd hh:mm:ss"}}},
+                    "fields": "userEnteredFormat.numberFormat"}})
                 log_rows = []
             if log_rows is not None:
                 if not log_rows:
                     plan.ranges.append((f"{_quote(RUN_LOG)}!A1", [list(RUN_LOG_HEADER)]))
                     log_rows = [list(RUN_LOG_HEADER)]
-                plan.ranges.append((f"{_quote(RUN_LOG)}!A{len(log_rows) + 1}", [run_log]))
+                plan.ranges.append((f"{_quote(RUN_LOG)}!A{len(log_rows) + 1}", [[sheet_value(v) for v in run_log]]))
         self._before_write()
         if structure:
             try:

@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -177,6 +178,9 @@ class XlsxStore:
             row = _last_used_row(log) + 1
             for column, value in enumerate(run_log, start=1):
                 _set(log, row, column, value)
+            log.cell(row=row, column=1).number_format = "yyyy-mm-dd hh:mm:ss"
+            for column, width in enumerate((20, 24, 18, 48, 9, 80), start=1):
+                log.column_dimensions[get_column_letter(column)].width = width
         report.output_path = self._save(wb)
         if report.output_path != str(self.path):
             report.warnings.append(
@@ -267,3 +271,19 @@ def _drawing_sheets(archive: zipfile.ZipFile) -> set[str]:
         if rel_path in archive.namelist() and b"/drawing" in archive.read(rel_path):
             found.add(sheet.get("name", ""))
     return found
+
+
+def export_workbook_rows(data: bytes, name: str) -> list[list[str]]:
+    """The first worksheet of an exported .xlsx file as rows of text, blank rows left out."""
+    import io
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise WorkbookError(f"File '{name}' is not a readable Excel workbook ({type(exc).__name__})") from None
+    try:
+        ws = wb.worksheets[0]
+        rows = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return [r for r in rows if any(c.strip() for c in r)]
