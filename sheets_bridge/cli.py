@@ -16,15 +16,20 @@ import pandas as pd
 from sheets_bridge import __version__
 from sheets_bridge.exceptions import SheetsBridgeError, TargetError
 from sheets_bridge.progress import ProgressBar
-from sheets_bridge.service import ScoreSummary, dashboard, followups, import_export, score
+from sheets_bridge.service import ScoreSummary, dashboard, followups, import_export, score, setup
 from sheets_bridge.store.base import Store
 from sheets_bridge.store.xlsx import XlsxStore
+
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
 def open_store(target: str) -> Store:
     """An .xlsx workbook by path, or a Google spreadsheet by id or URL."""
     from sheets_bridge.store.gsheets import GoogleStore, spreadsheet_id_of
 
+    if target.lower().endswith(EXPORT_SUFFIXES):
+        raise TargetError(f"'{target}' is an export file, not a workbook: add it to one with 'sheets-bridge import "
+                          f"WORKBOOK {target} --domain SITE', then score the workbook")
     if target.lower().endswith((".xlsx", ".xlsm")) or Path(target).exists():
         return XlsxStore(target)
     book_id = spreadsheet_id_of(target)
@@ -57,8 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
         action = sub.add_parser(name, help=text)
         action.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
         action.add_argument("--today", type=_date, default=None, help="the date to compute from")
+    setup_cmd = sub.add_parser("setup", help="reserved tabs, headers, dropdowns, colours and formats (idempotent)")
+    setup_cmd.add_argument("target", help="a workbook (.xlsx) or a Google spreadsheet id or URL")
     importer = sub.add_parser("import", help="add or replace a tab from an export file")
-    importer.add_argument("workbook", type=Path)
+    importer.add_argument("workbook", help="a workbook (.xlsx, created if missing) or a Google spreadsheet id or URL")
     importer.add_argument("file", type=Path)
     importer.add_argument("--domain", required=True, help="the site the export describes (the tab name)")
     server = sub.add_parser("serve", help="run the HTTP service under gunicorn")
@@ -72,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--port", type=int, default=8765)
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--data", default=None, help="directory to persist spreadsheets as JSON")
+    emulator.add_argument("--write-key", type=Path, default=None, metavar="KEY.json",
+                          help="write a service-account key file for this emulator, then serve")
+    creator = sub.add_parser("new-sheet", help="create a Google spreadsheet (or one in the emulator) and print its id")
+    creator.add_argument("title")
     return parser
 
 
@@ -174,21 +185,41 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_server(args.host, args.port, args.workers, args.insecure_dev)
     if args.command == "emulator":
+        from sheets_bridge.emulator.keyfile import write_key
         from sheets_bridge.emulator.server import serve
 
+        if args.write_key:
+            write_key(args.write_key, f"http://{args.host}:{args.port}")
+            print(f"Wrote {args.write_key}: export GOOGLE_APPLICATION_CREDENTIALS={args.write_key} "
+                  f"SHEETS_BRIDGE_API_ROOT=http://{args.host}:{args.port}", flush=True)
         serve(args.port, args.host, args.data)
+        return 0
+    if args.command == "new-sheet":
+        from sheets_bridge.store.gsheets import create_spreadsheet
+
+        print(create_spreadsheet(args.title))
         return 0
     if args.command == "import":
         if not args.file.is_file():
             print(f"sheets-bridge: no file at '{args.file}'", file=sys.stderr)
             return 2
-        imported = import_export(XlsxStore(args.workbook, create=True), args.file.read_bytes(), args.file.name,
-                                 args.domain)
+        target = str(args.workbook)
+        is_workbook = target.lower().endswith((".xlsx", ".xlsm")) or Path(target).exists()
+        store = XlsxStore(target, create=True) if is_workbook else open_store(target)
+        with store.hold(_who(), "Import export file"):
+            imported = import_export(store, args.file.read_bytes(), args.file.name, args.domain)
         print(f"Tab '{imported['tab']}': {imported['rows']} rows, {imported['format']}")
         if imported["ignored"]:
             print(f"Ignored columns: {', '.join(imported['ignored'])}")
         for warning in imported["warnings"]:
             print(f"Warning: {warning}")
+        return 0
+    if args.command == "setup":
+        store = open_store(args.target)
+        with store.hold(_who(), "Set up"):
+            laid = setup(store)
+        print("Created tabs: " + ", ".join(laid["created_tabs"]) if laid["created_tabs"] else
+              "The spreadsheet was already set up" if not laid["changed"] else "Layout applied")
         return 0
     raise AssertionError(args.command)
 

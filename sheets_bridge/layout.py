@@ -16,7 +16,7 @@ TAB_HEADERS: dict[str, tuple[str, ...]] = {
     contract.RUN_LOG: RUN_LOG_HEADER,
 }
 EXAMPLE_SETTINGS: list[list[Any]] = [
-    ["Your domain", "example.com"],
+    ["Your domain", "", "← type your own site here, e.g. yoursite.com (leave out https:// and www.)"],
     ["Topic keywords", "crm, sales pipeline, lead management"],
     ["Min competitors linking", 1],
     ["Weight authority", 0.35],

@@ -127,6 +127,15 @@ def import_export(store: Store, data: bytes, filename: str, domain: str) -> dict
     else:
         rows, warnings = read_rows(data, filename)
     export = recognise_values(rows, f"File '{filename}'", site)
+    targets = export.frame["target_url"].astype(str).str.strip()
+    targets = targets[targets != ""]
+    if len(targets):
+        from sheets_bridge.pipeline.domains import key_hosts
+
+        hosts = key_hosts(targets)["key"].value_counts()
+        if site not in hosts.index:
+            warnings.append(f"The export's target URLs are on {', '.join(hosts.index[:3])}, not {site}: check "
+                            f"that '{domain}' is the site it describes")
     store.replace_tab(site, typed_rows(rows))
     return {"tab": site, "format": export.format, "rows": export.rows_read,
             "understood": sorted(export.understood.values()), "ignored": export.ignored,

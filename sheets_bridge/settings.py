@@ -82,12 +82,19 @@ def parse_settings(values: Sequence[Sequence[Any]] | None) -> Settings:
     return Settings(**found, unknown_keys=tuple(unknown))
 
 
+EXAMPLE_DOMAINS = frozenset({"example.com", "example.org", "example.net"})  # reserved, never a real site
+
+
 def _convert(key: str, value: object, row: int) -> Any:
     if key == "your_domain":
         try:
-            return key_host(value).key
+            domain = key_host(value).key
         except InvalidHostError as exc:
             raise SettingsError(f"Settings row {row} (Your domain): {exc.message}") from exc
+        if domain in EXAMPLE_DOMAINS:
+            raise SettingsError(f"Settings row {row} (Your domain): {domain} is a placeholder, not a site; type "
+                                "your own domain so prospects that already link to you are left out")
+        return domain
     if key in {"topic_keywords", "brand_keywords"}:
         return tuple(k.lower() for k in _split(value))
     if key in {"allowed_countries", "excluded_countries"}:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -26,6 +27,7 @@ from sheets_bridge.store.gsheets import GoogleStore
 from sheets_bridge.store.xlsx import XlsxStore
 
 TODAY = dt.date(2026, 11, 26)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))  # the client examples tests use
 
 
 @pytest.fixture

@@ -171,3 +171,18 @@ def test_insecure_dev_listens_on_loopback_only(capsys: pytest.CaptureFixture[str
     assert "loopback only" in capsys.readouterr().err and started == []
     assert server.run_server(None, 0, 1, insecure_dev=True) == 0
     assert started[0]["bind"] == "127.0.0.1:0"
+
+
+def test_a_signed_multipart_import_as_the_example_client_sends_it(google_env: str, certs_url: str) -> None:
+    from signed_request import multipart, signed_headers
+
+    book = load_spreadsheet(google_env, {"Sheet1": [["x"]]})
+    path = f"/v1/spreadsheets/{book}/imports"
+    body, kind = multipart({"domain": "rival-m.com"}, "file", "m.csv", b"Domain,DR\nalpha.com,40\n")
+    headers = {**signed_headers(SECRET, "POST", path, body), "Content-Type": kind}
+    answer = _app(certs_url).post(path, data=body, headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["tab"] == "rival-m.com" and answer.get_json()["rows"] == 1
+    query = _app(certs_url).post(path + "?x=1", data=body, headers={**signed_headers(SECRET, "POST", path, body),
+                                                                     "Content-Type": kind})
+    assert query.status_code == 401  # same signature again: refused, whatever the query string

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
-import hmac
 import logging
 import threading
 import time
@@ -16,6 +14,7 @@ import requests
 from conftest import load_spreadsheet
 from flask.testing import FlaskClient
 from identity import AUDIENCE, token
+from signed_request import signed_headers
 
 from sheets_bridge.app import create_app
 from sheets_bridge.config import Config
@@ -46,13 +45,9 @@ def bearer(value: str) -> dict[str, str]:
 
 def signed(path: str, body: bytes = b"", method: str = "POST", stamp: int | None = None,
            secret: str = SECRET) -> dict[str, str]:
-    """Headers signed as the README says, written here independently of the product's own helper:
-    hex HMAC-SHA256, keyed by the shared secret, over ``timestamp\nMETHOD\npath\n`` followed by the body."""
-    ts = str(stamp if stamp is not None else int(time.time()))
-    message = ts.encode("ascii") + b"\n" + method.upper().encode("ascii") + b"\n" + path.encode("utf-8") + b"\n" + body
-    digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
-    return {"X-Sheets-Bridge-Timestamp": ts, "X-Sheets-Bridge-Signature": digest,
-            "Content-Type": "application/json"}
+    """Headers signed by the repository's client example (standard library only, written from the README's
+    contract, independent of the product's own helper)."""
+    return {**signed_headers(secret, method, path, body, stamp), "Content-Type": "application/json"}
 
 
 def test_health_needs_no_auth(client: FlaskClient) -> None:

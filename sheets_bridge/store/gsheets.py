@@ -51,7 +51,9 @@ from sheets_bridge.store.google_http import GoogleSession, load_credentials, ser
 from sheets_bridge.store.lease import DEFAULT_TTL, Lease
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
-URL_PATTERN = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+URL_PATTERNS = (re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]{20,100})"),  # .../u/1/d/ID/edit#gid=0
+                re.compile(r"drive\.google\.com/.*[?&]id=([A-Za-z0-9_-]{20,100})"),  # drive.google.com/open?id=ID
+                re.compile(r"drive\.google\.com/file/d/([A-Za-z0-9_-]{20,100})"))
 MAX_PAYLOAD = 9 * 1024 * 1024
 SHEETS_ROOT = "https://sheets.googleapis.com/v4/spreadsheets"
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
@@ -59,11 +61,23 @@ DATE_COLUMNS = ("Last touch", "Next follow-up")
 
 
 def spreadsheet_id_of(target: str) -> str | None:
-    """The spreadsheet id in an id or a docs.google.com URL; None when it is neither."""
-    match = URL_PATTERN.search(target)
-    if match:
-        return match.group(1)
+    """The spreadsheet id in an id or a Sheets or Drive URL (any /u/N/, #gid=, ?usp=); None when neither."""
+    for pattern in URL_PATTERNS:
+        match = pattern.search(target)
+        if match:
+            return match.group(1)
+    target = target.strip()
     return target if ID_PATTERN.match(target) and not target.endswith(".xlsx") else None
+
+
+def create_spreadsheet(title: str, session: GoogleSession | None = None) -> str:
+    """Create a spreadsheet with the process's credentials (it belongs to that account); returns its id."""
+    session = session or GoogleSession(load_credentials())
+    client = gspread.Client(auth=session.credentials, session=session)
+    try:
+        return str(client.create(title).id)
+    except APIError as exc:
+        raise GoogleApiError(f"Google Drive refused to create the spreadsheet ({exc.response.status_code})") from None
 
 
 def _quote(title: str) -> str:
