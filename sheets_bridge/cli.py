@@ -115,7 +115,8 @@ def print_summary(summary: ScoreSummary, prospects: pd.DataFrame, top: int) -> N
 def print_dashboard(d: dict[str, Any]) -> None:
     """Print the Dashboard's figures."""
     print(f"\nDashboard as of {d['today']}")
-    print("  Pipeline: " + ", ".join(f"{s} {n}" for s, n in d["status_counts"] if n))
+    print("  Pipeline: " + ", ".join(f"{s} {n}" for s, n in d["status_counts"] if n)
+          + f" (in the gap now {d['status_counts'][-1][1] - d['left_gap']}, no longer in the gap {d['left_gap']})")
     for angle, contacted, positive, rate in d["reply_by_angle"]:
         print(f"  Reply rate, {angle}: {positive}/{contacted} = {rate:.0%}")
     for tier, contacted, placed, rate in d["placement_by_tier"]:

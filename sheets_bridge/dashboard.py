@@ -39,7 +39,9 @@ class DashboardLayout:
 
 DEFINITIONS = (
     "How to read these counts:",
-    "Pipeline by status counts prospects by their Status now (blank counts as New).",
+    "Pipeline by status counts every row of Prospects by its Status now (blank counts as New); rows no longer in "
+    "the gap stay for your notes and are counted apart. 'In the gap now' is the prospect count a score run "
+    "reports and logs.",
     "Pitched: prospects with at least one touch logged as Sent in the Outreach log; a prospect's angle is that "
     "of its first touch. Positive: replied positive or placed.",
     "Reached: prospects with a touch logged, or a Status past New and Queued; placed: logged as placed, Status "
@@ -67,7 +69,8 @@ def build_layout(m: Metrics) -> DashboardLayout:
         rows.append([])
         return start, end
 
-    table("Pipeline by status", ["Status", "Prospects"], [[s, n] for s, n in m.status_counts])
+    table("Pipeline by status", ["Status", "Prospects"], [[s, n] for s, n in m.status_counts]
+          + [["of which no longer in the gap", m.left_gap], ["In the gap now", m.status_counts[-1][1] - m.left_gap]])
     start, end = table("Positive reply rate by outreach angle", ["Angle", "Pitched", "Positive replies", "Rate"],
                        [[a, n, p, r] for a, n, p, r in m.reply_by_angle], percent_col=3)
     layout.charts.append(ChartSpec("Positive reply rate by angle", "COLUMN", start, end, 0, 3, 0, 5,

@@ -68,3 +68,42 @@ def test_the_command_line_refuses_what_would_hurt(tmp_path: Path, capsys: pytest
 ])
 def test_spreadsheet_urls_as_people_paste_them(text: str) -> None:
     assert spreadsheet_id_of(text) == "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+
+
+def test_a_workbook_that_cannot_be_written_gets_one_plain_line(demo_copy: Path, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    before = demo_copy.read_bytes()
+    lock = demo_copy.with_name(f".~lock.{demo_copy.name}#")
+    lock.write_text("someone,host,2026", encoding="utf-8")
+    assert main(["score", str(demo_copy), "--today", "2026-11-26"]) == 2
+    err = capsys.readouterr().err
+    assert "is open in Excel or LibreOffice" in err and "Traceback" not in err and err.count("\n") == 1
+    lock.unlink()
+    office = demo_copy.with_name(f"~${demo_copy.name}")
+    office.write_text("x", encoding="utf-8")
+    assert main(["score", str(demo_copy)]) == 2 and "is open in Excel" in capsys.readouterr().err
+    office.unlink()
+    demo_copy.chmod(0o444)
+    assert main(["score", str(demo_copy)]) == 2 and "is read-only" in capsys.readouterr().err
+    assert demo_copy.read_bytes() == before
+    demo_copy.chmod(0o640)
+    assert main(["score", str(demo_copy), "--today", "2026-11-26"]) == 0
+    assert stat.S_IMODE(os.stat(demo_copy).st_mode) == 0o640  # the saved file keeps its permissions
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    export = tmp_path / "e.csv"
+    export.write_text("Domain\nalpha.com\n", encoding="utf-8")
+    assert main(["import", str(blocker / "book.xlsx"), str(export), "--domain", "rival.com"]) == 2
+    err = capsys.readouterr().err
+    assert "Cannot write in the folder" in err and "Traceback" not in err
+
+
+def test_a_new_workbook_gets_the_usual_permissions(tmp_path: Path) -> None:
+    export = tmp_path / "e.csv"
+    export.write_text("Domain\nalpha.com\n", encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        assert main(["import", str(tmp_path / "fresh.xlsx"), str(export), "--domain", "rival.com"]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "fresh.xlsx").st_mode) == 0o644

@@ -107,3 +107,13 @@ def test_the_run_log_keeps_every_warning_and_a_real_time(demo_copy: Path) -> Non
     assert summary.warnings and last[5].value.startswith(f"{len(summary.warnings)} warnings: ")
     for warning in summary.warnings:
         assert warning in last[5].value
+
+
+def test_cli_run_log_and_dashboard_agree_on_the_prospect_count(demo_copy: Path) -> None:
+    summary, _ = score(XlsxStore(demo_copy), TODAY)
+    figures = dashboard(XlsxStore(demo_copy), TODAY)
+    ws = load_workbook(demo_copy)
+    logged = ws["Run log"].cell(ws["Run log"].max_row, 4).value
+    in_gap = next(r[1].value for r in ws["Dashboard"].iter_rows() if r[0].value == "In the gap now")
+    assert logged.startswith(f"{summary.prospects} prospects ({summary.left_gap} left the gap)")
+    assert in_gap == summary.prospects == figures["status_counts"][-1][1] - figures["left_gap"]

@@ -36,6 +36,7 @@ class Metrics:
     due_this_week: int
     overdue: int
     warnings: list[str] = field(default_factory=list)
+    left_gap: int = 0  # rows kept for the team's notes that are no longer in the gap (the Total counts them)
 
 
 def classify_anchor(anchor: str, settings: Settings) -> str:
@@ -137,7 +138,8 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         median_days_to_placement=float(np.median(days)) if days else None, anchor_mix=mix,
         exact_match_share=exact_share, exact_match_risk=exact_share > exact_threshold, weekly=weekly,
         due_this_week=int(((next_dates >= now) & (next_dates <= week_end)).sum()),
-        overdue=int((next_dates < now).sum()))
+        overdue=int((next_dates < now).sum()),
+        left_gap=int(p["Flags"].astype(str).str.contains(r"left the gap|Links to you", regex=True).sum()))
 
 
 def _as_date(value: object) -> object:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -44,6 +45,8 @@ class XlsxStore:
                                 "to create an example")
 
     def _load(self, read_only: bool) -> Any:
+        if not read_only:
+            self._check_writable()
         if not self.path.exists():
             wb = Workbook()
             wb.remove(wb.active)
@@ -210,23 +213,52 @@ class XlsxStore:
                         cell.data_type = "s"
         self._save(wb)
 
+    def _check_writable(self) -> None:
+        """Refuse, in plain words, a workbook that is open elsewhere, read-only, or in a folder we cannot write."""
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        for lock in (folder / f".~lock.{self.path.name}#", folder / f"~${self.path.name}"):
+            if lock.exists():
+                raise WorkbookError(f"'{self.path.name}' is open in Excel or LibreOffice (found {lock.name}): close "
+                                    "it there, then run again; nothing was changed")
+        if self.path.exists() and (not os.access(self.path, os.W_OK)
+                                   or not stat.S_IMODE(os.stat(self.path).st_mode) & 0o222):
+            raise WorkbookError(f"'{self.path.name}' is read-only: allow writing to it (or copy it), then run "
+                                "again; nothing was changed")
+        existing = next((p for p in (folder, *folder.parents) if p.exists()), folder)
+        if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+            raise WorkbookError(f"Cannot write in the folder '{existing}': choose a folder you can write to; "
+                                "nothing was changed")
+
     def _save(self, wb: Any, allow_dashboard_charts: bool = False) -> str:
-        """Save atomically (temporary file, then replace); returns the path written."""
+        """Save atomically (temporary file, then replace), keeping the file's permissions; returns the path."""
         target = self.path
         if self.path.exists() and _has_unkept_parts(self.path) and not allow_dashboard_charts:
             target = self.path.with_name(self.path.stem + ".scored.xlsx")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".sheets-bridge-", suffix=".xlsx", dir=target.parent)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".sheets-bridge-", suffix=".xlsx", dir=target.parent)
+        except OSError as exc:
+            raise WorkbookError(f"Cannot write in the folder '{target.parent}' ({exc.strerror}); nothing was "
+                                "changed") from None
         os.close(fd)
+        mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else 0o666 & ~_umask()
         try:
             wb.save(tmp)
+            os.chmod(tmp, mode)
             os.replace(tmp, target)
         except OSError as exc:
-            raise WorkbookError(f"Cannot save '{target.name}' ({exc}); the original is unchanged") from exc
+            raise WorkbookError(f"Cannot save '{target.name}' ({exc.strerror}); the original is unchanged") from None
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         return str(target)
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it and putting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _last_used_row(ws: Worksheet) -> int:
