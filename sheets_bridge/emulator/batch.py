@@ -11,6 +11,7 @@ import numpy as np
 from sheets_bridge.emulator import cells, metadata
 from sheets_bridge.emulator.defaults import sheet_properties
 from sheets_bridge.emulator.errors import ApiError, bad_request
+from sheets_bridge.emulator.fields import mask_paths
 from sheets_bridge.emulator.model import MAX_CELLS, Sheet, Spreadsheet
 
 Handler = Callable[[Spreadsheet, dict[str, Any], "Context"], dict[str, Any]]
@@ -77,7 +78,7 @@ def set_fields(target: dict[str, Any], source: dict[str, Any], fields: str) -> N
         for key, value in source.items():
             target[key] = value
         return
-    for path in (p.strip() for p in fields.split(",") if p.strip()):
+    for path in mask_paths(fields):  # '.', '/' and parentheses, as Google accepts them
         parts = path.split(".")
         src: Any = source
         dst = target
@@ -300,7 +301,8 @@ def sort_range(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[st
 
 def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields: str) -> None:
     cell = dict(sheet.cells.get(key) or {})
-    wanted = {f.strip().split(".")[0] for f in fields.split(",")} if fields and fields != "*" else {
+    paths = mask_paths(fields) if fields and fields != "*" else []
+    wanted = {p.split(".")[0] for p in paths} if paths else {
         "userEnteredValue", "userEnteredFormat", "note", "dataValidation"}
     if "userEnteredValue" in wanted:
         for k in ("v", "f", "t", "date"):
@@ -310,11 +312,10 @@ def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields
             cell.update(value)
     if "userEnteredFormat" in wanted:
         fmt = dict(cell.get("fmt") or {})
-        if fields == "*" or "userEnteredFormat" in {f.strip() for f in fields.split(",")}:
+        if not paths or "userEnteredFormat" in paths:
             fmt = normalise(data.get("userEnteredFormat") or {})  # the whole format, one of several fields
         else:
-            for path in fields.split(","):
-                path = path.strip()
+            for path in paths:
                 if path.startswith("userEnteredFormat."):
                     set_fields(fmt, normalise(data.get("userEnteredFormat") or {}), path.split(".", 1)[1])
         if fmt:

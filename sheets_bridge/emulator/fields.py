@@ -14,6 +14,21 @@ def parse_mask(mask: str) -> Tree:
     return tree
 
 
+def mask_paths(mask: str) -> list[str]:
+    """The leaf paths a field mask names, dotted: 'a(b,c/d),e' gives ['a.b', 'a.c.d', 'e']."""
+    out: list[str] = []
+
+    def walk(node: Tree, prefix: str) -> None:
+        for key, sub in node.items():
+            path = f"{prefix}.{key}" if prefix else key
+            if sub:
+                walk(sub, path)
+            else:
+                out.append(path)
+    walk(parse_mask(mask), "")
+    return out
+
+
 def _parse(text: str, pos: int, tree: Tree) -> int:
     path: list[str] = []
     token = ""

@@ -49,6 +49,7 @@ from sheets_bridge.store.align import duplicate_keys, plan_merge, plan_write, sh
 from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.google_http import GoogleSession, load_credentials, service_account_email
 from sheets_bridge.store.lease import DEFAULT_TTL, Lease
+from sheets_bridge.store.sheets_layout import pixels, prospect_format_requests
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 URL_PATTERNS = (re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]{20,100})"),  # .../u/1/d/ID/edit#gid=0
@@ -372,7 +373,7 @@ class GoogleStore:
         Reads metadata and headers, then sends only what is missing; a second run sends no writes.
         """
         body = self._call("fetch_sheet_metadata", self.spreadsheet_id, params={
-            "fields": "sheets(properties,protectedRanges,conditionalFormats)"})
+            "fields": "sheets(properties,protectedRanges,conditionalFormats,basicFilter)"})
         sheets = {s["properties"]["title"]: s for s in body.get("sheets", [])}
         self._sheets = [s["properties"] for s in body.get("sheets", [])]
         present = [t for t in TAB_HEADERS if t in sheets]
@@ -412,22 +413,18 @@ class GoogleStore:
                                 "endColumnIndex": col + 1}],
                     "booleanRule": {"condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": tier}]},
                                     "format": {"backgroundColor": colour}}}}})
+        requests.extend(prospect_format_requests(pid, header_now, has_filter=bool(prospects.get("basicFilter"))))
         notes = {p.get("description") for p in prospects.get("protectedRanges", [])}
         for name in OWNED_COLUMNS:
             if name not in header_now:
                 continue
             col = header_now.index(name)
-            requests.append({"repeatCell": {
-                "range": {"sheetId": pid, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": col,
-                          "endColumnIndex": col + 1},
-                "cell": {"userEnteredFormat": {"backgroundColor": OWNED_SHADE, "textFormat": {"bold": True}}},
-                "fields": "userEnteredFormat(backgroundColor,textFormat.bold)"}})
             if f"{PROTECTION_NOTE}: {name}" not in notes:
                 requests.append({"addProtectedRange": {"protectedRange": {
                     "range": {"sheetId": pid, "startColumnIndex": col, "endColumnIndex": col + 1},
                     "description": f"{PROTECTION_NOTE}: {name}", "warningOnly": True}}})
         changed = bool(created or writes or any("addProtectedRange" in r or "addConditionalFormatRule" in r
-                                                for r in requests))
+                                                or "setBasicFilter" in r for r in requests))
         self._before_write()
         if changed:
             self._call("batch_update", self.spreadsheet_id, {"requests": requests})
@@ -574,11 +571,6 @@ def dashboard_rows(layout: DashboardLayout) -> list[dict[str, Any]]:
             cells.append(cell)
         out.append({"values": cells})
     return out
-
-
-def pixels(characters: int) -> int:
-    """A column width in pixels for about ``characters`` characters of Sheets' default font."""
-    return characters * 7 + 12
 
 
 def _chart(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
