@@ -117,3 +117,22 @@ def test_cli_run_log_and_dashboard_agree_on_the_prospect_count(demo_copy: Path) 
     in_gap = next(r[1].value for r in ws["Dashboard"].iter_rows() if r[0].value == "In the gap now")
     assert logged.startswith(f"{summary.prospects} prospects ({summary.left_gap} left the gap)")
     assert in_gap == summary.prospects == figures["status_counts"][-1][1] - figures["left_gap"]
+
+
+def test_setup_lays_out_prospects_in_google_sheets(google_env: str) -> None:
+    from sheets_bridge.service import setup
+
+    book = load_spreadsheet(google_env, {"Sheet1": [["hello"]]})
+    assert setup(GoogleStore(book))["changed"] is True
+    dump = requests.get(f"{google_env}/_emulator/spreadsheets/{book}", timeout=5).json()
+    sheet = next(s for s in dump["sheets"] if s["properties"]["title"] == "Prospects")
+    cells = {(r, c): cell for r, c, cell in sheet["cells"]}
+    header = [cells[(0, c)]["v"] for c in range(24)]
+    why, status, domain = header.index("Why"), header.index("Status"), header.index("Domain")
+    assert sheet["col_meta"][str(why)]["pixelSize"] >= 400 and sheet["col_meta"][str(domain)]["pixelSize"] >= 180
+    assert sheet["extras"]["basicFilter"]["range"]["sheetId"] == sheet["properties"]["sheetId"]
+    grid = sheet["properties"]["gridProperties"]
+    assert grid["frozenRowCount"] == 1 and grid["frozenColumnCount"] == 1
+    assert cells[(0, domain)]["fmt"]["backgroundColor"] != cells[(0, status)]["fmt"]["backgroundColor"]
+    assert cells[(0, domain)]["fmt"]["textFormat"]["bold"] is True
+    assert setup(GoogleStore(book))["changed"] is False

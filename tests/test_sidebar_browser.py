@@ -134,6 +134,9 @@ def page(stack: dict[str, Any], request: pytest.FixtureRequest) -> Iterator[Any]
             yield tab
         finally:
             report = getattr(request.node, "rep_call", None)
+            keep = os.environ.get("SHEETS_BRIDGE_SCREENSHOTS")  # a folder: keep every final state to look at
+            if keep:
+                tab.screenshot(path=str(Path(keep) / f"{request.node.name}.png"), full_page=True)
             if report is None or report.failed:
                 shot = stack["tmp"] / f"{request.node.name}.png"
                 tab.screenshot(path=str(shot), full_page=True)
