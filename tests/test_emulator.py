@@ -128,3 +128,27 @@ def test_writes_split_only_to_stay_under_9_mb() -> None:
     big = [(f"S!A{i}", [["x" * 1_000_000] for _ in range(4)]) for i in range(5)]
     chunks = _chunks(big)
     assert len(chunks) == 3 and sum(len(c) for c in chunks) == 5
+
+
+def test_unserved_routes_answer_googles_json_error(client: FlaskClient) -> None:
+    book = new_book(client)
+    for path in (f"/drive/v3/files/{book}/export?mimeType=text/csv", f"/drive/v3/files/{book}/comments",
+                 "/upload/drive/v2/files?uploadType=media"):
+        headers = {"Authorization": "Bearer t"}
+        answer = client.post(path, headers=headers, data=b"a,b\n") if "upload" in path else \
+            client.get(path, headers=headers)
+        body = answer.get_json()
+        assert answer.status_code in (404, 405) and body["error"]["code"] == answer.status_code
+        assert body["error"]["status"] in ("NOT_FOUND", "METHOD_NOT_ALLOWED") and body["error"]["message"]
+
+
+def test_a_whole_sheet_filter_is_stored_with_explicit_bounds(client: FlaskClient) -> None:
+    book = new_book(client)
+    sheet = client.get(f"/v4/spreadsheets/{book}", headers={"Authorization": "Bearer t"}).get_json()["sheets"][0]
+    sid, grid = sheet["properties"]["sheetId"], sheet["properties"]["gridProperties"]
+    client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers={"Authorization": "Bearer t"},
+                json={"requests": [{"setBasicFilter": {"filter": {"range": {"sheetId": sid}}}}]})
+    got = client.get(f"/v4/spreadsheets/{book}", headers={"Authorization": "Bearer t"}).get_json()["sheets"][0]
+    bounds = got["basicFilter"]["range"]
+    assert (bounds.get("startRowIndex", 0), bounds["endRowIndex"], bounds.get("startColumnIndex", 0),
+            bounds["endColumnIndex"]) == (0, grid["rowCount"], 0, grid["columnCount"])

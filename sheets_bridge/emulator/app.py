@@ -46,6 +46,15 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
             response.headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
         return response
 
+    @app.errorhandler(404)
+    def no_route(exc: Exception) -> Response:
+        return json_response(ApiError(404, f"The emulator does not serve {request.method} {request.path}").body(), 404)
+
+    @app.errorhandler(405)
+    def no_method(exc: Exception) -> Response:
+        return json_response(ApiError(405, f"Method {request.method} is not allowed on {request.path}",
+                                      "METHOD_NOT_ALLOWED").body(), 405)
+
     @app.before_request
     def before() -> Response | None:
         g.started = time.perf_counter()

@@ -518,8 +518,13 @@ def delete_embedded_object(book: Spreadsheet, body: dict[str, Any], ctx: Context
 
 def set_basic_filter(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
     flt = dict(body.get("filter") or {})
-    grid = flt.get("range") or {}
+    grid = dict(flt.get("range") or {})
     sheet = _sheet(book, grid.get("sheetId"), ctx)
+    # Google stores explicit bounds: a side left open reaches the edge of the grid
+    grid.setdefault("startRowIndex", 0)
+    grid.setdefault("startColumnIndex", 0)
+    grid.setdefault("endRowIndex", sheet.rows)
+    grid.setdefault("endColumnIndex", sheet.cols)
     flt["range"] = grid_range(grid)
     sheet.extras["basicFilter"] = normalise(flt)
     return {}
