@@ -152,3 +152,19 @@ def test_a_whole_sheet_filter_is_stored_with_explicit_bounds(client: FlaskClient
     bounds = got["basicFilter"]["range"]
     assert (bounds.get("startRowIndex", 0), bounds["endRowIndex"], bounds.get("startColumnIndex", 0),
             bounds["endColumnIndex"]) == (0, grid["rowCount"], 0, grid["columnCount"])
+
+
+def test_a_named_range_qualified_by_its_sheet_is_read(client: FlaskClient) -> None:
+    book = new_book(client)
+    auth = {"Authorization": "Bearer t"}
+    sid = client.get(f"/v4/spreadsheets/{book}", headers=auth).get_json()["sheets"][0]["properties"]["sheetId"]
+    client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1:B2?valueInputOption=RAW", headers=auth,
+               json={"values": [[1, 2], [3, 4]]})
+    client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=auth, json={"requests": [{"addNamedRange": {
+        "namedRange": {"name": "Totals", "range": {"sheetId": sid, "startRowIndex": 0, "endRowIndex": 2,
+                                                   "startColumnIndex": 1, "endColumnIndex": 2}}}}]})
+    for text in ("Totals", "'Sheet1'!Totals", "Sheet1!Totals"):
+        answer = client.get(f"/v4/spreadsheets/{book}/values/{text}?valueRenderOption=UNFORMATTED_VALUE",
+                            headers=auth)
+        assert answer.status_code == 200, (text, answer.get_json())
+        assert answer.get_json()["values"] == [[2], [4]]

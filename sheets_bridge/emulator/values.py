@@ -16,6 +16,14 @@ def resolve(book: Spreadsheet, text: str) -> tuple[Sheet, a1.Span]:
     """The sheet and bounds a range names; Google's 400 when it names none."""
     titles = [s.title for s in book.sheets]
     named = next((n for n in book.named_ranges if n["name"] == text), None)
+    if named is None and "!" in text:  # 'Sheet1'!Name: a named range qualified by its sheet, as Google allows
+        title, _, name = text.rpartition("!")
+        title = title[1:-1].replace("''", "'") if title.startswith("'") and title.endswith("'") else title
+        candidate = next((n for n in book.named_ranges if n["name"] == name), None)
+        sheet_of = book.sheet_by_title(title)
+        if candidate is not None and sheet_of is not None and \
+                int(candidate["range"].get("sheetId", 0)) == sheet_of.sheet_id:
+            named = candidate
     if named is not None:
         grid = named["range"]
         sheet = book.sheet_by_id(int(grid.get("sheetId", 0)))
