@@ -168,3 +168,15 @@ def test_a_named_range_qualified_by_its_sheet_is_read(client: FlaskClient) -> No
                             headers=auth)
         assert answer.status_code == 200, (text, answer.get_json())
         assert answer.get_json()["values"] == [[2], [4]]
+
+
+def test_auto_resize_fits_the_longest_text_as_google_measures_it(client: FlaskClient) -> None:
+    book = new_book(client)
+    auth = {"Authorization": "Bearer t"}
+    client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1:B2?valueInputOption=RAW", headers=auth,
+               json={"values": [["A" * 1024, ""], ["short", ""]]})
+    client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=auth, json={"requests": [{"autoResizeDimensions": {
+        "dimensions": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 2}}}]})
+    meta = client.get(f"/v4/spreadsheets/{book}?fields=sheets.data.columnMetadata", headers=auth).get_json()
+    sizes = [c["pixelSize"] for c in meta["sheets"][0]["data"][0]["columnMetadata"][:3]]
+    assert sizes == [8691, 100, 100]  # Google's recording: 1,024 capital A's -> 8,691 px; empty columns keep 100

@@ -261,8 +261,41 @@ def update_dimension_properties(book: Spreadsheet, body: dict[str, Any], ctx: Co
     return {}
 
 
+_NARROW, _WIDE = set("iljtfr.,;:'|!()[] "), set("mwMW@%")
+TEXT_PADDING = 6  # pixels Google adds around the longest text
+
+
+def text_pixels(text: str) -> int:
+    """About how wide Sheets draws a text in its default font (Arial 10): the width autoResize gives it."""
+    width = 0.0
+    for ch in text:
+        if ch in _WIDE:
+            width += 11.5
+        elif ch in _NARROW:
+            width += 3.7
+        elif ch.isupper():
+            width += 8.4815  # 1,024 capital A's: 8,691 pixels in Google's recording
+        elif ch.isdigit():
+            width += 7.4
+        else:
+            width += 7.0
+    return round(width) + TEXT_PADDING
+
+
 def auto_resize(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    _sheet(book, (body.get("dimensions") or {}).get("sheetId"), ctx)
+    """Columns widen or narrow to their longest text (a column with no text keeps its width); rows are left."""
+    dims = body.get("dimensions") or {}
+    sheet = _sheet(book, dims.get("sheetId"), ctx)
+    if dims.get("dimension") != "COLUMNS":
+        return {}
+    start = int(dims.get("startIndex") or 0)
+    end = int(dims["endIndex"]) if dims.get("endIndex") is not None else sheet.cols
+    longest: dict[int, int] = {}
+    for (_, c), cell in sheet.cells.items():
+        if start <= c < end and "v" in cell:
+            longest[c] = max(longest.get(c, 0), text_pixels(cells.render(cell, "FORMATTED_VALUE", "FORMATTED_STRING")))
+    for c, pixels in longest.items():
+        sheet.col_meta.setdefault(c, {})["pixelSize"] = pixels
     return {}
 
 
