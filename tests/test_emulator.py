@@ -180,3 +180,21 @@ def test_auto_resize_fits_the_longest_text_as_google_measures_it(client: FlaskCl
     meta = client.get(f"/v4/spreadsheets/{book}?fields=sheets.data.columnMetadata", headers=auth).get_json()
     sizes = [c["pixelSize"] for c in meta["sheets"][0]["data"][0]["columnMetadata"][:3]]
     assert sizes == [8691, 100, 100]  # Google's recording: 1,024 capital A's -> 8,691 px; empty columns keep 100
+
+
+def test_repeat_cell_with_a_parenthesised_mask_stores_colours_and_their_style_mirrors(client: FlaskClient) -> None:
+    book = new_book(client)
+    auth = {"Authorization": "Bearer t"}
+    fmt = {"backgroundColor": {"green": 1, "blue": 1}, "horizontalAlignment": "CENTER",
+           "textFormat": {"foregroundColor": {"red": 1, "green": 1}, "fontSize": 12, "bold": True}}
+    client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=auth, json={"requests": [{"repeatCell": {
+        "range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 2},
+        "cell": {"userEnteredFormat": fmt},
+        "fields": "userEnteredFormat(backgroundColor,horizontalAlignment,textFormat)"}}]})
+    got = client.get(f"/v4/spreadsheets/{book}?ranges=Sheet1!A2&fields=sheets.data.rowData.values.userEnteredFormat",
+                     headers=auth).get_json()["sheets"][0]["data"][0]["rowData"][0]["values"][0]["userEnteredFormat"]
+    assert got == {  # as Google's recording (WorksheetTest.test_format) answers
+        "backgroundColor": {"green": 1, "blue": 1}, "horizontalAlignment": "CENTER",
+        "textFormat": {"foregroundColor": {"red": 1, "green": 1}, "fontSize": 12, "bold": True,
+                       "foregroundColorStyle": {"rgbColor": {"red": 1, "green": 1}}},
+        "backgroundColorStyle": {"rgbColor": {"green": 1, "blue": 1}}}

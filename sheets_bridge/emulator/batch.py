@@ -332,6 +332,20 @@ def sort_range(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[st
     return {}
 
 
+def mirror_colours(fmt: dict[str, Any]) -> dict[str, Any]:
+    """Google keeps each colour twice, as `xColor` and `xColorStyle.rgbColor`; set either, both are stored."""
+    for holder in (fmt, fmt.get("textFormat")):
+        if not isinstance(holder, dict):
+            continue
+        for name in ("backgroundColor", "foregroundColor"):
+            style = f"{name}Style"
+            if name in holder:
+                holder[style] = {"rgbColor": holder[name]}
+            elif isinstance(holder.get(style), dict) and "rgbColor" in holder[style]:
+                holder[name] = holder[style]["rgbColor"]
+    return fmt
+
+
 def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields: str) -> None:
     cell = dict(sheet.cells.get(key) or {})
     paths = mask_paths(fields) if fields and fields != "*" else []
@@ -352,7 +366,7 @@ def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields
                 if path.startswith("userEnteredFormat."):
                     set_fields(fmt, normalise(data.get("userEnteredFormat") or {}), path.split(".", 1)[1])
         if fmt:
-            cell["fmt"] = fmt
+            cell["fmt"] = mirror_colours(fmt)
         else:
             cell.pop("fmt", None)
     if "note" in wanted:
