@@ -198,3 +198,15 @@ def test_repeat_cell_with_a_parenthesised_mask_stores_colours_and_their_style_mi
         "textFormat": {"foregroundColor": {"red": 1, "green": 1}, "fontSize": 12, "bold": True,
                        "foregroundColorStyle": {"rgbColor": {"red": 1, "green": 1}}},
         "backgroundColorStyle": {"rgbColor": {"green": 1, "blue": 1}}}
+
+
+def test_append_honours_major_dimension_columns_in_the_body(client: FlaskClient) -> None:
+    book = new_book(client)
+    auth = {"Authorization": "Bearer t"}
+    client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1:B1?valueInputOption=RAW", headers=auth,
+               json={"values": [["name", "score"]]})
+    client.post(f"/v4/spreadsheets/{book}/values/Sheet1!A1:append?valueInputOption=RAW", headers=auth,
+                json={"majorDimension": "COLUMNS", "values": [["ann", "bo"], [1, 2]]})
+    got = client.get(f"/v4/spreadsheets/{book}/values/Sheet1?valueRenderOption=UNFORMATTED_VALUE",
+                     headers=auth).get_json()["values"]
+    assert got == [["name", "score"], ["ann", 1], ["bo", 2]]

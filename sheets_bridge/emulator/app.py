@@ -562,7 +562,8 @@ def _values_one(state: EmulatorState, book: Spreadsheet, method: str, text: str,
         if args.get("valueInputOption") not in {"RAW", "USER_ENTERED"}:
             raise bad_request("Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
         result = values.append(book, text, body.get("values", []), args.get("valueInputOption"),
-                               args.get("insertDataOption", "OVERWRITE"))
+                               args.get("insertDataOption", "OVERWRITE"),
+                               major=body.get("majorDimension") or args.get("majorDimension") or "ROWS")
         _touched(state, book, None, args)
         return json_response(result)
     raise not_found(f"The emulator does not serve {method} {request.path}")

@@ -153,9 +153,12 @@ def clear(book: Spreadsheet, text: str) -> str:
 
 
 def append(book: Spreadsheet, text: str, values: Any, input_option: str | None,
-           insert_option: str = "OVERWRITE") -> dict[str, Any]:
-    """values.append: find the table in the range and write below its last row."""
+           insert_option: str = "OVERWRITE", major: str = "ROWS") -> dict[str, Any]:
+    """values.append: find the table in the range and write below its last row (values by row or column)."""
     rows = _check_values(values)
+    if major == "COLUMNS":  # each inner list is a column: as rows, the longest column sets the height
+        height_of = max((len(col) for col in rows), default=0)
+        rows = [[col[i] if i < len(col) else None for col in rows] for i in range(height_of)]
     sheet, span = resolve(book, text)
     r0, r1, c0, c1 = clamp(sheet, span)
     filled = [r for (r, c) in sheet.cells if r0 <= r < r1 and c0 <= c < c1 and "v" in sheet.cells[(r, c)]]
