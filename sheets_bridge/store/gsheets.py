@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import uuid
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -496,8 +497,8 @@ class GoogleStore:
         sheets = self.metadata()
         width = max((len(r) for r in values), default=1)
         sheet = next((s for s in sheets if s["title"] == name), None)
-        staging_title = f"{name} (importing {zlib.crc32(json.dumps(values[:3], default=str).encode()):08x})"
-        staging_id = self._new_sheet_id(staging_title)
+        staging_title = f"{name} (importing)"
+        staging_id = self._new_sheet_id(f"{staging_title} {uuid.uuid4().hex}")  # never the id of a tab that exists
         rows = [[("" if v is None else v) for v in row] for row in values]
         stage = [{"addSheet": {"properties": {"title": staging_title, "sheetId": staging_id, "hidden": True,
                                               "gridProperties": {"rowCount": max(len(rows), 1),
