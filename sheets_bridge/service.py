@@ -15,7 +15,7 @@ from sheets_bridge.exceptions import SheetsBridgeError
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.ingest import recognise_values
-from sheets_bridge.pipeline.metrics import compute_metrics
+from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count
 from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, score_workbook
 from sheets_bridge.settings import parse_settings
 from sheets_bridge.store.base import Store, Values
@@ -75,7 +75,7 @@ def score(store: Store, today: dt.date, progress: Progress = _quiet, user: str =
     tiers = result.prospects["Tier"].astype(str).value_counts()
     warnings = [w for e in result.exports for w in (f"{e.source}: {x}" for x in e.warnings)] + result.warnings
     seconds = round(time.perf_counter() - started, 2)
-    left = _left_gap(result.prospects)
+    left = left_gap_count(result.prospects["Flags"])
     line = run_log_line(user, "Score prospects",
                         f"{len(result.prospects) - left} prospects ({left} left the gap); tiers A {tiers.get('A', 0)}, "
                         f"B {tiers.get('B', 0)}, C {tiers.get('C', 0)}", seconds, warnings)
@@ -95,13 +95,6 @@ def score(store: Store, today: dt.date, progress: Progress = _quiet, user: str =
         api_requests=int(getattr(store, "requests_sent", 0)) - requests_before,
     )
     return summary, prospects
-
-
-def _left_gap(prospects: pd.DataFrame) -> int:
-    """Prospects kept on the list that are no longer in the gap (left it, or now link to the team)."""
-    flags = prospects["Flags"].astype(str)
-    return int((flags.str.contains(contract.LEFT_GAP_FLAG, regex=False)
-                | flags.str.contains("Links to you", regex=False)).sum())
 
 
 def run_log_line(user: str, action: str, result: str, seconds: float, warnings: list[str]) -> list[Any]:

@@ -59,6 +59,13 @@ def classify_anchor(anchor: str, settings: Settings) -> str:
     return "generic"
 
 
+def left_gap_count(flags: pd.Series) -> int:
+    """Rows kept on the list that are no longer in the gap: they left it, or now link to the team."""
+    text = flags.astype(str)
+    return int((text.str.contains("left the gap", regex=False) | text.str.contains("Links to you", regex=False))
+               .sum())
+
+
 def _week(day: pd.Timestamp) -> dt.date:
     return (day - pd.Timedelta(days=day.weekday())).date()
 
@@ -139,7 +146,7 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         exact_match_share=exact_share, exact_match_risk=exact_share > exact_threshold, weekly=weekly,
         due_this_week=int(((next_dates >= now) & (next_dates <= week_end)).sum()),
         overdue=int((next_dates < now).sum()),
-        left_gap=int(p["Flags"].astype(str).str.contains(r"left the gap|Links to you", regex=True).sum()))
+        left_gap=left_gap_count(p["Flags"]))
 
 
 def _as_date(value: object) -> object:
