@@ -25,7 +25,7 @@ from sheets_bridge.contract import (
     SETTINGS,
     STATUSES,
 )
-from sheets_bridge.dashboard import ChartSpec, DashboardLayout
+from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.emulator.a1 import column_letters
 from sheets_bridge.exceptions import (
     GoogleApiError,
@@ -39,7 +39,6 @@ from sheets_bridge.exceptions import (
 )
 from sheets_bridge.layout import (
     EXAMPLE_SETTINGS,
-    OWNED_SHADE,
     PROTECTION_NOTE,
     RUN_LOG_HEADER,
     TAB_HEADERS,
@@ -50,7 +49,13 @@ from sheets_bridge.store.align import duplicate_keys, plan_merge, plan_write, sh
 from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.google_http import GoogleSession, load_credentials, service_account_email
 from sheets_bridge.store.lease import DEFAULT_TTL, Lease
-from sheets_bridge.store.sheets_layout import pixels, prospect_format_requests
+from sheets_bridge.store.sheets_layout import (
+    chart_request,
+    dashboard_rows,
+    extended_value,
+    pixels,
+    prospect_format_requests,
+)
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 URL_PATTERNS = (re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]{20,100})"),  # .../u/1/d/ID/edit#gid=0
@@ -307,7 +312,8 @@ class GoogleStore:
         requests: list[dict[str, Any]] = [{"updateCells": {
             "range": {"sheetId": sid, "startRowIndex": row - 1, "endRowIndex": row, "startColumnIndex": col,
                       "endColumnIndex": col + 1},
-            "rows": [{"values": [_extended(value)]}], "fields": "userEnteredValue"}} for row, col, value in merge.fills]
+            "rows": [{"values": [extended_value(value)]}], "fields": "userEnteredValue"}}
+            for row, col, value in merge.fills]
         requests += [{"deleteDimension": {"range": {"sheetId": sid, "dimension": "ROWS", "startIndex": row - 1,
                                                     "endIndex": row}}} for row in merge.delete_rows]
         if requests:
@@ -466,7 +472,7 @@ class GoogleStore:
             "properties": {"pixelSize": pixels(width)}, "fields": "pixelSize"}}
             for i, width in enumerate(layout.widths))
         for chart in layout.charts:
-            requests.append({"addChart": {"chart": _chart(chart, sheet_id)}})
+            requests.append({"addChart": {"chart": chart_request(chart, sheet_id)}})
         self._before_write()
         self._call("batch_update", self.spreadsheet_id, {"requests": requests})
 
@@ -537,57 +543,6 @@ class GoogleStore:
                            {"requests": [{"deleteSheet": {"sheetId": staging_id}}]})
             where = f"tab '{name}' was left as it was" if sheet is not None else f"no tab '{name}' was created"
             raise type(exc)(f"{exc.message.split(';')[0]}; the {where}. Try the import again") from None
-
-
-def _extended(value: Any) -> dict[str, Any]:
-    """A cell for updateCells: its userEnteredValue as data, never a formula."""
-    if value is None or value == "":
-        return {}
-    if isinstance(value, bool):
-        return {"userEnteredValue": {"boolValue": value}}
-    if isinstance(value, int | float):
-        return {"userEnteredValue": {"numberValue": value}}
-    return {"userEnteredValue": {"stringValue": str(value)}}
-
-
-def dashboard_rows(layout: DashboardLayout) -> list[dict[str, Any]]:
-    """The Dashboard's RowData: values (never formulas) with their formats (titles, headers, percentages)."""
-    percent = set(layout.percent_cells)
-    titles, headers = set(layout.title_rows), set(layout.header_rows)
-    out = []
-    for r, row in enumerate(layout.values):
-        cells = []
-        for c, value in enumerate(row):
-            cell = _extended(value)
-            fmt: dict[str, Any] = {}
-            if (r, c) in percent:
-                fmt["numberFormat"] = {"type": "PERCENT", "pattern": "0%"}
-            if r in titles:
-                fmt["textFormat"] = {"bold": True, "fontSize": 14 if r == 0 else 11}
-            elif r in headers:
-                fmt["textFormat"] = {"bold": True}
-                fmt["backgroundColor"] = OWNED_SHADE
-            if fmt:
-                cell["userEnteredFormat"] = fmt
-            cells.append(cell)
-        out.append({"values": cells})
-    return out
-
-
-def _chart(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
-    """A Sheets API EmbeddedChart for a ChartSpec."""
-    def source(column: int) -> dict[str, Any]:
-        return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": spec.first_row,
-                                             "endRowIndex": spec.last_row, "startColumnIndex": column,
-                                             "endColumnIndex": column + 1}]}}
-    return {"spec": {"title": spec.title, "basicChart": {
-        "chartType": spec.kind, "legendPosition": "NO_LEGEND", "headerCount": 1,
-        "axis": [{"position": "BOTTOM_AXIS", "title": spec.x_title},
-                 {"position": "LEFT_AXIS", "title": spec.y_title}],
-        "domains": [{"domain": source(spec.label_col)}],
-        "series": [{"series": source(spec.value_col), "targetAxis": "LEFT_AXIS"}]}},
-        "position": {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": spec.anchor_row,
-                                                        "columnIndex": spec.anchor_col}}}}
 
 
 def _chunks(ranges: list[tuple[str, list[list[Any]]]]) -> list[list[tuple[str, list[list[Any]]]]]:

@@ -1,10 +1,11 @@
-"""The Prospects tab's look in Google Sheets, as spreadsheets.batchUpdate requests (pure)."""
+"""The Prospects and Dashboard tabs' look in Google Sheets, as spreadsheets.batchUpdate requests (pure)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from sheets_bridge.dashboard import ChartSpec, DashboardLayout
 from sheets_bridge.layout import OWNED_SHADE
 from sheets_bridge.presentation import DATE_FORMAT, TEAM_SHADE, is_owned, style_of
 
@@ -41,3 +42,54 @@ def prospect_format_requests(sheet_id: int, header: Sequence[str], has_filter: b
     if not has_filter:
         requests.append({"setBasicFilter": {"filter": {"range": {"sheetId": sheet_id}}}})
     return requests
+
+
+def extended_value(value: Any) -> dict[str, Any]:
+    """A cell for updateCells: its userEnteredValue as data, never a formula."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, int | float):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def dashboard_rows(layout: DashboardLayout) -> list[dict[str, Any]]:
+    """The Dashboard's RowData: values (never formulas) with their formats (titles, headers, percentages)."""
+    percent = set(layout.percent_cells)
+    titles, headers = set(layout.title_rows), set(layout.header_rows)
+    out = []
+    for r, row in enumerate(layout.values):
+        cells = []
+        for c, value in enumerate(row):
+            cell = extended_value(value)
+            fmt: dict[str, Any] = {}
+            if (r, c) in percent:
+                fmt["numberFormat"] = {"type": "PERCENT", "pattern": "0%"}
+            if r in titles:
+                fmt["textFormat"] = {"bold": True, "fontSize": 14 if r == 0 else 11}
+            elif r in headers:
+                fmt["textFormat"] = {"bold": True}
+                fmt["backgroundColor"] = OWNED_SHADE
+            if fmt:
+                cell["userEnteredFormat"] = fmt
+            cells.append(cell)
+        out.append({"values": cells})
+    return out
+
+
+def chart_request(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
+    """A Sheets API EmbeddedChart for a ChartSpec."""
+    def source(column: int) -> dict[str, Any]:
+        return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": spec.first_row,
+                                             "endRowIndex": spec.last_row, "startColumnIndex": column,
+                                             "endColumnIndex": column + 1}]}}
+    return {"spec": {"title": spec.title, "basicChart": {
+        "chartType": spec.kind, "legendPosition": "NO_LEGEND", "headerCount": 1,
+        "axis": [{"position": "BOTTOM_AXIS", "title": spec.x_title},
+                 {"position": "LEFT_AXIS", "title": spec.y_title}],
+        "domains": [{"domain": source(spec.label_col)}],
+        "series": [{"series": source(spec.value_col), "targetAxis": "LEFT_AXIS"}]}},
+        "position": {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": spec.anchor_row,
+                                                        "columnIndex": spec.anchor_col}}}}
