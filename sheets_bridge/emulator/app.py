@@ -326,7 +326,7 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
 
 
 def json_response(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False, indent=2) + "\n", status=status,
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n", status=status,
                     mimetype="application/json; charset=UTF-8")
 
 
