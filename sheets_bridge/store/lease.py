@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sheets_bridge.auth import AuthenticationError
 from sheets_bridge.exceptions import SheetsBridgeError
 
 LEASE_KEY = "sheets_bridge.lease"
@@ -55,11 +56,8 @@ class RunInProgressError(SheetsBridgeError):
     status = 409
 
 
-class ReplayedRequestError(SheetsBridgeError):
-    """A signed request that was already used (401)."""
-
-    code = "unauthenticated"
-    status = 401
+class ReplayedRequestError(AuthenticationError):
+    """A signed request that another process already used (401, like any other refused credential)."""
 
 
 class LeaseExpiredError(SheetsBridgeError):
