@@ -68,6 +68,18 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("workbook", help="a workbook (.xlsx, created if missing) or a Google spreadsheet id or URL")
     importer.add_argument("file", type=Path)
     importer.add_argument("--domain", required=True, help="the site the export describes (the tab name)")
+    gap = sub.add_parser("gap", help="the gap straight from export files, written to a .csv or .xlsx list")
+    gap.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                     help="competitor exports; each file's site from its name (rival.com.csv) or its target URLs")
+    gap.add_argument("--own", type=Path, default=None, metavar="FILE",
+                     help="your own site's export: domains already linking to you are left out")
+    gap.add_argument("--settings", type=Path, default=None, metavar="FILE",
+                     help="a CSV of Settings rows (Key, Value), as on the Settings tab")
+    gap.add_argument("--targets", type=Path, default=None, metavar="FILE",
+                     help="a CSV of your pages to pitch (URL, Page kind, Topic keywords), as on the Targets tab")
+    gap.add_argument("--out", type=Path, required=True, metavar="OUT", help="OUT.csv or OUT.xlsx")
+    gap.add_argument("--today", type=_date, default=None, help="the date to compute follow-ups from")
+    gap.add_argument("--quiet", action="store_true", help="print nothing but errors")
     server = sub.add_parser("serve", help="run the HTTP service under gunicorn")
     server.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     server.add_argument("--host", default=None,
@@ -144,6 +156,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _gap(args: argparse.Namespace, today: dt.date) -> int:
+    from sheets_bridge.file_gap import check_output, gap_from_files, write_gap
+
+    check_output(args.out)
+    result = gap_from_files(args.files, args.own, args.settings, today, targets_file=args.targets)
+    write_gap(result.prospects, args.out)
+    if not args.quiet:
+        tiers = result.prospects["Tier"].value_counts()
+        print(f"Gap of {', '.join(result.competitors)} against {result.own or '(no own-site export)'}: "
+              f"{len(result.prospects)} prospects ("
+              + ", ".join(f"tier {t} {tiers.get(t, 0)}" for t in ("A", "B", "C", "D") if tiers.get(t, 0)) + ")")
+        for reason, count in result.excluded.items():
+            if count:
+                print(f"  excluded {count:>6}  {reason}")
+        for warning in result.warnings:
+            print(f"Warning: {warning}")
+        print(f"Written to {args.out}")
+    return 0
+
+
 def _who() -> str:
     """Who a command-line run is, as a second click on the same spreadsheet is told."""
     return f"{getpass.getuser()} (command line)"
@@ -167,6 +199,8 @@ def _run(args: argparse.Namespace) -> int:
             summary, prospects = score(store, today, ProgressBar())
         print_summary(summary, prospects, args.top)
         return 0
+    if args.command == "gap":
+        return _gap(args, today)
     if args.command == "followups":
         store = open_store(args.target)
         with store.hold(_who(), "Update follow-ups"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheets_bridge.exceptions import ExportFormatError
+from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.ingest import recognise_file, recognise_values
 
 AHREFS_RD = ['"Domain"', '"Is spam"', '"DR"', '"Dofollow ref. domains"', '"Dofollow linked domains"',
@@ -189,3 +192,61 @@ def test_any_values_give_an_export_or_the_named_error(values: list[list[object]]
         recognise_values(values, "Tab 'r.com'", "r.com")
     except ExportFormatError as exc:
         assert str(exc).startswith("Tab 'r.com'")
+
+
+_CELL = st.one_of(st.sampled_from(["", " ", "12", "1,234", "true", "2024-01-05 10:00:00", "N/A", "256.5K"]),
+                  st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                          max_size=8))
+_HOSTS = st.sampled_from(["https://a.com/x", "b.co.uk", "http://www.c.org/p?q=1", "", "shop.blogspot.com",
+                          "1.2.3.4", "café.fr", "not a host"])
+
+
+def _csv_text(rows: list[list[str]], delimiter: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(_HOSTS, _CELL, _CELL, _CELL), max_size=12), st.sampled_from([",", "\t", ";"]),
+       st.sampled_from(["utf-8", "utf-16", "cp1252"]), st.integers(0, 2), st.booleans())
+def test_columnar_reader_matches_the_row_reader(body: list[tuple[str, str, str, str]], delimiter: str,
+                                                encoding: str, preamble: int, blank_lines: bool) -> None:
+    """The Arrow path gives the frame the csv-module path gives, on any well-formed export."""
+    rows = [["Report for rival.com"]] * preamble + [["Referring page URL", "Domain rating", "Anchor", "Lost"]]
+    for cells in body:
+        rows.append(list(cells))
+        if blank_lines:
+            rows.append([])
+    text = _csv_text(rows, delimiter)
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data = text.encode("utf-8")
+    try:
+        row_rows, warnings = read_rows(data, "x.csv")
+        expected = recognise_values(row_rows, "File 'x.csv'", "rival.com")
+    except ExportFormatError as exc:
+        with pytest.raises(ExportFormatError) as raised:
+            recognise_file(data, "x.csv", "rival.com")
+        assert str(raised.value) == str(exc)
+        return
+    got = recognise_file(data, "x.csv", "rival.com")
+    assert got.format == expected.format and got.understood == expected.understood
+    if not preamble:  # the row reader measures raggedness against the first row, a title row here
+        assert got.warnings == warnings + expected.warnings
+    pd.testing.assert_frame_equal(got.frame.astype(object), expected.frame.astype(object))
+
+
+def test_ragged_rows_take_the_repairing_reader() -> None:
+    data = b"Referring page URL,Anchor\nhttps://a.com/x,ok\nhttps://c.com/z,ok,extra\nhttps://d.com/\n"
+    export = recognise_file(data, "x.csv", "rival.com")
+    assert export.frame["host"].tolist() == ["https://a.com/x", "https://c.com/z", "https://d.com/"]
+    assert export.frame["row"].tolist() == [2, 3, 4]
+
+
+def test_rows_of_blank_cells_are_dropped_like_blank_lines() -> None:
+    data = b"Referring page URL,Anchor\nhttps://a.com/x,ok\n,\n \t, \n\nhttps://b.com/y,\n"
+    export = recognise_file(data, "x.csv", "rival.com")
+    assert export.frame["source_url"].tolist() == ["https://a.com/x", "https://b.com/y"]
+    assert export.rows_read == 2

@@ -5,6 +5,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from sheets_bridge.exceptions import ExportFormatError
 
@@ -71,3 +78,118 @@ def read_rows(data: bytes, name: str) -> tuple[list[list[str]], list[str]]:
         if ragged:
             warnings.append(f"File '{name}': {ragged} rows had a different number of cells than the header")
     return rows, warnings
+
+
+@dataclass
+class Table:
+    """An export file read column-wise: the header cells and a frame of text columns (0..width-1)."""
+
+    header: list[str]
+    frame: pd.DataFrame
+    first_row: int
+    warnings: list[str]
+
+
+class RowReaderNeeded(Exception):
+    """The columnar reader cannot take this file as it is (ragged rows to repair); ``read_rows`` can."""
+
+
+_HEAD_BYTES = 1 << 16
+
+
+def utf8_bytes(data: bytes) -> tuple[bytes, str]:
+    """The export as UTF-8 bytes (UTF-16 and Windows-1252 transcoded once, BOM and NULs dropped), and its encoding."""
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16").replace("\x00", "").encode("utf-8"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    head = data[:4096]
+    if not data.startswith(codecs.BOM_UTF8) and len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
+        try:
+            return data.decode("utf-16-le").replace("\x00", "").encode("utf-8"), "utf-16-le"
+        except UnicodeDecodeError:
+            pass
+    body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
+    if b"\x00" in body:
+        body = body.replace(b"\x00", b"")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return body.decode("cp1252").encode("utf-8"), "cp1252"
+        except UnicodeDecodeError:
+            return body.decode("latin-1").encode("utf-8"), "latin-1"
+    return body, "utf-8-sig" if body is not data else "utf-8"
+
+
+def _head_lines(data: bytes, limit: int) -> list[bytes]:
+    """The first physical lines of UTF-8 bytes, each with its line ending."""
+    return data[:_HEAD_BYTES].splitlines(keepends=True)[:limit]
+
+
+def read_table(data: bytes, name: str, find_header: Callable[[list[list[str]]], int],
+               columns: Callable[[list[str]], list[int]] | None = None) -> Table:
+    """Read an export file column-wise with Arrow's CSV reader; the header row is the one ``find_header`` picks.
+
+    Only the columns at the positions ``columns(header)`` returns are read (all when it is None); the
+    frame's columns are labelled by position.
+
+    Raises RowReaderNeeded when some row's cell count differs from the header's (callers fall back to
+    ``read_rows``, which repairs them), and ExportFormatError for an empty or unreadable file.
+    """
+    if not data.strip(b"\x00\r\n\t ,;\xef\xbb\xbf\xff\xfe"):
+        raise ExportFormatError(f"File '{name}' is empty: expected a header row and link rows")
+    body, encoding = utf8_bytes(data)
+    lines = _head_lines(body, 40)
+    text_lines = [line.decode("utf-8", errors="replace") for line in lines]
+    delimiter = sniff_delimiter("".join(text_lines))
+    parsed = [next(csv.reader([t.rstrip("\r\n")], delimiter=delimiter, strict=False), []) for t in text_lines]
+    nonblank = [i for i, row in enumerate(parsed) if any(c.strip() for c in row)]
+    if not nonblank:
+        raise ExportFormatError(f"File '{name}' is empty: expected a header row and link rows")
+    h = find_header([parsed[i] for i in nonblank])
+    at = nonblank[h]
+    if at == len(lines) - 1 and len(body) > _HEAD_BYTES:
+        raise RowReaderNeeded(name)  # the header line may run past the sampled head
+    header = parsed[at]
+    width = len(header)
+    offset = sum(len(line) for line in lines[: at + 1])
+    names = [str(i) for i in range(width)]
+    wanted = list(range(width)) if columns is None else columns(header)
+    ragged = 0
+
+    def _invalid(row: pacsv.InvalidRow) -> str:
+        nonlocal ragged
+        ragged += 1
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(memoryview(body)[offset:]),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=0),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={names[i]: pa.string() for i in wanted},
+                                                 include_columns=[names[i] for i in wanted],
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV" in str(exc):
+            table = pa.table({names[i]: pa.array([], pa.string()) for i in wanted})
+        else:
+            raise ExportFormatError(f"File '{name}': not a readable CSV or TSV file ({exc})") from exc
+    if ragged:
+        raise RowReaderNeeded(name)
+    blank = None
+    for column in table.columns:
+        empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if blank is not None and pc.any(blank).as_py():
+        table = table.filter(pc.invert(blank))
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get, self_destruct=True)
+    frame.columns = pd.Index(wanted)
+    warnings = []
+    if encoding in {"cp1252", "latin-1"}:
+        warnings.append(f"File '{name}' is not UTF-8 or UTF-16; read it as Windows-1252")
+    return Table(header, frame, h + 2, warnings)

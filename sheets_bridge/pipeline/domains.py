@@ -18,6 +18,7 @@ import tldextract
 
 from sheets_bridge.exceptions import InvalidHostError
 from sheets_bridge.pipeline.reference import load_json, load_list
+from sheets_bridge.pipeline.suffixes import fast_hosts, key_plain_hosts
 from sheets_bridge.pipeline.values import text_values
 
 _WWW = re.compile(r"^www\d{0,3}\.")
@@ -193,19 +194,42 @@ def key_host_codes(hosts: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
     raw_codes, raw_values = _encode(pc.fill_null(array, ""))  # clean each distinct spelling once
     host_codes, hosts = _encode(_clean_arrow(raw_values))
     codes = host_codes[raw_codes]
-    clean = hosts.to_pylist()
-    rows: list[tuple[str, str, str, str, bool, bool, str]] = []
-    for host in clean:
-        try:
-            hk = key_clean_host(str(host))
-        except InvalidHostError as exc:
-            rows.append(("", "", "", "", False, False, exc.message))
-            continue
-        tld = hk.suffix.rsplit(".", 1)[-1] if hk.suffix else ""
-        rows.append((hk.key, hk.suffix, tld, country_of_suffix(hk.suffix), hk.is_ip, hk.is_platform, ""))
-    table = pd.DataFrame(rows, columns=["key", "suffix", "tld", "country", "is_ip", "is_platform", "invalid"])
-    table = table.astype({c: object for c in ("key", "suffix", "tld", "country", "invalid")})
-    return np.asarray(codes, dtype=np.int64), table
+    return np.asarray(codes, dtype=np.int64), key_distinct_hosts(hosts)
+
+
+def key_distinct_hosts(hosts: pa.Array) -> pd.DataFrame:
+    """One table row per cleaned host: plain names keyed together (``suffixes``), the rest one by one."""
+    n = len(hosts)
+    key = np.full(n, "", dtype=object)
+    suffix = np.full(n, "", dtype=object)
+    is_ip = np.zeros(n, dtype=bool)
+    is_platform = np.zeros(n, dtype=bool)
+    invalid = np.full(n, "", dtype=object)
+    plain = np.flatnonzero(fast_hosts(hosts)) if n else np.zeros(0, dtype=np.int64)
+    done = np.zeros(n, dtype=bool)
+    if len(plain):
+        keyed = key_plain_hosts(hosts.take(pa.array(plain)), shared_platforms())
+        at = plain[keyed.keyed]
+        key[at] = keyed.key[keyed.keyed]
+        suffix[at] = keyed.suffix[keyed.keyed]
+        is_platform[at] = (keyed.is_private | keyed.on_platform)[keyed.keyed]
+        done[at] = True
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        for i, host in zip(rest, hosts.take(pa.array(rest)).to_pylist(), strict=True):
+            try:
+                hk = key_clean_host(str(host))
+            except InvalidHostError as exc:
+                invalid[i] = exc.message
+                continue
+            key[i], suffix[i], is_ip[i], is_platform[i] = hk.key, hk.suffix, hk.is_ip, hk.is_platform
+    distinct = pd.Series(suffix).astype(object)
+    country = {s: country_of_suffix(s) for s in pd.unique(distinct)}
+    tld = {s: s.rsplit(".", 1)[-1] if s else "" for s in country}
+    return pd.DataFrame({"key": key, "suffix": suffix, "tld": distinct.map(tld).to_numpy(dtype=object),
+                         "country": distinct.map(country).to_numpy(dtype=object), "is_ip": is_ip,
+                         "is_platform": is_platform, "invalid": invalid}).astype(
+        {c: object for c in ("key", "suffix", "tld", "country", "invalid")})
 
 
 def key_hosts(hosts: pd.Series) -> pd.DataFrame:

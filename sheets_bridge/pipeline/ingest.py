@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_bridge.exceptions import ExportFormatError, InvalidHostError
-from sheets_bridge.pipeline.decode import read_rows
+from sheets_bridge.pipeline.decode import RowReaderNeeded, read_rows, read_table
 from sheets_bridge.pipeline.domains import clean_host, key_host
 from sheets_bridge.pipeline.reference import load_json
 from sheets_bridge.pipeline.values import parse_bools, parse_dates, parse_flags, parse_numbers, text_values
@@ -124,7 +124,7 @@ def _authority(raw: pd.DataFrame, mapping: dict[str, int]) -> tuple[pd.Series, p
         index = mapping.get(f"authority:{name}")
         if index is None:
             continue
-        numbers = parse_numbers(raw.iloc[:, index])
+        numbers = parse_numbers(raw[index])
         take = value.isna() & numbers.notna()
         value = value.where(~take, numbers)
         scale = scale.where(~take, name)
@@ -143,7 +143,7 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int) -> pd
     """Build the canonical columns from a raw frame of one export."""
     def col(name: str) -> pd.Series | None:
         index = mapping.get(name)
-        return None if index is None else raw.iloc[:, index]
+        return None if index is None else raw[index]
 
     n = len(raw)
     empty_text = pd.Series(np.full(n, "", dtype=object), index=raw.index, dtype="str")
@@ -195,7 +195,21 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int) -> pd
 
 def recognise_frame(raw: pd.DataFrame, source: str, site: str = "", first_row: int = 2) -> Export:
     """Recognise an export held as a DataFrame whose columns are the header cells."""
-    header = list(raw.columns)
+    return _recognise(list(raw.columns), raw.set_axis(pd.RangeIndex(raw.shape[1]), axis=1), source, site,
+                      first_row)
+
+
+def needed_columns(header: Sequence[Any]) -> list[int]:
+    """The positions of the columns recognition reads (mapped and per-site ones), in header order."""
+    mapping, _, site_columns, _ = _map_columns(header)
+    return sorted(set(mapping.values()) | {index for index, _ in site_columns})
+
+
+def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, first_row: int) -> Export:
+    """Recognise an export from its header cells and its body columns labelled by position.
+
+    ``raw`` may hold only the ``needed_columns``; the others are never read.
+    """
     mapping, ignored, site_columns, warnings = _map_columns(header)
     if not set(HOST_FIELDS) & set(mapping):
         found = ", ".join(str(h).strip() for h in header if str(h).strip())[:300]
@@ -211,7 +225,7 @@ def recognise_frame(raw: pd.DataFrame, source: str, site: str = "", first_row: i
             if not key:
                 continue
             sites.append(key)
-            cell = raw.iloc[:, index]
+            cell = raw[index]
             count = parse_numbers(cell)
             text = text_values(cell).str.strip()
             links = count.fillna(0).gt(0) | (count.isna() & ~text.isin(["", "0", "-", "false"]))
@@ -225,8 +239,9 @@ def recognise_frame(raw: pd.DataFrame, source: str, site: str = "", first_row: i
             targets = targets[targets != ""]
             site = _site_of_source(str(targets.mode().iloc[0])) if len(targets) else ""
         if not site:
+            where = "file" if source.startswith("File") else "tab"
             raise ExportFormatError(f"{source}: cannot tell which site this export describes; name the "
-                                    "tab after the site's domain (for example competitor-a.com)")
+                                    f"{where} after the site's domain (for example competitor-a.com)")
         frame = frame.assign(site=np.full(len(frame), site, dtype=object))
     return Export(source=source, format=fmt, frame=frame.reset_index(drop=True), understood=understood,
                   ignored=ignored, sites=sites or [site], warnings=warnings, rows_read=len(raw))
@@ -241,28 +256,29 @@ def recognise_values(values: Sequence[Sequence[Any]], source: str, site: str = "
         c not in (None, "") for c in r)]
     raw = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object) if body else pd.DataFrame(
         columns=pd.RangeIndex(width), dtype=object)
-    raw.columns = pd.Index(header)
-    if raw.columns.duplicated().any():
-        raw.columns = pd.RangeIndex(width)
-        export = _recognise_positional(raw, header, source, site, h + 2)
-    else:
-        export = recognise_frame(raw, source, site, first_row=h + 2)
-    return export
+    return recognise_table(header, raw, source, site, h + 2)
 
 
-def _recognise_positional(raw: pd.DataFrame, header: list[str], source: str, site: str,
-                          first_row: int) -> Export:
-    """Recognise a frame whose header repeats names: columns are addressed by position."""
-    renamed = raw.copy()
-    renamed.columns = pd.Index([h if i == header.index(h) else f"{h} ({i + 1})" for i, h in enumerate(header)])
-    export = recognise_frame(renamed, source, site, first_row)
+def recognise_table(header: list[str], raw: pd.DataFrame, source: str, site: str, first_row: int) -> Export:
+    """Recognise an export given its header cells and a frame of its body columns labelled by position."""
+    if len(set(header)) == len(header):
+        return _recognise(header, raw, source, site, first_row)
+    renamed = [h if i == header.index(h) else f"{h} ({i + 1})" for i, h in enumerate(header)]
+    export = _recognise(renamed, raw, source, site, first_row)
     export.warnings.append("the header repeats column names; the first of each was used")
     return export
 
 
 def recognise_file(data: bytes, name: str, site: str = "") -> Export:
     """Recognise an export file's raw bytes (UTF-16/UTF-8/cp1252, delimiter sniffed)."""
-    rows, warnings = read_rows(data, name)
-    export = recognise_values(rows, f"File '{name}'", site)
+    source = f"File '{name}'"
+    try:
+        table = read_table(data, name, lambda rows: _find_header(rows, source), needed_columns)
+    except RowReaderNeeded:
+        rows, warnings = read_rows(data, name)
+        export = recognise_values(rows, source, site)
+    else:
+        warnings = table.warnings
+        export = recognise_table(table.header, table.frame, source, site, table.first_row)
     export.warnings = warnings + export.warnings
     return export

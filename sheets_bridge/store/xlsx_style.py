@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -11,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_bridge import contract
 from sheets_bridge.contract import STATUSES
 from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.layout import OWNED_SHADE, TIER_COLOURS
@@ -116,3 +121,47 @@ def style_dashboard(ws: Worksheet, layout: DashboardLayout) -> None:
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(labels)
         ws.add_chart(chart, f"{get_column_letter(spec.anchor_col + 1)}{spec.anchor_row + 1}")
+
+
+def write_prospect_list(prospects: pd.DataFrame, path: Path) -> None:
+    """A one-sheet workbook 'Prospects' (streamed): bold header, frozen panes, filter, widths, number formats."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(contract.PROSPECTS)
+    names = [str(c) for c in prospects.columns]
+    styles = [style_of(name) for name in names]
+    for index, style in enumerate(styles, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = style.width
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(names), 1))}{max(len(prospects) + 1, 2)}"
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor=hex_colour(OWNED_SHADE))
+    header = []
+    for name in names:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font, cell.fill = header_font, header_fill
+        header.append(cell)
+    ws.append(header)
+    columns = []
+    for name, style in zip(names, styles, strict=True):
+        column = prospects[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            values = [None if pd.isna(v) else v.to_pydatetime() for v in column]
+        else:
+            values = column.astype(object).where(column.notna(), None).tolist()
+        columns.append((values, style))
+    for i in range(len(prospects)):
+        row: list[object] = []
+        for values, style in columns:
+            value = values[i]
+            if value is not None and (style.number_format or style.link):
+                cell = WriteOnlyCell(ws, value=value)
+                if style.number_format:
+                    cell.number_format = style.number_format
+                if style.link and isinstance(value, str) and value.startswith(("http://", "https://")):
+                    cell.hyperlink = value
+                    cell.font = LINK_FONT
+                row.append(cell)
+            else:
+                row.append(value)
+        ws.append(row)
+    wb.save(path)

@@ -1,0 +1,93 @@
+"""A backlink gap straight from export files (no workbook): read, score, write a CSV or an .xlsx list.
+
+Reading and writing are here; the work is the pipeline's (``pipeline.ingest.recognise_file`` and
+``pipeline.run.score_frames``), the same as a workbook's run but with no Targets, Outreach log or Status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from sheets_bridge.exceptions import ExportFormatError, InvalidHostError, SheetsBridgeError
+from sheets_bridge.pipeline.decode import read_rows
+from sheets_bridge.pipeline.domains import key_host
+from sheets_bridge.pipeline.ingest import Export, recognise_file
+from sheets_bridge.pipeline.run import Progress, ScoreResult, _quiet, score_frames
+from sheets_bridge.pipeline.targets import parse_targets
+from sheets_bridge.settings import parse_settings
+
+_DOMAIN_IN_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", re.IGNORECASE)
+_EXPORT_SUFFIX = re.compile(r"\.(csv|tsv|txt)$", re.IGNORECASE)
+
+
+class OutputFormatError(SheetsBridgeError):
+    """The output path is neither .csv nor .xlsx."""
+
+
+def site_of_filename(name: str) -> str:
+    """The site a file describes when its name says so ('rival.com.csv', 'backlinks_rival.co.uk_2026.csv')."""
+    stem = _EXPORT_SUFFIX.sub("", Path(name).name)
+    for found in _DOMAIN_IN_NAME.findall(stem):
+        try:
+            return key_host(found).key
+        except InvalidHostError:
+            continue
+    return ""
+
+
+def read_export_file(path: Path, site: str = "") -> Export:
+    """Recognise one export file; its site from ``site``, else its name, else its target URLs."""
+    if not path.is_file():
+        raise ExportFormatError(f"No file at '{path}'")
+    return recognise_file(path.read_bytes(), path.name, site or site_of_filename(path.name))
+
+
+def _table_rows(path: Path | None, what: str) -> list[list[str]]:
+    if path is None:
+        return []
+    if not path.is_file():
+        raise ExportFormatError(f"No {what} file at '{path}'")
+    rows, _ = read_rows(path.read_bytes(), path.name)
+    return rows
+
+
+def check_output(out: Path) -> None:
+    """Refuse, before any work, an output that is neither .csv nor .xlsx or whose folder does not exist."""
+    if out.suffix.lower() not in {".csv", ".xlsx"}:
+        raise OutputFormatError(f"'{out}': write the gap to a .csv or an .xlsx file")
+    if not out.parent.is_dir():
+        raise OutputFormatError(f"'{out}': the folder '{out.parent}' does not exist")
+
+
+def gap_from_files(files: list[Path], own: Path | None, settings_file: Path | None, today: dt.date,
+                   progress: Progress = _quiet, targets_file: Path | None = None) -> ScoreResult:
+    """Score the gap of competitor export files against an optional own-site export."""
+    settings = parse_settings(_table_rows(settings_file, "settings"))
+    exports: list[Export] = []
+    if own is not None:
+        own_export = read_export_file(own, settings.your_domain)
+        if not settings.your_domain:
+            settings = replace(settings, your_domain=own_export.sites[0])
+        exports.append(own_export)
+    exports.extend(read_export_file(path) for path in files)
+    targets = parse_targets(_table_rows(targets_file, "targets") or None)
+    log = pd.DataFrame(columns=["date", "key", "touch", "angle", "result", "link_url", "anchor", "row"])
+    result = score_frames(exports, settings, targets, log, pd.Series(dtype=object), today, progress)
+    result.warnings = [w for e in exports for w in e.warnings] + result.warnings
+    return result
+
+
+def write_gap(prospects: pd.DataFrame, out: Path) -> None:
+    """Write the prospects as CSV (UTF-8, ISO dates) or as a formatted .xlsx list."""
+    check_output(out)
+    if out.suffix.lower() == ".csv":
+        prospects.to_csv(out, index=False, date_format="%Y-%m-%d")
+    else:
+        from sheets_bridge.store.xlsx_style import write_prospect_list
+
+        write_prospect_list(prospects, out)
