@@ -67,6 +67,7 @@ def explain(product: set[str], peer: set[str], folder: Path, encoding: str) -> d
     links["platform"] = keyed["is_platform"].to_numpy()
     live = links[links["Lost"] == ""]
     abused = set(load_json("spam_signals.json")["abused_tlds"])
+    poison = load_json("spam_signals.json")["poison_words"]
     reasons: dict[str, int] = {}
 
     def count(reason: str) -> None:
@@ -81,6 +82,8 @@ def explain(product: set[str], peer: set[str], folder: Path, encoding: str) -> d
             count("peer: a shared platform's root (the product keys each account on it as its own site)")
         elif domain.rsplit(".", 1)[-1] in abused:
             count("peer: an abused TLD (the product excludes it as spam)")
+        elif any(word in domain.split(".")[0] for word in poison):
+            count("peer: a spam word in the name (the product excludes it as spam)")
         elif domain not in competitor_live:
             count("peer: only lost links to competitors (the product drops lost links)")
         else:
