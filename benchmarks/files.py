@@ -126,7 +126,8 @@ def main() -> None:
             print(f"  speed-up vs peer: {speed:.2f}x (goal 4x)   memory vs peer: {memory:.2f}x (goal <= 1x)")
             product_set = set(pd.read_csv(product_out, usecols=["Domain"])["Domain"])
             peer_set = set(pd.read_csv(peer_out, usecols=["domain"])["domain"])
-            print(f"  gap sets: product {len(product_set):,}, peer {len(peer_set):,}, both {len(product_set & peer_set):,}")
+            both = len(product_set & peer_set)
+            print(f"  gap sets: product {len(product_set):,}, peer {len(peer_set):,}, both {both:,}")
             for reason, n in sorted(explain(product_set, peer_set, folder, encoding).items()):
                 print(f"    {n:>7,}  {reason}")
 

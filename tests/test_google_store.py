@@ -15,6 +15,7 @@ from sheets_bridge import contract
 from sheets_bridge.cli import main
 from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS
 from sheets_bridge.exceptions import QuotaExhaustedError, SheetAccessError, SpreadsheetNotFoundError
+from sheets_bridge.pipeline.ingest import as_rows
 from sheets_bridge.service import score
 from sheets_bridge.store.base import Store
 from sheets_bridge.store.gsheets import GoogleStore, spreadsheet_id_of
@@ -64,7 +65,11 @@ def test_contract_score_then_rescore_keeps_team_cells(make_store: Callable[..., 
 def test_contract_read_tabs_returns_every_tab(make_store: Callable[..., Store]) -> None:
     tabs = make_store(TABS).read_tabs()
     assert list(tabs)[:4] == ["Settings", "rival-a.com", "rival-b.com", "mine.com"]
-    assert tabs["rival-a.com"][1][2] == 40
+    assert as_rows(tabs["rival-a.com"])[1][2] == 40  # an export tab may come as Columns (Google's COLUMNS)
+    trimmed = [row[: max((i + 1 for i, c in enumerate(row) if c != ""), default=0)] for row in TABS["rival-a.com"]]
+    got = [[("" if c is None else c) for c in row] for row in as_rows(tabs["rival-a.com"])]
+    assert [row[: len(t)] for row, t in zip(got, trimmed, strict=True)] == trimmed
+    assert all(c == "" for row, t in zip(got, trimmed, strict=True) for c in row[len(t):])
 
 
 def test_google_run_costs_a_constant_number_of_requests(google_env: str) -> None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from sheets_bridge.exceptions import ExportFormatError
 from sheets_bridge.pipeline.decode import read_rows
-from sheets_bridge.pipeline.ingest import recognise_file, recognise_values
+from sheets_bridge.pipeline.ingest import Columns, recognise_columns, recognise_file, recognise_values
 
 AHREFS_RD = ['"Domain"', '"Is spam"', '"DR"', '"Dofollow ref. domains"', '"Dofollow linked domains"',
              '"Traffic "', '"Keywords "', '"Links to target"', '"Dofollow links"', '"First seen"', '"Lost"']
@@ -250,3 +250,37 @@ def test_rows_of_blank_cells_are_dropped_like_blank_lines() -> None:
     export = recognise_file(data, "x.csv", "rival.com")
     assert export.frame["source_url"].tolist() == ["https://a.com/x", "https://b.com/y"]
     assert export.rows_read == 2
+
+
+_SHEET_CELL = st.one_of(st.none(), st.sampled_from(["", "12", "true", "N/A", "2024-01-05"]), st.integers(-5, 10**6),
+                        st.floats(allow_nan=False, allow_infinity=False), st.booleans(), st.text(max_size=6))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.one_of(_HOSTS, _SHEET_CELL), max_size=6), max_size=10), st.integers(0, 2))
+def test_columns_give_what_rows_give(body: list[list[object]], preamble: int) -> None:
+    """A tab read column by column is recognised exactly as the same tab read row by row."""
+    header = ["Referring page URL", "Domain rating", "Anchor", "Nofollow", "First seen"]
+    rows: list[list[object]] = [["Report"]] * preamble + [header] + body
+    rows = [_trim(r) for r in rows]
+    width = max((len(r) for r in rows), default=0)
+    columns = Columns([_trim([r[i] if i < len(r) else "" for r in rows]) for i in range(width)])
+    try:
+        expected = recognise_values(rows, "Tab 'r.com'", "r.com")
+    except ExportFormatError as exc:
+        with pytest.raises(ExportFormatError) as raised:
+            recognise_columns(columns, "Tab 'r.com'", "r.com")
+        assert str(raised.value) == str(exc)
+        return
+    got = recognise_columns(columns, "Tab 'r.com'", "r.com")
+    assert (got.format, got.understood, got.ignored, got.warnings, got.rows_read) == (
+        expected.format, expected.understood, expected.ignored, expected.warnings, expected.rows_read)
+    pd.testing.assert_frame_equal(got.frame.astype(object), expected.frame.astype(object))
+
+
+def _trim(cells: list[object]) -> list[object]:
+    """Drop trailing empty cells, as the Sheets API does in both dimensions."""
+    cells = list(cells)
+    while cells and cells[-1] in ("", None):
+        cells.pop()
+    return cells

@@ -19,6 +19,7 @@ from signed_request import signed_headers
 from sheets_bridge.app import create_app
 from sheets_bridge.config import Config
 from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS, outreach_log_rows
+from sheets_bridge.pipeline.ingest import as_rows
 from sheets_bridge.store.gsheets import GoogleStore
 
 SECRET = "s3cret-for-tests-only"
@@ -172,7 +173,7 @@ def test_imports_multipart_and_base64(client: FlaskClient, keys: dict[str, str],
     assert unknown.status_code == 422
     assert "no column holds a domain or URL (found: Foo, Bar)" in unknown.get_json()["error"]["message"]
     tabs = GoogleStore(book).read_tabs()
-    assert tabs["rival-a.com"] == [["Domain", "DR"], ["alpha.com", 40]]
+    assert as_rows(tabs["rival-a.com"]) == [["Domain", "DR"], ["alpha.com", 40]]
 
 
 def test_second_run_on_same_spreadsheet_gets_409(client: FlaskClient, keys: dict[str, str],

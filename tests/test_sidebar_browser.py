@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 from sheets_bridge import __version__
 from sheets_bridge.app import create_app
 from sheets_bridge.config import Config
+from sheets_bridge.pipeline.ingest import as_rows
 from sheets_bridge.store.gsheets import GoogleStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,7 +189,8 @@ def test_an_import_lands_in_the_spreadsheet_and_clears_the_form(page: Any, stack
     assert "Score prospects" in page.text_content("#result")
     assert page.input_value("#domain") == "" and page.eval_on_selector("#file", "f => f.files.length") == 0
     tabs = GoogleStore(stack["book"]).read_tabs()
-    assert tabs["rival-z.com"][1:] == [["https://alpha.com/resources", 40], ["https://beta.co.uk/best-crm", 55]]
+    assert as_rows(tabs["rival-z.com"])[1:] == [["https://alpha.com/resources", 40],
+                                                ["https://beta.co.uk/best-crm", 55]]
 
 
 def test_a_service_error_is_shown_in_plain_words(page: Any, stack: dict[str, Any]) -> None:

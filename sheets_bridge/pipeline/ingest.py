@@ -8,6 +8,7 @@ vendor_spam, target_url, contact, row.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from sheets_bridge.exceptions import ExportFormatError, InvalidHostError
 from sheets_bridge.pipeline.decode import RowReaderNeeded, read_rows, read_table
@@ -257,6 +259,62 @@ def recognise_values(values: Sequence[Sequence[Any]], source: str, site: str = "
     raw = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object) if body else pd.DataFrame(
         columns=pd.RangeIndex(width), dtype=object)
     return recognise_table(header, raw, source, site, h + 2)
+
+
+class Columns(list[list[Any]]):
+    """A tab's values column by column, as Sheets answers ``majorDimension=COLUMNS`` (each list trimmed)."""
+
+    def rows(self, count: int | None = None) -> list[list[Any]]:
+        """The first ``count`` rows (all when None), each trimmed of trailing empty cells like a ROWS answer."""
+        columns = self if count is None else [c[:count] for c in self]
+        out = [list(row) for row in itertools.zip_longest(*columns, fillvalue="")]
+        for row in out:
+            while row and row[-1] in ("", None):
+                row.pop()
+        if count is not None:
+            out.extend([] for _ in range(count - len(out)))
+        return out
+
+
+def as_rows(values: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """A tab's values by row, whether a store answered them by row or as ``Columns``."""
+    return values.rows() if isinstance(values, Columns) else [list(r) for r in values]
+
+
+def column_series(values: list[Any], length: int) -> pd.Series:
+    """One column's cells as a Series without a per-cell Python pass: Arrow text, floats, or (mixed) objects."""
+    if len(values) < length:
+        values = values + [""] * (length - len(values))
+    try:
+        array = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.Series(values, dtype=object)
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return pd.Series(pd.arrays.ArrowStringArray(array.cast(pa.large_string())))
+    if array.null_count == 0 and (pa.types.is_floating(array.type) or pa.types.is_integer(array.type)
+                                  or pa.types.is_boolean(array.type)):
+        return pd.Series(array.to_numpy(zero_copy_only=False))
+    return pd.Series(values, dtype=object)
+
+
+def recognise_columns(columns: Columns, source: str, site: str = "") -> Export:
+    """Recognise an export held column by column: the same result as ``recognise_values`` on its rows."""
+    head = columns.rows(min(15, max((len(c) for c in columns), default=0)))
+    h = _find_header(head, source)
+    header = [str(c) if c is not None else "" for c in head[h]]
+    width = len(header)
+    height = max((len(c) for c in columns), default=0) - (h + 1)
+    body = [c[h + 1:] for c in columns]
+    keep = np.zeros(max(height, 0), dtype=bool)
+    for column in body:
+        if column:
+            cells = np.array(column, dtype=object)
+            keep[: len(column)] |= (cells != "") & (cells != None)  # noqa: E711 (element-wise)
+    wanted = [i for i in needed_columns(header) if i < width]
+    frame = pd.DataFrame({i: column_series(body[i], max(height, 0)) for i in wanted}, columns=wanted)
+    if not keep.all():
+        frame = frame.loc[keep].reset_index(drop=True)
+    return recognise_table(header, frame, source, site, h + 2)
 
 
 def recognise_table(header: list[str], raw: pd.DataFrame, source: str, site: str, first_row: int) -> Export:

@@ -18,7 +18,7 @@ from sheets_bridge.pipeline.classify import classify_pages
 from sheets_bridge.pipeline.clean import clean_links, join_flags
 from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.gap import build_gap
-from sheets_bridge.pipeline.ingest import Export, normalise_header, recognise_values
+from sheets_bridge.pipeline.ingest import Columns, Export, normalise_header, recognise_columns, recognise_values
 from sheets_bridge.pipeline.score import prospect_text, score_prospects
 from sheets_bridge.pipeline.targets import assign_targets, parse_targets
 from sheets_bridge.settings import Settings, parse_settings, validate_weights
@@ -57,7 +57,8 @@ def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], li
         except InvalidHostError:
             site = ""
         try:
-            exports.append(recognise_values(values, f"Tab '{name}'", site))
+            exports.append(recognise_columns(values, f"Tab '{name}'", site) if isinstance(values, Columns)
+                           else recognise_values(values, f"Tab '{name}'", site))
         except ExportFormatError:
             if site:
                 raise

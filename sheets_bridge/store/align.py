@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from gspread.utils import rowcol_to_a1
 
 from sheets_bridge.contract import KEY
-from sheets_bridge.emulator.a1 import column_letters
 from sheets_bridge.store.base import cell_value
 
 
@@ -25,6 +25,11 @@ class WritePlan:
     skipped_deleted: list[str]
     last_row: int
     ranges: list[tuple[str, list[list[Any]]]] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """The A1 letters of a 0-based column index (0 → A, 26 → AA), by gspread's own conversion."""
+    return rowcol_to_a1(1, index + 1)[:-1]
 
 
 def order_header(owned: Sequence[str], team: Sequence[str]) -> list[str]:
@@ -83,7 +88,7 @@ def plan_write(tab: str, header: Sequence[Any], keys: Sequence[Any], frame: pd.D
     column_of = {name: i for i, name in reversed(list(enumerate(names)))}
     if added:
         first = column_of[added[0]]
-        plan.ranges.append((f"{_quote(tab)}!{column_letters(first)}1", [added]))
+        plan.ranges.append((f"{_quote(tab)}!{column_letter(first)}1", [added]))
     written = {k: rows[k] for k in frame_keys if k in rows and k not in plan.skipped_deleted}
     if not written:
         return plan
@@ -96,7 +101,7 @@ def plan_write(tab: str, header: Sequence[Any], keys: Sequence[Any], frame: pd.D
             row = written.get(key)
             if row is not None:
                 column[row - top] = [sheet_value(value)]
-        letter = column_letters(column_of[name])
+        letter = column_letter(column_of[name])
         plan.ranges.append((f"{_quote(tab)}!{letter}{top}:{letter}{bottom}", column))
     return plan
 

@@ -21,12 +21,12 @@ from sheets_bridge.contract import (
     OWNED_COLUMNS,
     PROSPECT_HEADER,
     PROSPECTS,
+    RESERVED_TABS,
     RUN_LOG,
     SETTINGS,
     STATUSES,
 )
 from sheets_bridge.dashboard import DashboardLayout
-from sheets_bridge.emulator.a1 import column_letters
 from sheets_bridge.exceptions import (
     GoogleApiError,
     GoogleUnavailableError,
@@ -44,8 +44,9 @@ from sheets_bridge.layout import (
     TAB_HEADERS,
     TIER_COLOURS,
 )
+from sheets_bridge.pipeline.ingest import Columns, normalise_header
 from sheets_bridge.pipeline.run import existing_prospects
-from sheets_bridge.store.align import duplicate_keys, plan_merge, plan_write, sheet_value
+from sheets_bridge.store.align import column_letter, duplicate_keys, plan_merge, plan_write, sheet_value
 from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.google_http import GoogleSession, load_credentials, service_account_email
 from sheets_bridge.store.lease import DEFAULT_TTL, Lease
@@ -194,16 +195,24 @@ class GoogleStore:
         return self._sheets
 
     def read_tabs(self) -> dict[str, Values]:
-        """Every tab's values in two requests: metadata, then one batchGet (unformatted, serial dates)."""
+        """Every tab's values in two requests: metadata, then one batchGet (unformatted, serial dates).
+
+        Values come column by column (``majorDimension=COLUMNS``): an export tab is handed to the pipeline
+        as ``Columns``, so each column becomes one array without a pass over rows; the reserved tabs,
+        which are small and read by row, are turned into rows.
+        """
         sheets = self.metadata()
         titles = [s["title"] for s in sheets]
         if not titles:
             return {}
         body = self._call("values_batch_get", self.spreadsheet_id, [_quote(t) for t in titles],
                           params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
-                                  "majorDimension": "ROWS"})
-        tabs = {title: list(vr.get("values", [])) for title, vr in zip(titles, body.get("valueRanges", []),
-                                                                         strict=False)}
+                                  "majorDimension": "COLUMNS"})
+        reserved = {normalise_header(t) for t in RESERVED_TABS}
+        tabs: dict[str, Values] = {}
+        for title, vr in zip(titles, body.get("valueRanges", []), strict=False):
+            columns = Columns(vr.get("values", []))
+            tabs[title] = columns.rows() if normalise_header(title) in reserved else columns
         self._read = tabs
         return tabs
 
@@ -339,7 +348,7 @@ class GoogleStore:
         header_before = [str(h).strip() for h in before[0]] if before else []
         guess = header_before.index(KEY) if KEY in header_before else 0
         for _ in range(4):
-            letter = column_letters(guess)
+            letter = column_letter(guess)
             body = self._call("values_batch_get", self.spreadsheet_id,
                               [f"{_quote(PROSPECTS)}!1:1", f"{_quote(PROSPECTS)}!{letter}2:{letter}"],
                               params={"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"})
