@@ -210,3 +210,54 @@ def test_append_honours_major_dimension_columns_in_the_body(client: FlaskClient)
     got = client.get(f"/v4/spreadsheets/{book}/values/Sheet1?valueRenderOption=UNFORMATTED_VALUE",
                      headers=auth).get_json()["values"]
     assert got == [["name", "score"], ["ann", 1], ["bo", 2]]
+
+
+_EVERY_CELL_CHANGE = [
+    {"updateCells": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0,
+                               "endColumnIndex": 2},
+                     "rows": [{"values": [{"userEnteredValue": {"stringValue": "new"}},
+                                          {"userEnteredFormat": {"textFormat": {"bold": True}}}]}],
+                     "fields": "userEnteredValue,userEnteredFormat.textFormat.bold"}},
+    {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3},
+                    "cell": {"userEnteredFormat": {"backgroundColor": {"red": 1}}, "note": "n"},
+                    "fields": "userEnteredFormat(backgroundColor),note"}},
+    {"sortRange": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 4, "startColumnIndex": 0,
+                             "endColumnIndex": 3}, "sortSpecs": [{"dimensionIndex": 1, "sortOrder": "DESCENDING"}]}},
+    {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}}},
+    {"deleteDimension": {"range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 2, "endIndex": 3}}},
+    {"copyPaste": {"source": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0,
+                              "endColumnIndex": 2},
+                   "destination": {"sheetId": 0, "startRowIndex": 5, "endRowIndex": 7, "startColumnIndex": 0,
+                                   "endColumnIndex": 2}, "pasteType": "PASTE_NORMAL"}},
+    {"cutPaste": {"source": {"sheetId": 0, "startRowIndex": 2, "endRowIndex": 3, "startColumnIndex": 0,
+                             "endColumnIndex": 2}, "destination": {"sheetId": 0, "rowIndex": 9, "columnIndex": 0},
+                  "pasteType": "PASTE_NORMAL"}},
+    {"mergeCells": {"range": {"sheetId": 0, "startRowIndex": 3, "endRowIndex": 4, "startColumnIndex": 0,
+                              "endColumnIndex": 2}, "mergeType": "MERGE_ALL"}},
+    {"updateSheetProperties": {"properties": {"sheetId": 0, "gridProperties": {"frozenRowCount": 1}},
+                               "fields": "gridProperties/frozenRowCount"}},
+    {"createDeveloperMetadata": {"developerMetadata": {"metadataKey": "k", "metadataValue": "v",
+                                                       "location": {"spreadsheet": True},
+                                                       "visibility": "DOCUMENT"}}},
+]
+
+
+@pytest.mark.parametrize("change", _EVERY_CELL_CHANGE, ids=[next(iter(c)) for c in _EVERY_CELL_CHANGE])
+def test_a_failing_batch_changes_nothing_whatever_came_before(client: FlaskClient, change: dict[str, Any]) -> None:
+    """Batches are all or nothing although the emulator copies only cell maps, not cells: no request may
+    change a cell in place."""
+    book = new_book(client)
+    client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1:C4?valueInputOption=RAW", headers=AUTH, json={
+        "values": [["a", 3, "x"], ["b", 1, "y"], ["c", 2, "z"], ["d", 0, "w"]]})
+    client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [
+        {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 4},
+                        "cell": {"userEnteredFormat": {"textFormat": {"italic": True}}, "note": "keep"},
+                        "fields": "userEnteredFormat.textFormat.italic,note"}}]})
+    before = client.get(f"/_emulator/spreadsheets/{book}").get_json()
+    ok = client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [change]})
+    assert ok.status_code == 200, ok.get_json()  # the change itself is valid
+    client.put(f"/_emulator/spreadsheets/{book}", json=before)
+    failed = client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [
+        change, {"deleteSheet": {"sheetId": 999}}]})
+    assert failed.status_code == 400
+    assert client.get(f"/_emulator/spreadsheets/{book}").get_json() == before

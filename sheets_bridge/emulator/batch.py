@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Callable
 from typing import Any
@@ -358,7 +359,7 @@ def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields
         if value:
             cell.update(value)
     if "userEnteredFormat" in wanted:
-        fmt = dict(cell.get("fmt") or {})
+        fmt = copy.deepcopy(cell.get("fmt") or {})  # nested formats are changed below: never share them
         if not paths or "userEnteredFormat" in paths:
             fmt = normalise(data.get("userEnteredFormat") or {})  # the whole format, one of several fields
         else:

@@ -96,7 +96,17 @@ class Spreadsheet:
         return sum(s.rows * s.cols for s in self.sheets)
 
     def clone(self) -> Spreadsheet:
-        return copy.deepcopy(self)
+        """A copy a batch may change freely: structures deep-copied, cell maps copied by reference per cell.
+
+        Handlers never change a cell's dict in place (they build a new one and store it), so sharing the
+        cell dicts is safe and copying a sheet of a million cells costs a dict copy, not a deep copy.
+        """
+        sheets = [Sheet(properties=copy.deepcopy(s.properties), cells=dict(s.cells), merges=copy.deepcopy(s.merges),
+                        extras=copy.deepcopy(s.extras), row_meta=copy.deepcopy(s.row_meta),
+                        col_meta=copy.deepcopy(s.col_meta)) for s in self.sheets]
+        return Spreadsheet(self.spreadsheet_id, copy.deepcopy(self.properties), sheets, self.created, self.modified,
+                           copy.deepcopy(self.named_ranges), copy.deepcopy(self.protected_ranges), self.owner,
+                           copy.deepcopy(self.developer_metadata), copy.deepcopy(self.permissions))
 
     def to_dict(self) -> dict[str, Any]:
         return {"spreadsheetId": self.spreadsheet_id, "properties": self.properties,

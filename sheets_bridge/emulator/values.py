@@ -40,6 +40,33 @@ def resolve(book: Spreadsheet, text: str) -> tuple[Sheet, a1.Span]:
     return sheet, span
 
 
+def _rendered(sheet: Sheet, bounds: tuple[int, int, int, int], render: str, datetime: str,
+              by_column: bool) -> list[list[Any]]:
+    """The non-empty values of a range as lists by row (or by column), trailing blanks trimmed, inner blanks ''.
+
+    Walks the stored cells, or the grid when the range is smaller than the sheet's cell map, so a read
+    costs the filled cells it returns rather than the grid's size.
+    """
+    r0, r1, c0, c1 = bounds
+    major: dict[int, dict[int, Any]] = {}
+    if (r1 - r0) * (c1 - c0) < len(sheet.cells):
+        found = ((key, sheet.cells.get(key)) for key in ((r, c) for r in range(r0, r1) for c in range(c0, c1)))
+    else:
+        found = (item for item in sheet.cells.items() if r0 <= item[0][0] < r1 and c0 <= item[0][1] < c1)
+    for (r, c), cell in found:
+        value = cells.render(cell, render, datetime)
+        if value is None or value == "":
+            continue
+        outer, inner = (c - c0, r - r0) if by_column else (r - r0, c - c0)
+        major.setdefault(outer, {})[inner] = value
+    if not major:
+        return []
+    out: list[list[Any]] = [[] for _ in range(max(major) + 1)]
+    for outer, line in major.items():
+        out[outer] = [line.get(i, "") for i in range(max(line) + 1)]
+    return out
+
+
 def clamp(sheet: Sheet, span: a1.Span) -> tuple[int, int, int, int]:
     """Bounds of a span clamped to the sheet's grid."""
     r0 = min(span.row0 or 0, sheet.rows)
@@ -57,21 +84,7 @@ def read(book: Spreadsheet, text: str, render: str = "FORMATTED_VALUE", datetime
         raise bad_request(f"Range ('{sheet.title}'!{text.split('!')[-1]}) exceeds grid limits. "
                           f"Max rows: {sheet.rows}, max columns: {sheet.cols}")
     r0, r1, c0, c1 = clamp(sheet, span)
-    rows: list[list[Any]] = []
-    for r in range(r0, r1):
-        row = [cells.render(sheet.cells.get((r, c)), render, datetime) for c in range(c0, c1)]
-        while row and row[-1] in (None, ""):
-            row.pop()
-        rows.append(["" if v is None else v for v in row])
-    if major == "COLUMNS":
-        width = max((len(r) for r in rows), default=0)
-        columns = [[rows[i][j] if j < len(rows[i]) else "" for i in range(len(rows))] for j in range(width)]
-        for column in columns:
-            while column and column[-1] == "":
-                column.pop()
-        rows = columns
-    while rows and not rows[-1]:
-        rows.pop()
+    rows = _rendered(sheet, (r0, r1, c0, c1), render, datetime, major == "COLUMNS")
     result: dict[str, Any] = {"range": a1.format_span(sheet.title, r0, max(r1, r0 + 1), c0, max(c1, c0 + 1)),
                               "majorDimension": major}
     if rows:
