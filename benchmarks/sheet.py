@@ -47,8 +47,10 @@ def book_json(rows: int) -> bytes:
     """The emulator's JSON form of the spreadsheet, written as text (no per-cell Python objects kept)."""
     per_tab = rows // len(SITES)
     n_domains = max(50, rows // 8)
-    parts = ['{"spreadsheetId": "%s", "properties": {"title": "bench", "locale": "en_US", "timeZone": "Etc/GMT"}, '
-             '"created": "2026-11-26T00:00:00.000Z", "modified": "2026-11-26T00:00:00.000Z", "sheets": [' % BOOK]
+    stamp = "2026-11-26T00:00:00.000Z"
+    head = {"spreadsheetId": BOOK, "properties": {"title": "bench", "locale": "en_US", "timeZone": "Etc/GMT"},
+            "created": stamp, "modified": stamp}
+    parts = [json.dumps(head)[:-1] + ', "sheets": [']
     settings = ('{"properties": {"sheetId": 1, "title": "Settings", "index": 0, "sheetType": "GRID", '
                 '"gridProperties": {"rowCount": 20, "columnCount": 2}}, "cells": [[0, 0, {"v": "Your domain"}], '
                 '[0, 1, {"v": "site-own.com"}]]}')
@@ -63,9 +65,9 @@ def book_json(rows: int) -> bytes:
             cells.append(f'[{r}, 3, {{"v": "false"}}]')
             cells.append(f'[{r}, 4, {{"v": {d * 7 % 100000}.0}}]')
             cells.append(f'[{r}, 5, {{"v": "crm"}}]')
-        tabs.append('{"properties": {"sheetId": %d, "title": "%s", "index": %d, "sheetType": "GRID", '
-                    '"gridProperties": {"rowCount": %d, "columnCount": 6}}, "cells": [%s]}'
-                    % (t + 2, site, t + 1, per_tab + 1, ", ".join(cells)))
+        properties = {"sheetId": t + 2, "title": site, "index": t + 1, "sheetType": "GRID",
+                      "gridProperties": {"rowCount": per_tab + 1, "columnCount": 6}}
+        tabs.append(f'{{"properties": {json.dumps(properties)}, "cells": [{", ".join(cells)}]}}')
     parts.append(", ".join(tabs))
     parts.append("]}")
     return "".join(parts).encode()
