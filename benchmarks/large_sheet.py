@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_bridge.emulator.chaos import _AnonymousCredentials
 from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties
 from sheets_bridge.emulator.model import Sheet, Spreadsheet
 from sheets_bridge.emulator.server import running_emulator
+from sheets_bridge.harness.chaos import _AnonymousCredentials
 from sheets_bridge.service import score
 from sheets_bridge.store.google_http import GoogleSession
 from sheets_bridge.store.gsheets import GoogleStore

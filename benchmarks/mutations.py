@@ -35,6 +35,7 @@ class Mutation:
     path: str
     old: str
     new: str
+    checks: tuple[str, ...] = ()  # the tests that guard it, when not the default reliability checks
 
 
 MUTATIONS = [
@@ -120,6 +121,16 @@ MUTATIONS = [
              "    if False and host not in LOOPBACK"),
     Mutation("outreach-log-title-row-breaks-the-run", "sheets_bridge/pipeline/cadence.py",
              "    at = header_row(values, (\"date\", \"domain\"))\n", "    at = 0\n"),
+    # fast paths that must give what the plain paths give
+    Mutation("columnar-reader-keeps-blank-rows", "sheets_bridge/pipeline/decode.py",
+             "    if blank is not None and pc.any(blank).as_py():", "    if False:", ("tests/test_ingest.py",)),
+    Mutation("sheet-columns-keep-blank-rows", "sheets_bridge/pipeline/ingest.py",
+             "    if not keep.all():", "    if False:", ("tests/test_ingest.py",)),
+    Mutation("suffix-exception-rule-ignored", "sheets_bridge/pipeline/suffixes.py",
+             "            suffix_len[exception] = d - 1\n", "            pass\n", ("tests/test_suffixes.py",)),
+    Mutation("emulator-batch-shares-nested-formats", "sheets_bridge/emulator/batch.py",
+             'fmt = copy.deepcopy(cell.get("fmt") or {})', 'fmt = dict(cell.get("fmt") or {})',
+             ("tests/test_emulator.py",)),
 ]
 
 
@@ -166,7 +177,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="sheets-bridge-mutations-") as tmp:
         base = Path(tmp) / "base"
         copy_project(base)
-        ok, where, seconds = run_checks(base, args.timeout, args.checks)
+        extra = sorted({c for m in chosen for c in m.checks} - set(args.checks))
+        ok, where, seconds = run_checks(base, args.timeout, [*args.checks, *extra])
         print(f"{'unmutated copy':45} {'passes' if ok else 'FAILS'} {seconds:7.1f} s {'' if ok else where}",
               flush=True)
         if not ok:
@@ -183,7 +195,7 @@ def main() -> int:
                 bad += 1
                 continue
             target.write_text(text.replace(m.old, m.new), encoding="utf-8")
-            ok, where, seconds = run_checks(work, args.timeout, args.checks)
+            ok, where, seconds = run_checks(work, args.timeout, list(m.checks) or args.checks)
             print(f"{m.name:45} {'MISSED' if ok else 'caught'} {seconds:7.1f} s  {'' if ok else where}",
                   flush=True)
             bad += int(ok)

@@ -67,6 +67,14 @@ def check_output(out: Path) -> None:
 def gap_from_files(files: list[Path], own: Path | None, settings_file: Path | None, today: dt.date,
                    progress: Progress = _quiet, targets_file: Path | None = None) -> ScoreResult:
     """Score the gap of competitor export files against an optional own-site export."""
+    from sheets_bridge.service import cyclic_gc_paused
+
+    with cyclic_gc_paused():
+        return _gap(files, own, settings_file, today, progress, targets_file)
+
+
+def _gap(files: list[Path], own: Path | None, settings_file: Path | None, today: dt.date, progress: Progress,
+         targets_file: Path | None) -> ScoreResult:
     settings = parse_settings(_table_rows(settings_file, "settings"))
     exports: list[Export] = []
     if own is not None:

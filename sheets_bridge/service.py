@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -64,8 +67,30 @@ class ScoreSummary:
         return asdict(self)
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one run.
+
+    A run holds a few million short-lived cell values; the collector's full passes over them cost about
+    a quarter of a large run's CPU and find nothing (the pipeline makes no reference cycles). Reference
+    counting still frees everything; the collector resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def score(store: Store, today: dt.date, progress: Progress = _quiet, user: str = "") -> tuple[ScoreSummary, Any]:
     """Score prospects: read every tab once, run the pipeline, write the Prospects owned columns once."""
+    with cyclic_gc_paused():
+        return _score(store, today, progress, user)
+
+
+def _score(store: Store, today: dt.date, progress: Progress, user: str) -> tuple[ScoreSummary, Any]:
     started = time.perf_counter()
     requests_before = int(getattr(store, "requests_sent", 0))
     progress("reading", 0.0)

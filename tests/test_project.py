@@ -42,3 +42,27 @@ def test_tldextract_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -
     extractor.cache_clear()
     assert key_host("news.example.co.uk").key == "example.co.uk"
     assert extractor().suffix_list_urls == ()
+
+
+def _imports(folder: Path) -> set[str]:
+    """Every sheets_bridge module a package's source files import (top-level and inside functions)."""
+    import ast
+
+    found: set[str] = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("sheets_bridge")}
+
+
+def test_the_emulator_and_the_product_do_not_import_each_other() -> None:
+    package = ROOT / "sheets_bridge"
+    assert {m for m in _imports(package / "emulator") if not m.startswith("sheets_bridge.emulator")} == set()
+    for product in ("store", "pipeline"):
+        assert {m for m in _imports(package / product) if m.startswith("sheets_bridge.emulator")} == set(), product
+    for module in ("service.py", "api.py", "app.py", "auth.py", "access.py", "file_gap.py"):
+        text = (package / module).read_text(encoding="utf-8")
+        assert "sheets_bridge.emulator" not in text and "sheets_bridge.harness" not in text, module

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from sheets_bridge.app import create_app
 from sheets_bridge.config import Config
-from sheets_bridge.emulator.chaos import EDIT_KINDS, run_chaos
-from sheets_bridge.emulator.crash import run_crashes
+from sheets_bridge.harness.chaos import EDIT_KINDS, run_chaos
+from sheets_bridge.harness.crash import run_crashes
 
 
 def test_chaos_fixed_seed_has_no_violations() -> None:

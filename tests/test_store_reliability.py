@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -11,11 +12,14 @@ import pandas as pd
 import pytest
 import requests
 from conftest import TODAY, load_spreadsheet
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sheets_bridge import contract
 from sheets_bridge.exceptions import PartialWriteError, SheetsBridgeError
 from sheets_bridge.service import import_export, score
 from sheets_bridge.store import gsheets
+from sheets_bridge.store.align import sheet_value, sheet_values
 from sheets_bridge.store.base import Store
 from sheets_bridge.store.gsheets import GoogleStore
 from sheets_bridge.store.lease import LeaseExpiredError, RunInProgressError
@@ -191,3 +195,27 @@ def test_duplicate_domains_are_merged_and_no_team_cell_is_lost(google_env: str) 
     assert _values(google_env, book, contract.PROSPECTS)[1:] != [] and "'Placed'" in dict(zip(
         head, next(r for r in _values(google_env, book, contract.PROSPECTS) if r and r[0] == "alpha.com"),
         strict=False))["Notes"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.datetimes(min_value=dt.datetime(1900, 3, 1),
+                                                  max_value=dt.datetime(2199, 1, 1))), max_size=8),
+       st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=False)), max_size=8),
+       st.lists(st.one_of(st.none(), st.text(max_size=5)), max_size=8),
+       st.lists(st.integers(-10**9, 10**9), max_size=8))
+def test_column_conversion_matches_cell_conversion(stamps: list[dt.datetime | None], floats: list[float | None],
+                                                   texts: list[str | None], ints: list[int]) -> None:
+    """Whole columns become Sheets values exactly as cell by cell: dates as serials, blanks as ''."""
+    columns = [pd.Series(stamps, dtype="datetime64[ns]"), pd.Series(floats, dtype="float64"),
+               pd.Series(texts, dtype="str"), pd.Series(ints, dtype="int64"),
+               pd.Series([s.date() if s else None for s in stamps], dtype=object)]
+    for column in columns:
+        assert sheet_values(column) == [sheet_value(v) for v in column.tolist()], column.dtype
+
+
+def test_dates_become_sheets_serial_numbers() -> None:
+    """Sheets counts days from 1899-12-30 (day 0); a time of day is the fraction of 86,400 seconds."""
+    day = (dt.date(2026, 11, 26) - dt.date(1899, 12, 30)).days
+    column = pd.Series([dt.datetime(2026, 11, 26), dt.datetime(2026, 11, 26, 6), None], dtype="datetime64[ns]")
+    assert sheet_values(column) == [day, day + 0.25, ""]
+    assert sheet_values(pd.Series([1.5, float("nan")])) == [1.5, ""]

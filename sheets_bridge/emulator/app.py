@@ -12,6 +12,7 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
+import orjson
 from flask import Flask, Response, g, request
 
 from sheets_bridge.emulator import a1, batch, cells, metadata, sharing, values
@@ -326,16 +327,20 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
 
 
 def json_response(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n", status=status,
-                    mimetype="application/json; charset=UTF-8")
+    """Compact UTF-8 JSON (orjson; the standard encoder for what orjson refuses, such as huge integers)."""
+    try:
+        text = orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
+    except TypeError:
+        text = (json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return Response(text, status=status, mimetype="application/json; charset=UTF-8")
 
 
 def _json_body() -> dict[str, Any]:
     if not request.data:
         return {}
     try:
-        data = json.loads(request.data)
-    except ValueError:
+        data = orjson.loads(request.data)
+    except orjson.JSONDecodeError:
         raise bad_request("Invalid JSON payload received.") from None
     if not isinstance(data, dict):
         raise bad_request("Invalid JSON payload received. Expected an object.")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from gspread.utils import rowcol_to_a1
 
@@ -37,14 +38,46 @@ def order_header(owned: Sequence[str], team: Sequence[str]) -> list[str]:
     return [*owned[:1], *team[:1], *owned[1:], *team[1:]]
 
 
+SHEETS_EPOCH = dt.date(1899, 12, 30)  # Sheets' day 0: serial numbers count days from it
+
+
+def date_serial(day: dt.date) -> int:
+    """A date as Sheets' serial number (days since 1899-12-30)."""
+    return (day - SHEETS_EPOCH).days
+
+
+def sheet_values(series: pd.Series) -> list[Any]:
+    """``sheet_value`` of every cell of a column, by dtype rather than cell by cell where the dtype allows."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
+        since = stamps.to_numpy("datetime64[ns]").astype("datetime64[s]") - np.datetime64(SHEETS_EPOCH, "s")
+        missing = np.isnat(since)
+        days, seconds = np.divmod(np.where(missing, 0, since.astype(np.int64)), 86_400)
+        rest = seconds
+        out = days.astype(object)
+        timed = ~missing & (rest != 0)
+        out[timed] = [round(d + s / 86400, 6) for d, s in zip(days[timed].tolist(), seconds[timed].tolist(),
+                                                             strict=True)]
+        out[missing] = ""
+        return list(out.tolist())
+    if pd.api.types.is_float_dtype(series) and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+        numbers = series.to_numpy(dtype=np.float64)
+        out = numbers.astype(object)
+        out[np.isnan(numbers)] = ""
+        return list(out.tolist())
+    if isinstance(series.dtype, pd.StringDtype):
+        return list(series.astype(object).where(series.notna(), "").tolist())
+    if series.dtype.kind in "biu" and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+        return list(series.tolist())
+    return [sheet_value(v) for v in series.tolist()]
+
+
 def sheet_value(value: Any) -> Any:
     """A frame value for Sheets RAW input: dates as serial numbers, missing as ''."""
     value = cell_value(value)
     if value is None:
         return ""
     if hasattr(value, "toordinal") and not isinstance(value, str):
-        from sheets_bridge.emulator.cells import date_serial
-
         if isinstance(value, dt.datetime):  # a date-time: the day's serial plus the fraction of the day
             seconds = value.hour * 3600 + value.minute * 60 + value.second
             return round(date_serial(value.date()) + seconds / 86400, 6)
@@ -93,14 +126,13 @@ def plan_write(tab: str, header: Sequence[Any], keys: Sequence[Any], frame: pd.D
     if not written:
         return plan
     top, bottom = min(written.values()), max(written.values())
-    index = frame.set_index(frame[KEY].astype(str))
+    at = np.array([written.get(k, 0) - top for k in frame_keys], dtype=np.int64)
+    take = np.flatnonzero(at >= 0)
+    slots = at[take]
     for name in owned:
-        column = [[None] for _ in range(top, bottom + 1)]  # null leaves a cell as it is
-        values = index[name].tolist()
-        for key, value in zip(index.index, values, strict=True):
-            row = written.get(key)
-            if row is not None:
-                column[row - top] = [sheet_value(value)]
+        cells = np.full(bottom - top + 1, None, dtype=object)  # null leaves a cell as it is
+        cells[slots] = np.asarray(sheet_values(frame[name].iloc[take]), dtype=object) if len(take) else []
+        column = [[value] for value in cells.tolist()]
         letter = column_letter(column_of[name])
         plan.ranges.append((f"{_quote(tab)}!{letter}{top}:{letter}{bottom}", column))
     return plan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import time
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import google.auth
+import orjson
 import requests
 from google.auth.credentials import Credentials
 from google.auth.transport.requests import AuthorizedSession
@@ -43,6 +45,19 @@ def service_account_email(credentials: Credentials) -> str:
     return str(getattr(credentials, "service_account_email", "") or "")
 
 
+def encode_json(body: Any) -> bytes:
+    """A request body as compact UTF-8 JSON (values reach here converted: no NaN, no dates)."""
+    return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
+
+
+def _decode_json(response: requests.Response, **_: Any) -> Any:
+    """A response body decoded by orjson (large values:batchGet answers decode several times faster)."""
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError as exc:
+        raise requests.JSONDecodeError(str(exc), response.text, 0) from None
+
+
 class GoogleSession(AuthorizedSession):
     """requests session with Google auth that rewrites Google's base URLs and retries transient failures."""
 
@@ -70,6 +85,9 @@ class GoogleSession(AuthorizedSession):
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         """Send with bounded, jittered exponential backoff on 408/429/5xx and connection errors."""
         url = self.rewrite(url)
+        if kwargs.get("json") is not None:  # encoded once, by orjson (several times faster on large writes)
+            kwargs["data"] = encode_json(kwargs.pop("json"))
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), "Content-Type": "application/json"}
         waited = 0.0
         for attempt in range(1, self.max_attempts + 1):
             self.requests_sent += 1
@@ -83,6 +101,7 @@ class GoogleSession(AuthorizedSession):
                         "nothing was written. Try again in a minute") from None
             else:
                 if response.status_code not in RETRY_STATUSES:
+                    response.json = functools.partial(_decode_json, response)  # type: ignore[method-assign]
                     return response
                 delay = self._delay(attempt, response.headers.get("Retry-After"))
                 if attempt == self.max_attempts or waited + delay > self.max_wait:

@@ -48,7 +48,7 @@ from sheets_bridge.pipeline.ingest import Columns, normalise_header
 from sheets_bridge.pipeline.run import existing_prospects
 from sheets_bridge.store.align import column_letter, duplicate_keys, plan_merge, plan_write, sheet_value
 from sheets_bridge.store.base import Values, WriteReport
-from sheets_bridge.store.google_http import GoogleSession, load_credentials, service_account_email
+from sheets_bridge.store.google_http import GoogleSession, encode_json, load_credentials, service_account_email
 from sheets_bridge.store.lease import DEFAULT_TTL, Lease
 from sheets_bridge.store.sheets_layout import (
     chart_request,
@@ -560,7 +560,7 @@ def _chunks(ranges: list[tuple[str, list[list[Any]]]]) -> list[list[tuple[str, l
     current: list[tuple[str, list[list[Any]]]] = []
     size = 0
     for item in ranges:
-        cost = len(json.dumps(item[1], default=str)) + len(item[0]) + 64
+        cost = len(encode_json(item[1])) + len(item[0]) + 64
         if current and size + cost > MAX_PAYLOAD:
             chunks.append(current)
             current, size = [], 0

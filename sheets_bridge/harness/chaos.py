@@ -149,7 +149,7 @@ def start_service_process(emulator: str, lease_seconds: float | None = None) -> 
     """The service in a process of its own, ready to answer; the caller stops it."""
     port = free_port()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    code = (f"from sheets_bridge.emulator.chaos import serve_in_process; "
+    code = (f"from sheets_bridge.harness.chaos import serve_in_process; "
             f"serve_in_process({port}, {emulator!r}, {lease_seconds!r})")
     process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)

@@ -25,7 +25,9 @@ from typing import Any
 import requests
 
 from sheets_bridge import contract
-from sheets_bridge.emulator.chaos import (
+from sheets_bridge.emulator.server import running_emulator
+from sheets_bridge.emulator.state import EmulatorState
+from sheets_bridge.harness.chaos import (
     TODAY,
     _book,
     _by_domain,
@@ -34,8 +36,6 @@ from sheets_bridge.emulator.chaos import (
     retarget,
     start_service_process,
 )
-from sheets_bridge.emulator.server import running_emulator
-from sheets_bridge.emulator.state import EmulatorState
 
 
 @dataclass
