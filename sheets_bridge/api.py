@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from sheets_bridge import __version__, service
 from sheets_bridge.exceptions import SheetsBridgeError
+from sheets_bridge.memory import release_memory
 
 bp = Blueprint("api", __name__)
 SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
@@ -82,9 +83,12 @@ def _run(spreadsheet_id: str, action: str, work: Callable[[Any], dict[str, Any]]
         if g.caller.method == "id_token":
             current_app.extensions["sheets_bridge.access"].require_editor(spreadsheet_id, g.caller.email,
                                                                           store.permissions)
-        with store.hold(g.user, action, signature=g.caller.signature,
-                        signature_window=config.signature_window_seconds + config.clock_skew_seconds):
-            result = work(store)
+        try:
+            with store.hold(g.user, action, signature=g.caller.signature,
+                            signature_window=config.signature_window_seconds + config.clock_skew_seconds):
+                result = work(store)
+        finally:
+            release_memory()
         g.api_requests = int(getattr(store, "requests_sent", 0)) - before
         result["api_requests"] = g.api_requests
         return jsonify(result)

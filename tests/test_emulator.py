@@ -123,9 +123,9 @@ def test_quota_simulation(client: FlaskClient) -> None:
 
 
 def test_writes_split_only_to_stay_under_9_mb() -> None:
-    small = [("S!A1:A2", [["x"], ["y"]])] * 3
+    small = [("S!A1:A2", [["x"], ["y"]], "ROWS")] * 3
     assert len(_chunks(small)) == 1
-    big = [(f"S!A{i}", [["x" * 1_000_000] for _ in range(4)]) for i in range(5)]
+    big = [(f"S!A{i}", [["x" * 1_000_000] for _ in range(4)], "ROWS") for i in range(5)]
     chunks = _chunks(big)
     assert len(chunks) == 3 and sum(len(c) for c in chunks) == 5
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sheets_bridge.emulator import a1, cells
@@ -50,15 +50,27 @@ def _rendered(sheet: Sheet, bounds: tuple[int, int, int, int], render: str, date
     r0, r1, c0, c1 = bounds
     major: dict[int, dict[int, Any]] = {}
     if (r1 - r0) * (c1 - c0) < len(sheet.cells):
-        found = ((key, sheet.cells.get(key)) for key in ((r, c) for r in range(r0, r1) for c in range(c0, c1)))
+        found: Iterable[tuple[tuple[int, int], Any]] = (
+            (key, sheet.cells.get(key)) for key in ((r, c) for r in range(r0, r1) for c in range(c0, c1)))
     else:
-        found = (item for item in sheet.cells.items() if r0 <= item[0][0] < r1 and c0 <= item[0][1] < c1)
+        found = sheet.cells.items()
+    plain = render == "UNFORMATTED_VALUE" and datetime != "FORMATTED_STRING"  # the value as stored
     for (r, c), cell in found:
-        value = cells.render(cell, render, datetime)
+        if not (r0 <= r < r1 and c0 <= c < c1) or cell is None:
+            continue
+        if plain:
+            value = cell.get("v")
+            if type(value) is float and value.is_integer():
+                value = int(value)
+        else:
+            value = cells.render(cell, render, datetime)
         if value is None or value == "":
             continue
         outer, inner = (c - c0, r - r0) if by_column else (r - r0, c - c0)
-        major.setdefault(outer, {})[inner] = value
+        line = major.get(outer)
+        if line is None:
+            line = major[outer] = {}
+        line[inner] = value
     if not major:
         return []
     out: list[list[Any]] = [[] for _ in range(max(major) + 1)]
@@ -103,18 +115,19 @@ def _check_values(values: Any, field: str = "data.values") -> list[list[Any]]:
     return values
 
 
+_KEPT = dict.fromkeys(("fmt", "note", "validation"))  # what a value write leaves on a cell
+
+
 def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, major: str | None = "ROWS",
           field: str = "data.values") -> dict[str, Any]:
     """values.update of one range; refuses writes beyond the grid like Google does."""
     if input_option not in {"RAW", "USER_ENTERED"}:
         raise bad_request("Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
-    rows = _check_values(values, field)
+    lines = _check_values(values, field)
     sheet, span = resolve(book, text)
-    if (major or "ROWS") == "COLUMNS":
-        width = max((len(r) for r in rows), default=0)
-        rows = [[col[i] if i < len(col) else None for col in rows] for i in range(width)]
-    height = len(rows)
-    width = max((len(r) for r in rows), default=0)
+    by_column = (major or "ROWS") == "COLUMNS"
+    longest = max((len(r) for r in lines), default=0)
+    height, width = (longest, len(lines)) if by_column else (len(lines), longest)
     r0, c0 = span.row0 or 0, span.col0 or 0
     if span.row1 is not None and span.col1 is not None and span.row1 - r0 == 1 and span.col1 - c0 == 1:
         span = a1.Span(span.title, r0, None, c0, None)  # one cell is an anchor, not a bound
@@ -127,29 +140,36 @@ def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, m
                           f"Max rows: {sheet.rows}, max columns: {sheet.cols}")
     convert: Callable[[Any], cells.Cell | None] = cells.raw if input_option == "RAW" else cells.user_entered
     updated = 0
-    for i, row in enumerate(rows):
-        for j, value in enumerate(row):
-            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                raise bad_request(f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters "
-                                  "in a single cell.")
+    stored = sheet.cells
+    for outer, line in enumerate(lines):
+        for inner, value in enumerate(line):
             if value is None:
                 continue  # null leaves the cell as it is
+            if type(value) is str and len(value) > MAX_CELL_CHARS:
+                raise bad_request(f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters "
+                                  "in a single cell.")
             cell = convert(value)
-            key = (r0 + i, c0 + j)
-            old = sheet.cells.get(key, {})
+            key = (r0 + inner, c0 + outer) if by_column else (r0 + outer, c0 + inner)
+            old = stored.get(key)
+            kept = None if old is None or not (_KEPT.keys() & old.keys()) else {
+                k: v for k, v in old.items() if k in _KEPT}
             if cell is None:
-                sheet.cells.pop(key, None)
-                if "fmt" in old or "note" in old:
-                    sheet.cells[key] = {k: v for k, v in old.items() if k in {"fmt", "note"}}
+                stored.pop(key, None)
+                if kept:
+                    kept.pop("validation", None)
+                    if kept:
+                        stored[key] = kept
             else:
-                cell.update({k: v for k, v in old.items() if k in {"fmt", "note", "validation"}})
-                sheet.cells[key] = cell
+                if kept:
+                    cell.update(kept)
+                stored[key] = cell
             updated += 1
     if height == 0 or width == 0:
         return {"spreadsheetId": book.spreadsheet_id, "updatedRange": text}
     return {"spreadsheetId": book.spreadsheet_id,
             "updatedRange": a1.format_span(sheet.title, r0, r0 + height, c0, c0 + width),
-            "updatedRows": sum(1 for r in rows if r), "updatedColumns": width, "updatedCells": updated}
+            "updatedRows": height if by_column else sum(1 for r in lines if r), "updatedColumns": width,
+            "updatedCells": updated}
 
 
 def clear(book: Spreadsheet, text: str) -> str:

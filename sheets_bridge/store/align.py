@@ -25,7 +25,8 @@ class WritePlan:
     new_keys: list[str]
     skipped_deleted: list[str]
     last_row: int
-    ranges: list[tuple[str, list[list[Any]]]] = field(default_factory=list)
+    # (A1 range, values, major dimension): owned columns go as one list per column ("COLUMNS")
+    ranges: list[tuple[str, list[list[Any]], str]] = field(default_factory=list)
 
 
 def column_letter(index: int) -> str:
@@ -121,7 +122,7 @@ def plan_write(tab: str, header: Sequence[Any], keys: Sequence[Any], frame: pd.D
     column_of = {name: i for i, name in reversed(list(enumerate(names)))}
     if added:
         first = column_of[added[0]]
-        plan.ranges.append((f"{_quote(tab)}!{column_letter(first)}1", [added]))
+        plan.ranges.append((f"{_quote(tab)}!{column_letter(first)}1", [added], "ROWS"))
     written = {k: rows[k] for k in frame_keys if k in rows and k not in plan.skipped_deleted}
     if not written:
         return plan
@@ -132,9 +133,8 @@ def plan_write(tab: str, header: Sequence[Any], keys: Sequence[Any], frame: pd.D
     for name in owned:
         cells = np.full(bottom - top + 1, None, dtype=object)  # null leaves a cell as it is
         cells[slots] = np.asarray(sheet_values(frame[name].iloc[take]), dtype=object) if len(take) else []
-        column = [[value] for value in cells.tolist()]
         letter = column_letter(column_of[name])
-        plan.ranges.append((f"{_quote(tab)}!{letter}{top}:{letter}{bottom}", column))
+        plan.ranges.append((f"{_quote(tab)}!{letter}{top}:{letter}{bottom}", [cells.tolist()], "COLUMNS"))
     return plan
 
 

@@ -277,9 +277,10 @@ class GoogleStore:
                 log_rows = []
             if log_rows is not None:
                 if not log_rows:
-                    plan.ranges.append((f"{_quote(RUN_LOG)}!A1", [list(RUN_LOG_HEADER)]))
+                    plan.ranges.append((f"{_quote(RUN_LOG)}!A1", [list(RUN_LOG_HEADER)], "ROWS"))
                     log_rows = [list(RUN_LOG_HEADER)]
-                plan.ranges.append((f"{_quote(RUN_LOG)}!A{len(log_rows) + 1}", [[sheet_value(v) for v in run_log]]))
+                plan.ranges.append((f"{_quote(RUN_LOG)}!A{len(log_rows) + 1}", [[sheet_value(v) for v in run_log]],
+                                    "ROWS"))
         self._before_write()
         if structure:
             try:
@@ -485,14 +486,14 @@ class GoogleStore:
         self._before_write()
         self._call("batch_update", self.spreadsheet_id, {"requests": requests})
 
-    def _write_values(self, ranges: list[tuple[str, list[list[Any]]]], what: str) -> None:
+    def _write_values(self, ranges: list[tuple[str, list[list[Any]], str]], what: str) -> None:
         """One values:batchUpdate (RAW) per 9 MB; a failure after a first part landed says so plainly."""
         chunks = _chunks(ranges)
         for number, chunk in enumerate(chunks):
             try:
                 self._call("values_batch_update", self.spreadsheet_id,
-                           {"valueInputOption": "RAW", "data": [{"range": r, "values": v, "majorDimension": "ROWS"}
-                                                                for r, v in chunk]})
+                           {"valueInputOption": "RAW", "data": [{"range": r, "values": v, "majorDimension": major}
+                                                                for r, v, major in chunk]})
             except GoogleApiError as exc:
                 if number == 0:
                     raise
@@ -524,7 +525,8 @@ class GoogleStore:
         self._before_write()
         self._call("batch_update", self.spreadsheet_id, {"requests": stage})
         try:
-            ranges = [(f"{_quote(staging_title)}!A{i + 1}", rows[i:i + 5000]) for i in range(0, len(rows), 5000)]
+            ranges: list[ValueRange] = [(f"{_quote(staging_title)}!A{i + 1}", rows[i:i + 5000], "ROWS")
+                                        for i in range(0, len(rows), 5000)]
             self._write_values(ranges, f"tab '{name}'")
             self._before_write()
             swap: list[dict[str, Any]]
@@ -554,10 +556,13 @@ class GoogleStore:
             raise type(exc)(f"{exc.message.split(';')[0]}; the {where}. Try the import again") from None
 
 
-def _chunks(ranges: list[tuple[str, list[list[Any]]]]) -> list[list[tuple[str, list[list[Any]]]]]:
+ValueRange = tuple[str, list[list[Any]], str]  # A1 range, values, major dimension
+
+
+def _chunks(ranges: list[ValueRange]) -> list[list[ValueRange]]:
     """Group value ranges into requests that each stay under 9 MB of JSON."""
-    chunks: list[list[tuple[str, list[list[Any]]]]] = []
-    current: list[tuple[str, list[list[Any]]]] = []
+    chunks: list[list[ValueRange]] = []
+    current: list[ValueRange] = []
     size = 0
     for item in ranges:
         cost = len(encode_json(item[1])) + len(item[0]) + 64

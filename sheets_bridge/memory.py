@@ -1,0 +1,34 @@
+"""Give memory back to the system after a run, so a long-lived worker does not keep each run's peak.
+
+CPython frees a run's objects by reference counting, but glibc keeps the freed heap pages and Arrow's
+allocator keeps its pool: a worker that once scored a large sheet would hold that peak for good (and
+Cloud Run counts it against the instance's limit). ``release_memory`` returns both.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+from functools import cache
+
+import pyarrow as pa
+
+
+@cache
+def _malloc_trim() -> ctypes._NamedFuncPointer | None:
+    """glibc's malloc_trim, where the C library has it (Linux with glibc); None elsewhere."""
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
+
+
+def release_memory() -> None:
+    """Collect cycles, return Arrow's unused pool memory and glibc's free heap pages to the system."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
