@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     server.add_argument("--host", default=None,
                         help="address to listen on (default 0.0.0.0; 127.0.0.1 with --insecure-dev)")
-    server.add_argument("--workers", type=int, default=2)
+    server.add_argument("--workers", type=int, default=1,
+                        help="gunicorn worker processes (default 1, with 4 threads: fits 512 MiB, see README)")
     server.add_argument("--insecure-dev", action="store_true",
                         help="accept unauthenticated requests (local development only)")
     emulator = sub.add_parser("emulator", help="run the local Google Sheets API emulator")

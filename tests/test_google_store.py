@@ -195,3 +195,29 @@ def test_cli_scores_a_google_spreadsheet(google_env: str, capsys: pytest.Capture
     assert main(["score", f"https://docs.google.com/spreadsheets/d/{book}/edit", "--today", "2026-11-26"]) == 0
     out = capsys.readouterr().out
     assert f"Scored spreadsheet {book}" in out and "API requests" in out
+
+
+def test_first_run_sharing_flow_end_to_end(google_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A user's sheet, not shared → told to share with the service account as Editor; shared as Viewer →
+    told Editor is needed; shared as Editor → the run succeeds. Drive permissions decide, as on Google."""
+    tabs = {"Settings": SETTINGS_ROWS, **{k: v for k, v in TABS.items() if k != "Settings"}}
+    book = load_spreadsheet(google_env, tabs, owner="owner@example.com", editors=())
+    account = "bridge@emulated.iam.gserviceaccount.com"
+
+    def run() -> tuple[int, str]:
+        code = main(["score", book, "--today", "2026-11-26", "--top", "0"])
+        captured = capsys.readouterr()
+        return code, captured.err + captured.out
+
+    code, said = run()
+    assert code == 2 and f"cannot open spreadsheet {book}: share it with {account} as Editor" in said
+    share = requests.post(f"{google_env}/drive/v3/files/{book}/permissions", headers={"Authorization": "Bearer t"},
+                          json={"type": "user", "emailAddress": account, "role": "reader"}, timeout=5)
+    assert share.status_code == 200
+    code, said = run()
+    assert code == 2 and f"can view spreadsheet {book} but not change it: {account} has Viewer access" in said
+    requests.post(f"{google_env}/drive/v3/files/{book}/permissions", headers={"Authorization": "Bearer t"},
+                  json={"type": "user", "emailAddress": account, "role": "writer"}, timeout=5).raise_for_status()
+    code, said = run()
+    assert code == 0 and f"Scored spreadsheet {book}" in said
+    assert "Prospects" in GoogleStore(book).read_tabs()

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import orjson
 from flask import Flask, Response, g, request
 
-from sheets_bridge.emulator import a1, batch, cells, metadata, sharing, values
+from sheets_bridge.emulator import a1, batch, cells, export, metadata, sharing, values
 from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties
 from sheets_bridge.emulator.errors import ApiError, bad_request, not_found
 from sheets_bridge.emulator.fields import apply_mask, parse_mask
@@ -191,6 +191,19 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
         book = _book(st(), file_id, drive=True)
         sharing.require(book, g.user, st().default_user, write=False)
         return json_response(_masked(_file_json(book), request.args.get("fields") or "kind,id,name,mimeType"))
+
+    @app.get("/drive/v3/files/<file_id>/export")
+    def drive_export(file_id: str) -> Response:
+        book = _book(st(), file_id, drive=True)
+        sharing.require(book, g.user, st().default_user, write=False)
+        mime_type = request.args.get("mimeType", "")
+        return Response(export.export(book, mime_type, request.args.get("gid")), mimetype=mime_type)
+
+    @app.get("/drive/v3/files/<file_id>/comments")
+    def drive_comments(file_id: str) -> Response:
+        book = _book(st(), file_id, drive=True)
+        sharing.require(book, g.user, st().default_user, write=False)
+        return json_response(_masked({"comments": []}, request.args.get("fields")))
 
     @app.delete("/drive/v3/files/<file_id>")
     def drive_delete(file_id: str) -> Response:

@@ -262,7 +262,11 @@ def recognise_values(values: Sequence[Sequence[Any]], source: str, site: str = "
 
 
 class Columns(list[list[Any]]):
-    """A tab's values column by column, as Sheets answers ``majorDimension=COLUMNS`` (each list trimmed)."""
+    """A tab's values column by column, as Sheets answers ``majorDimension=COLUMNS`` (each list trimmed).
+
+    Handed over for recognition: ``pipeline.run.read_exports`` empties it once its columns are arrays, so
+    the decoded JSON of a large tab is freed before scoring starts rather than after the run.
+    """
 
     def rows(self, count: int | None = None) -> list[list[Any]]:
         """The first ``count`` rows (all when None), each trimmed of trailing empty cells like a ROWS answer."""

@@ -57,8 +57,11 @@ def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], li
         except InvalidHostError:
             site = ""
         try:
-            exports.append(recognise_columns(values, f"Tab '{name}'", site) if isinstance(values, Columns)
-                           else recognise_values(values, f"Tab '{name}'", site))
+            if isinstance(values, Columns):
+                exports.append(recognise_columns(values, f"Tab '{name}'", site))
+                values.clear()  # the arrays hold it now: free the decoded JSON before scoring
+            else:
+                exports.append(recognise_values(values, f"Tab '{name}'", site))
         except ExportFormatError:
             if site:
                 raise

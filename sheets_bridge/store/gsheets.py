@@ -160,9 +160,17 @@ class GoogleStore:
         try:
             return getattr(self.http, method)(*args, **kwargs)
         except APIError as exc:
-            raise self._translate(exc) from None
+            raise self._translate(exc, writing=method not in READ_METHODS) from None
 
-    def _translate(self, exc: APIError) -> GoogleApiError:
+    def _can_view(self) -> bool:
+        """Whether the spreadsheet can be read (asked once, after a refused write, to word the 403)."""
+        try:
+            self.http.fetch_sheet_metadata(self.spreadsheet_id, params={"fields": "spreadsheetId"})
+        except APIError:
+            return False
+        return True
+
+    def _translate(self, exc: APIError, writing: bool = False) -> GoogleApiError:
         status = exc.response.status_code
         try:
             message = exc.response.json()["error"]["message"]
@@ -171,6 +179,9 @@ class GoogleStore:
         if status == 403:
             email = service_account_email(self.session.credentials)
             who = email or "the service account"
+            if writing and self._can_view():
+                return SheetAccessError(f"sheets_bridge can view spreadsheet {self.spreadsheet_id} but not change it: "
+                                        f"{who} has Viewer access. Make it Editor (Share → {who} → Editor)")
             return SheetAccessError(f"sheets_bridge cannot open spreadsheet {self.spreadsheet_id}: share it with "
                                     f"{who} as Editor (Share → add {who} → Editor)")
         if status == 404:
@@ -556,7 +567,9 @@ class GoogleStore:
             raise type(exc)(f"{exc.message.split(';')[0]}; the {where}. Try the import again") from None
 
 
-ValueRange = tuple[str, list[list[Any]], str]  # A1 range, values, major dimension
+ValueRange = tuple[str, list[list[Any]], str]
+READ_METHODS = frozenset({"fetch_sheet_metadata", "values_batch_get", "values_get", "get_file_drive_metadata",
+                          "list_permissions", "request"})  # A1 range, values, major dimension
 
 
 def _chunks(ranges: list[ValueRange]) -> list[list[ValueRange]]:
