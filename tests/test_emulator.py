@@ -132,7 +132,7 @@ def test_writes_split_only_to_stay_under_9_mb() -> None:
 
 def test_unserved_routes_answer_googles_json_error(client: FlaskClient) -> None:
     book = new_book(client)
-    for path in (f"/drive/v3/files/{book}/export?mimeType=text/csv", f"/drive/v3/files/{book}/comments",
+    for path in (f"/drive/v3/files/{book}/revisions", f"/drive/v3/files/{book}/watch",
                  "/upload/drive/v2/files?uploadType=media"):
         headers = {"Authorization": "Bearer t"}
         answer = client.post(path, headers=headers, data=b"a,b\n") if "upload" in path else \
@@ -261,3 +261,56 @@ def test_a_failing_batch_changes_nothing_whatever_came_before(client: FlaskClien
         change, {"deleteSheet": {"sheetId": 999}}]})
     assert failed.status_code == 400
     assert client.get(f"/_emulator/spreadsheets/{book}").get_json() == before
+
+
+def test_drive_export_csv_and_xlsx(client: FlaskClient) -> None:
+    """Drive export: the first sheet (or a gid) as CSV of what cells show, every sheet as .xlsx."""
+    import io
+
+    import openpyxl
+
+    book = new_book(client)
+    client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1:C3?valueInputOption=RAW", headers=AUTH, json={
+        "values": [["name", "n", "note"], ["a, b", 1.5, ""], ["=1+1", 2, 'say "hi"']]})
+    added = client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [
+        {"addSheet": {"properties": {"title": "Second", "sheetId": 77}}}]})
+    assert added.status_code == 200
+    client.put(f"/v4/spreadsheets/{book}/values/Second!B2?valueInputOption=RAW", headers=AUTH,
+               json={"values": [["x"]]})
+    csv_answer = client.get(f"/drive/v3/files/{book}/export?mimeType=text%2Fcsv", headers=AUTH)
+    assert csv_answer.status_code == 200 and csv_answer.mimetype == "text/csv"
+    assert csv_answer.get_data(as_text=True) == 'name,n,note\r\n"a, b",1.5,\r\n=1+1,2,"say ""hi"""'
+    second = client.get(f"/drive/v3/files/{book}/export?mimeType=text%2Fcsv&gid=77", headers=AUTH)
+    assert second.get_data(as_text=True) == ",\r\n,x"
+    xlsx = client.get(f"/drive/v3/files/{book}/export?mimeType=application%2Fvnd.openxmlformats-officedocument"
+                      ".spreadsheetml.sheet", headers=AUTH)
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.data))
+    assert workbook.sheetnames == ["Sheet1", "Second"]
+    assert [[c.value for c in row] for row in workbook["Sheet1"].iter_rows()] == [
+        ["name", "n", "note"], ["a, b", 1.5, None], ["=1+1", 2, 'say "hi"']]
+    assert workbook["Sheet1"]["A3"].data_type == "s"  # RAW text that looks like a formula is not one
+    assert workbook["Second"]["B2"].value == "x"
+    refused = client.get(f"/drive/v3/files/{book}/export?mimeType=image%2Fgif", headers=AUTH)
+    assert refused.status_code == 400 and refused.get_json()["error"]["message"].startswith("The requested conversion")
+    comments = client.get(f"/drive/v3/files/{book}/comments?fields=comments%2Fcontent", headers=AUTH)
+    assert comments.get_json() == {"comments": []}
+
+
+@pytest.mark.parametrize(("rows", "anchor", "table", "written"), [
+    ([["a", "", "c"]], "Sheet1", "Sheet1!C1", "Sheet1!C2:E2"),  # a blank cell splits the row: the later table
+    ([["a", "", "c"]], "Sheet1!A1", "Sheet1!A1", "Sheet1!A2:C2"),  # a one-cell range: the table at that cell
+    ([["a", "b"], ["c", "d"], ["e", ""]], "Sheet1", "Sheet1!A1:B3", "Sheet1!A4:C4"),  # last row with a blank
+    ([["a", "b", "", "q"], ["c", "d", "", ""]], "Sheet1", "Sheet1!A1:B2", "Sheet1!A3:C3"),  # a side table
+    ([["a", "b"], ["c", "d"]], "Sheet1", "Sheet1!A1:B2", "Sheet1!A3:C3"),
+    ([], "Sheet1!B1", None, "Sheet1!B1:D1"),
+])
+def test_append_finds_the_table_as_google_does(client: FlaskClient, rows: list[list[str]], anchor: str,
+                                               table: str | None, written: str) -> None:
+    book = new_book(client)
+    if rows:
+        client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1?valueInputOption=RAW", headers=AUTH,
+                   json={"values": rows})
+    answer = client.post(f"/v4/spreadsheets/{book}/values/{anchor}:append?valueInputOption=RAW", headers=AUTH,
+                         json={"values": [["x", "y", "z"]]}).get_json()
+    assert answer.get("tableRange") == table
+    assert answer["updates"]["updatedRange"] == written

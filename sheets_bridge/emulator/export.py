@@ -48,6 +48,9 @@ def export(book: Spreadsheet, mime_type: str, gid: str | None = None) -> bytes:
             target = workbook.create_sheet(sheet.title[:31])
             for row in _grid(sheet, "UNFORMATTED_VALUE"):
                 target.append([None if v == "" else v for v in row])
+                for cell in target[target.max_row]:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        cell.data_type = "s"  # text that looks like a formula stays text
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()

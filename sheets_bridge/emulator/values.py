@@ -185,6 +185,31 @@ def clear(book: Spreadsheet, text: str) -> str:
     return a1.format_span(sheet.title, r0, r1, c0, c1)
 
 
+def find_table(sheet: Sheet, bounds: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """The table values.append extends: (first row, end row, first column, end column), or None.
+
+    As Google's recordings show it: a table is a block of filled cells connected side by side or above and
+    below; the one appended to holds the last filled cell of the range (its last row with data, rightmost
+    value), so a blank cell that splits a row makes the later part the table. Its bounds are the block's.
+    """
+    r0, r1, c0, c1 = bounds
+    filled = {key for key, cell in sheet.cells.items()
+              if r0 <= key[0] < r1 and c0 <= key[1] < c1 and cell.get("v") not in (None, "")}
+    if not filled:
+        return None
+    seed = max(filled)  # the last row with data, its rightmost value
+    block, todo = {seed}, [seed]
+    while todo:
+        r, c = todo.pop()
+        for near in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+            if near in filled and near not in block:
+                block.add(near)
+                todo.append(near)
+    rows = [r for r, _ in block]
+    columns = [c for _, c in block]
+    return min(rows), max(rows) + 1, min(columns), max(columns) + 1
+
+
 def append(book: Spreadsheet, text: str, values: Any, input_option: str | None,
            insert_option: str = "OVERWRITE", major: str = "ROWS") -> dict[str, Any]:
     """values.append: find the table in the range and write below its last row (values by row or column)."""
@@ -194,21 +219,19 @@ def append(book: Spreadsheet, text: str, values: Any, input_option: str | None,
         rows = [[col[i] if i < len(col) else None for col in rows] for i in range(height_of)]
     sheet, span = resolve(book, text)
     r0, r1, c0, c1 = clamp(sheet, span)
-    filled = [r for (r, c) in sheet.cells if r0 <= r < r1 and c0 <= c < c1 and "v" in sheet.cells[(r, c)]]
-    start = (max(filled) + 1) if filled else r0
+    table = find_table(sheet, (r0, r1, c0, c1))
+    start, column = (table[1], table[2]) if table else (r0, span.col0 or 0)
     height = len(rows)
     if start + height > sheet.rows:
         sheet.properties["gridProperties"]["rowCount"] = start + height
     if insert_option == "INSERT_ROWS":
         _shift_rows(sheet, start, height)
         sheet.properties["gridProperties"]["rowCount"] = sheet.rows + height
-    column = span.col0 or 0
     target = a1.format_span(sheet.title, start, start + 1, column, column + 1)
     updates = write(book, target.split("!")[0] + "!" + target.split("!")[1], rows, input_option)
-    table = a1.format_span(sheet.title, r0, start, c0, c1) if filled else None
     result: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "updates": updates}
     if table:
-        result["tableRange"] = table
+        result["tableRange"] = a1.format_span(sheet.title, table[0], table[1], table[2], table[3])
     return result
 
 
