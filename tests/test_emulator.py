@@ -314,3 +314,25 @@ def test_append_finds_the_table_as_google_does(client: FlaskClient, rows: list[l
                          json={"values": [["x", "y", "z"]]}).get_json()
     assert answer.get("tableRange") == table
     assert answer["updates"]["updatedRange"] == written
+
+
+def test_colours_are_stored_8_bits_a_channel_and_cleared_colours_vanish(client: FlaskClient) -> None:
+    """Google keeps 8 bits a channel: 0.5 comes back as 127/255 (0.49803922); a cleared tab colour is absent."""
+    book = new_book(client)
+    client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [
+        {"updateSheetProperties": {"properties": {"sheetId": 0, "tabColorStyle": {"rgbColor": {"red": 1,
+                                                                                              "blue": 0.5}}},
+                                   "fields": "tabColorStyle"}}]})
+    props = client.get(f"/v4/spreadsheets/{book}", headers=AUTH).get_json()["sheets"][0]["properties"]
+    assert props["tabColorStyle"] == {"rgbColor": {"red": 1, "blue": 0.49803922}}
+    client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [
+        {"updateSheetProperties": {"properties": {"sheetId": 0, "tabColorStyle": None}, "fields": "tabColorStyle"}}]})
+    props = client.get(f"/v4/spreadsheets/{book}", headers=AUTH).get_json()["sheets"][0]["properties"]
+    assert "tabColorStyle" not in props
+
+
+def test_a_write_counts_only_the_rows_and_columns_a_value_landed_in(client: FlaskClient) -> None:
+    book = new_book(client)
+    answer = client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1:D?valueInputOption=RAW", headers=AUTH, json={
+        "values": [["a", None, None, None], [None], [None, None, None, "b"]]}).get_json()
+    assert (answer["updatedRows"], answer["updatedColumns"], answer["updatedCells"]) == (2, 2, 2)

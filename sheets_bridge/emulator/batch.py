@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import random
 from collections.abc import Callable
 from typing import Any
@@ -41,8 +42,17 @@ def f32(value: float) -> float | int:
 
 
 def clean_color(color: dict[str, Any]) -> dict[str, Any]:
-    """Drop zero components and round like Google's float32 storage."""
-    return {k: f32(v) for k, v in color.items() if isinstance(v, int | float) and v != 0}
+    """Store a colour as Google does: 8 bits a channel (0.5 → 127/255, halves round down), echoed in
+    single precision; zero components dropped. Every colour in the recordings is a multiple of 1/255."""
+    out: dict[str, Any] = {}
+    for key, value in color.items():
+        if not isinstance(value, int | float):
+            continue
+        level = min(max(math.ceil(float(value) * 255 - 0.5), 0), 255) if key != "alpha" else None
+        stored = f32(level / 255) if level is not None else f32(value)
+        if stored != 0:
+            out[key] = stored
+    return out
 
 
 def normalise(obj: Any) -> Any:
@@ -155,6 +165,9 @@ def update_sheet_properties(book: Spreadsheet, body: dict[str, Any], ctx: Contex
     set_fields(sheet.properties, normalise(props), fields)
     if sheet.properties.get("hidden") is False:
         del sheet.properties["hidden"]
+    for colour in ("tabColor", "tabColorStyle"):  # a cleared colour is absent, not an empty message
+        if sheet.properties.get(colour) in ({}, None):
+            sheet.properties.pop(colour, None)
     if sheet.properties.get("hidden") and all(s.properties.get("hidden") for s in book.sheets):
         sheet.properties.pop("hidden")
         raise ctx.error("You can't hide all the sheets in a document.")
@@ -494,11 +507,10 @@ def add_protected_range(book: Spreadsheet, body: dict[str, Any], ctx: Context) -
         protected["warningOnly"] = True
     protected["requestingUserCanEdit"] = True
     editors = {k: v for k, v in (given.get("editors") or {}).items() if v}
-    reply = dict(protected, editors=editors) if not given.get("warningOnly") else protected
+    reply = dict(protected, editors=editors)  # warning-only ranges too, as recorded
     stored = dict(protected)
-    if not given.get("warningOnly"):
-        users = sorted(set(editors.get("users", [])) | ({ctx.user} if ctx.user else set()))
-        stored["editors"] = dict(editors, users=users) if users else editors
+    users = sorted(set(editors.get("users", [])) | ({ctx.user} if ctx.user else set()))
+    stored["editors"] = dict(editors, users=users) if users else editors
     stored["_sheetId"] = int(grid.get("sheetId") or 0)
     book.protected_ranges.append(stored)
     return {"addProtectedRange": {"protectedRange": reply}}

@@ -25,7 +25,8 @@ ID_KEYS = {"spreadsheetId", "sheetId", "id", "namedRangeId", "protectedRangeId",
 IGNORED_KEYS = {"createdTime", "modifiedTime", "etag"}
 # Files that exercise what the emulator deliberately does not serve, with the reason.
 EXCLUDED = {
-    "ClientTest.test_access_private_spreadsheet.json": "needs a spreadsheet owned by another account (sharing)",
+    "ClientTest.test_access_private_spreadsheet.json": "opens a file another account owns, which the recording does "
+                                                       "not describe (the 403 path is tested in test_security)",
     "ClientTest.test_import_csv.json": "Drive v2 media upload (CSV import) is not emulated",
     "ClientTest.test_openall.json": "opens spreadsheets the recording account already held before the test",
     "ClientTest.test_open_all_has_metadata.json": "opens spreadsheets the recording account already held",

@@ -141,6 +141,8 @@ def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, m
     convert: Callable[[Any], cells.Cell | None] = cells.raw if input_option == "RAW" else cells.user_entered
     updated = 0
     stored = sheet.cells
+    touched_outer: set[int] = set()
+    touched_inner: set[int] = set()
     for outer, line in enumerate(lines):
         for inner, value in enumerate(line):
             if value is None:
@@ -164,11 +166,14 @@ def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, m
                     cell.update(kept)
                 stored[key] = cell
             updated += 1
+            touched_outer.add(outer)
+            touched_inner.add(inner)
     if height == 0 or width == 0:
         return {"spreadsheetId": book.spreadsheet_id, "updatedRange": text}
     return {"spreadsheetId": book.spreadsheet_id,
             "updatedRange": a1.format_span(sheet.title, r0, r0 + height, c0, c0 + width),
-            "updatedRows": height if by_column else sum(1 for r in lines if r), "updatedColumns": width,
+            "updatedRows": len(touched_inner if by_column else touched_outer),  # rows and columns a value
+            "updatedColumns": len(touched_outer if by_column else touched_inner),  # landed in (nulls skip)
             "updatedCells": updated}
 
 
