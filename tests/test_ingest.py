@@ -253,6 +253,7 @@ def test_rows_of_blank_cells_are_dropped_like_blank_lines() -> None:
 
 
 _SHEET_CELL = st.one_of(st.none(), st.sampled_from(["", "12", "true", "N/A", "2024-01-05"]), st.integers(-5, 10**6),
+                        st.sampled_from([0, 0.0, 1, 1.0, False, True, 10**20]),
                         st.floats(allow_nan=False, allow_infinity=False), st.booleans(), st.text(max_size=6))
 
 

@@ -289,15 +289,16 @@ def column_series(values: list[Any], length: int) -> pd.Series:
     """One column's cells as a Series without a per-cell Python pass: Arrow text, floats, or (mixed) objects."""
     if len(values) < length:
         values = values + [""] * (length - len(values))
-    try:
-        array = pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pd.Series(values, dtype=object)
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-        return pd.Series(pd.arrays.ArrowStringArray(array.cast(pa.large_string())))
-    if array.null_count == 0 and (pa.types.is_floating(array.type) or pa.types.is_integer(array.type)
-                                  or pa.types.is_boolean(array.type)):
-        return pd.Series(array.to_numpy(zero_copy_only=False))
+    kinds = set(map(type, values))  # one C-level pass: Arrow would quietly turn a False among floats into 0.0
+    if kinds <= {str}:
+        return pd.Series(pd.arrays.ArrowStringArray(pa.array(values, pa.large_string())))
+    if kinds <= {float, int} and values:
+        try:
+            return pd.Series(np.array(values, dtype=np.float64 if float in kinds else np.int64))
+        except OverflowError:  # an integer beyond 64 bits: kept as the object it is
+            return pd.Series(values, dtype=object)
+    if kinds == {bool}:
+        return pd.Series(np.array(values, dtype=bool))
     return pd.Series(values, dtype=object)
 
 
