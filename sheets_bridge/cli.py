@@ -142,6 +142,8 @@ def print_dashboard(d: dict[str, Any]) -> None:
     print(f"  Placements in the last {len(d['weekly'])} weeks: {sum(n for _, n, _ in d['weekly'])}"
           + (f"; spike in week of {', '.join(spikes)}" if spikes else ""))
     print(f"  Follow-ups due this week: {d['due_this_week']}; overdue: {d['overdue']}")
+    for target, top, every in d.get("assets_waiting", [])[:3]:
+        print(f"  Improve before outreach: {target} ({every} prospects wait, {top} of tier A or B)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

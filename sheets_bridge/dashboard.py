@@ -90,6 +90,11 @@ def build_layout(m: Metrics) -> DashboardLayout:
     layout.charts.append(ChartSpec("Links placed per week", "COLUMN", start, end, 0, 1, 36, 5, "Week of",
                                    "Links placed"))
     table("Follow-ups", ["Due this week", "Overdue"], [[m.due_this_week, m.overdue]])
+    if m.assets_waiting:
+        target, top, every = m.assets_waiting[0]
+        table("Assets to improve before outreach", ["Target page", "Tier A/B waiting", "All waiting"],
+              [[t, a, n] for t, a, n in m.assets_waiting]
+              + [[f"Upgrading {target} unblocks {every} prospects ({top} of tier A or B)"]])
     for line in DEFINITIONS:
         rows.append([line])
     return layout

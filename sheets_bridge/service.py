@@ -20,6 +20,7 @@ from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.ingest import recognise_values
 from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count
 from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, score_workbook
+from sheets_bridge.pipeline.targets import hold_for_assets, parse_targets
 from sheets_bridge.settings import parse_settings
 from sheets_bridge.store.base import Store, Values
 
@@ -205,7 +206,7 @@ def followups(store: Store, today: dt.date) -> FollowupSummary:
     """Recompute touches and next follow-ups from Status and the Outreach log (3 API requests on Sheets)."""
     started = time.perf_counter()
     requests_before = int(getattr(store, "requests_sent", 0))
-    tabs = store.read_named([contract.SETTINGS, contract.OUTREACH_LOG, contract.PROSPECTS])
+    tabs = store.read_named([contract.SETTINGS, contract.OUTREACH_LOG, contract.PROSPECTS, contract.TARGETS])
     existing = existing_prospects(tabs[contract.PROSPECTS])
     if existing.empty:
         raise NothingToDoError("The Prospects tab is empty: run Score prospects first")
@@ -214,6 +215,11 @@ def followups(store: Store, today: dt.date) -> FollowupSummary:
     keys = existing[contract.KEY].astype(str)
     status = existing["Status"] if "Status" in existing.columns else pd.Series("", index=existing.index)
     cadence = compute_cadence(keys, status.astype(object).fillna(""), log.frame, settings, today)
+    targets = parse_targets(tabs.get(contract.TARGETS))
+    target_url = existing["Target URL"].astype(str) if "Target URL" in existing.columns else pd.Series(
+        "", index=existing.index)
+    ready_of = dict(zip(targets["url"], targets["ready"], strict=True))
+    cadence = hold_for_assets(cadence, target_url, target_url.map(lambda u: ready_of.get(u, True)).astype(bool))
     frame = pd.DataFrame({"Domain": keys, "Touches": cadence["touches"], "Last touch": cadence["last_touch"],
                           "Next follow-up": cadence["next_follow_up"], "Next action": cadence["next_action"]})
     report = store.write_prospects(frame, FOLLOWUP_COLUMNS, contract.TEAM_COLUMNS)

@@ -147,7 +147,8 @@ def test_placement_verified_across_two_campaigns(make_store: Callable[..., Store
 
 
 def test_dashboard_refresh_is_idempotent_and_cheap(make_store: Callable[..., Store]) -> None:
-    book = make_store(campaign_tabs("Q4", [["https://zzz.com/x", "", 10, "false", "2025-01-01"]]))
+    book = make_store({**campaign_tabs("Q4", [["https://zzz.com/x", "", 10, "false", "2025-01-01"]]),
+                       "Targets": [["URL", "Page kind", "Topic keywords", "Ready"]]})  # set up: every reserved tab
     score(book, TODAY)
     first = dashboard(book, TODAY)
     tabs_once = book.read_tabs()["Dashboard"]

@@ -148,3 +148,88 @@ def test_settings_errors_name_the_row(row: list[str], message: str) -> None:
 def test_unknown_holiday_country() -> None:
     with pytest.raises(SettingsError, match="Holiday country"):
         cadence(["a.com"], [""], Settings(business_days_only=True, holiday_country="ZZ"), dt.date(2026, 11, 3))
+
+
+# --- assets ready before outreach (playbook section 11) ---
+
+READY_TARGETS = [
+    ["URL", "Page kind", "Topic keywords", "Ready"],
+    ["https://mine.com/guides/crm", "guide", "crm", "No"],
+    ["https://mine.com/best-crm", "list", "crm tools", "yes"],
+    ["https://mine.com/research/2026", "data", "survey", ""],
+]
+
+
+@pytest.mark.parametrize(("cell", "ready"), [("No", False), ("not yet", False), ("draft", False), ("FALSE", False),
+                                             ("", True), ("yes", True), ("✓", True)])
+def test_ready_column(cell: str, ready: bool) -> None:
+    targets = parse_targets([["URL", "Ready"], ["https://mine.com/a", cell]])
+    assert targets["ready"].tolist() == [ready]
+    assert parse_targets([["URL"], ["https://mine.com/a"]])["ready"].tolist() == [True]  # no column: all ready
+
+
+def test_prospects_wait_for_a_page_that_is_not_ready() -> None:
+    from sheets_bridge.pipeline.run import score_workbook
+
+    header = ["Referring page URL", "Referring page title", "Domain rating"]
+    tabs = {"Settings": [["Your domain", "mine.com"], ["Topic keywords", "crm"]],
+            "Targets": READY_TARGETS,
+            "rival.com": [header, ["https://waits.com/resources/crm", "CRM resources", 50],
+                          ["https://pitched.com/resources/crm", "CRM resources", 50],
+                          ["https://listy.com/best-crm-tools", "Best CRM tools", 50]],
+            "Outreach log": [["Date", "Domain", "Touch", "Angle", "Result"],
+                             ["2026-11-20", "pitched.com", 1, "resource", "sent"]]}
+    result = score_workbook(tabs, dt.date(2026, 11, 26)).prospects.set_index("Domain")
+    assert result.loc["waits.com", "Target URL"] == "https://mine.com/guides/crm"
+    assert result.loc["waits.com", "Next action"] == "Improve https://mine.com/guides/crm before pitching"
+    assert pd.isna(result.loc["waits.com", "Next follow-up"])
+    # already in outreach: its sequence goes on, whatever the page's state
+    assert result.loc["pitched.com", "Next action"].startswith(("Send touch 2", "Due today", "Overdue"))
+    assert result.loc["listy.com", "Next action"] == "Send touch 1 of 4"  # its page is ready
+
+
+def test_dashboard_ranks_the_pages_that_hold_prospects_back() -> None:
+    from sheets_bridge.dashboard import build_layout
+    from sheets_bridge.pipeline.metrics import compute_metrics
+
+    improve = "Improve {} before pitching"
+    rows = [("a.com", "A", "https://mine.com/x"), ("b.com", "C", "https://mine.com/x"),
+            ("c.com", "C", "https://mine.com/x"), ("d.com", "A", "https://mine.com/y"),
+            ("e.com", "B", "https://mine.com/y"), ("f.com", "A", "https://mine.com/z")]
+    prospects = pd.DataFrame({"Domain": [r[0] for r in rows], "Tier": [r[1] for r in rows],
+                              "Target URL": [r[2] for r in rows],
+                              "Next action": [improve.format(r[2]) for r in rows[:-1]] + ["Send touch 1 of 4"]})
+    log = parse_outreach_log(None).frame
+    metrics = compute_metrics(prospects, log, Settings(your_domain="mine.com"), dt.date(2026, 11, 26))
+    # y: 2 of tier A/B (2 in all); x: 1 of tier A/B (3 in all); z is ready to pitch
+    assert metrics.assets_waiting == [("https://mine.com/y", 2, 2), ("https://mine.com/x", 1, 3)]
+    values = build_layout(metrics).values
+    assert ["Target page", "Tier A/B waiting", "All waiting"] in values
+    assert ["Upgrading https://mine.com/y unblocks 2 prospects (2 of tier A or B)"] in values
+
+
+def test_update_followups_releases_prospects_once_the_page_is_ready(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from sheets_bridge.service import followups, score
+    from sheets_bridge.store.xlsx import XlsxStore
+
+    header = ["Referring page URL", "Referring page title", "Domain rating"]
+    path = Path(str(tmp_path)) / "book.xlsx"
+    store = XlsxStore(path, create=True)
+    store.replace_tabs({"Settings": [["Your domain", "mine.com"], ["Topic keywords", "crm"]],
+                        "Targets": READY_TARGETS,
+                        "rival.com": [header, ["https://waits.com/resources/crm", "CRM resources", 50]]})
+    score(store, dt.date(2026, 11, 26))
+
+    def action() -> str:
+        rows = XlsxStore(path).read_tabs()["Prospects"]
+        column = rows[0].index("Next action")
+        return str(next(r[column] for r in rows[1:] if r[0] == "waits.com"))
+
+    followups(XlsxStore(path), dt.date(2026, 11, 27))
+    assert action() == "Improve https://mine.com/guides/crm before pitching"
+    XlsxStore(path).replace_tabs({"Targets": [row[:3] + ["yes" if i else "Ready"] for i, row in
+                                              enumerate(READY_TARGETS)]})
+    followups(XlsxStore(path), dt.date(2026, 11, 27))
+    assert action() == "Send touch 1 of 4"

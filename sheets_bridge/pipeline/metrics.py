@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_bridge.contract import STATUSES
+from sheets_bridge.pipeline.targets import IMPROVE_PREFIX
 from sheets_bridge.settings import Settings
 
 GENERIC_ANCHORS = ("click here", "here", "read more", "this guide", "this article", "website", "link", "this",
@@ -37,6 +38,8 @@ class Metrics:
     overdue: int
     warnings: list[str] = field(default_factory=list)
     left_gap: int = 0  # rows kept for the team's notes that are no longer in the gap (the Total counts them)
+    # target pages not ready to pitch: (target URL, tier A/B prospects waiting, all waiting), most blocking first
+    assets_waiting: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def classify_anchor(anchor: str, settings: Settings) -> str:
@@ -74,7 +77,7 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
                     exact_threshold: float = 0.10, weeks: int = 12) -> Metrics:
     """All dashboard figures from the Prospects tab (as read) and the parsed Outreach log."""
     p = prospects.copy()
-    for column in ("Domain", "Status", "Tier", "Flags", "Next follow-up"):
+    for column in ("Domain", "Status", "Tier", "Flags", "Next follow-up", "Next action", "Target URL"):
         if column not in p.columns:
             p[column] = ""
     p["Domain"] = p["Domain"].astype(str)
@@ -146,7 +149,19 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         exact_match_share=exact_share, exact_match_risk=exact_share > exact_threshold, weekly=weekly,
         due_this_week=int(((next_dates >= now) & (next_dates <= week_end)).sum()),
         overdue=int((next_dates < now).sum()),
-        left_gap=left_gap_count(p["Flags"]))
+        left_gap=left_gap_count(p["Flags"]), assets_waiting=assets_waiting(p))
+
+
+def assets_waiting(p: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """Target pages that hold prospects back, ranked by the tier A/B prospects waiting on each."""
+    waiting = p[p["Next action"].astype(str).str.startswith(IMPROVE_PREFIX)]
+    if waiting.empty:
+        return []
+    top = waiting["Tier"].astype(str).isin(["A", "B"])
+    counts = pd.DataFrame({"target": waiting["Target URL"].astype(str), "top": top}).groupby("target")["top"].agg(
+        ["sum", "size"])
+    counts = counts.sort_values(["sum", "size"], ascending=False, kind="stable")
+    return [(str(t), int(a), int(n)) for t, a, n in zip(counts.index, counts["sum"], counts["size"], strict=True)]
 
 
 def _as_date(value: object) -> object:

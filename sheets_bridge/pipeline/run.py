@@ -20,7 +20,7 @@ from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.gap import build_gap
 from sheets_bridge.pipeline.ingest import Columns, Export, normalise_header, recognise_columns, recognise_values
 from sheets_bridge.pipeline.score import prospect_text, score_prospects
-from sheets_bridge.pipeline.targets import assign_targets, parse_targets
+from sheets_bridge.pipeline.targets import assign_targets, hold_for_assets, parse_targets
 from sheets_bridge.settings import Settings, parse_settings, validate_weights
 
 Values = Sequence[Sequence[Any]]
@@ -106,6 +106,7 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
     progress("cadence", 0.85)
     status_of = prospects["key"].map(status).astype(object).fillna("")
     cadence = compute_cadence(prospects["key"], status_of, log, settings, today)
+    cadence = hold_for_assets(cadence, prospects["target_url"], prospects["target_ready"])
     prospects = pd.concat([prospects, cadence], axis=1)
     prospects = prospects.sort_values(["priority", "key"], ascending=[False, True], kind="stable")
     return ScoreResult(to_owned(prospects).reset_index(drop=True), exports, excluded, competitors, own, warnings,
