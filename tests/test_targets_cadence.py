@@ -229,7 +229,7 @@ def test_update_followups_releases_prospects_once_the_page_is_ready(tmp_path: ob
 
     followups(XlsxStore(path), dt.date(2026, 11, 27))
     assert action() == "Improve https://mine.com/guides/crm before pitching"
-    XlsxStore(path).replace_tabs({"Targets": [row[:3] + ["yes" if i else "Ready"] for i, row in
+    XlsxStore(path).replace_tabs({"Targets": [[*row[:3], "yes" if i else "Ready"] for i, row in
                                               enumerate(READY_TARGETS)]})
     followups(XlsxStore(path), dt.date(2026, 11, 27))
     assert action() == "Send touch 1 of 4"
