@@ -95,6 +95,23 @@ def build_layout(m: Metrics) -> DashboardLayout:
         table("Assets to improve before outreach", ["Target page", "Tier A/B waiting", "All waiting"],
               [[t, a, n] for t, a, n in m.assets_waiting]
               + [[f"Upgrading {target} unblocks {every} prospects ({top} of tier A or B)"]])
+    if m.forecast is not None:
+        f = m.forecast
+        body: list[list[Any]] = [
+            ["Placed so far this quarter", f.placed_this_quarter],
+            [f"Expected from {f.in_flight} in flight and {f.queued} queued", f.expected],
+            ["Forecast (90% interval)", f"{f.forecast:.1f} ({f.placed_this_quarter + f.low:.1f} to "
+                                        f"{f.placed_this_quarter + f.high:.1f})"],
+            ["Quarterly link goal", f.goal or "not set (Settings: Quarterly link goal)"],
+            ["Still to find", round(f.gap, 1) if f.goal else ""]]
+        body += [[f"To close the gap, contact {n} more {kind} prospects of tier {tier} ({rate:.0%} placed)"]
+                 for kind, tier, n, rate in f.to_contact]
+        table("Quarterly forecast", ["", "Placements"], body)
+        table("Placement rate by prospect type (shrunk toward the overall rate)",
+              ["Page type", "Tier", "Contacted", "Placed", "Rate"],
+              [[k, t, n, hits, r] for k, t, n, hits, r in f.rates], percent_col=4)
+    if m.plan is not None:
+        table("90-day plan", [m.plan.title], [[line] for line in m.plan.lines])
     for line in DEFINITIONS:
         rows.append([line])
     return layout

@@ -32,6 +32,8 @@ EXAMPLE_SETTINGS: list[list[Any]] = [
     ["Holiday country", ""],
     ["Recontact after days", 100],
     ["Campaign", ""],
+    ["Campaign start", ""],
+    ["Quarterly link goal", ""],
 ]
 TIER_COLOURS = {"A": {"red": 0.72, "green": 0.88, "blue": 0.8}, "B": {"red": 1.0, "green": 0.95, "blue": 0.7},
                 "C": {"red": 0.96, "green": 0.8, "blue": 0.8}}

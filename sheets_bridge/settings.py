@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import pandas as pd
+
 from sheets_bridge.exceptions import InvalidHostError, SettingsError
 from sheets_bridge.pipeline.domains import key_host
-from sheets_bridge.pipeline.values import parse_bool_text, parse_number_text
+from sheets_bridge.pipeline.values import parse_bool_text, parse_date_text, parse_number_text
 
 DEFAULT_FOLLOW_UP_DAYS = (1, 4, 9, 14)
 
@@ -37,6 +40,8 @@ class Settings:
     campaign: str = ""
     keep_lost_links: bool = False
     exact_match_threshold: float = 10.0
+    quarterly_link_goal: int = 0  # placements the team aims for this quarter (0: no goal set)
+    campaign_start: dt.date | None = None  # day 1 of the 90-day plan
     unknown_keys: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -107,6 +112,14 @@ def _convert(key: str, value: object, row: int) -> Any:
         return _number(key, value, row, 0, 1000)
     if key in {"min_authority", "max_authority", "exact_match_threshold"}:
         return _number(key, value, row, 0, 100)
+    if key == "quarterly_link_goal":
+        return int(_number(key, value, row, 0, 100_000))
+    if key == "campaign_start":
+        stamp = parse_date_text(value)
+        if not isinstance(stamp, pd.Timestamp):
+            raise SettingsError(f"Settings row {row} (Campaign start): expected a date such as 2026-11-02, "
+                                f"found '{value}'")
+        return stamp.date()
     if key == "recontact_after_days":
         return int(_number(key, value, row, 0, 3650))
     if key == "follow_up_days":

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from sheets_bridge.contract import STATUSES
+from sheets_bridge.pipeline.forecast import Forecast, forecast_quarter
+from sheets_bridge.pipeline.plan import PlanFacts, PlanStatus, campaign_plan
 from sheets_bridge.pipeline.targets import IMPROVE_PREFIX
 from sheets_bridge.settings import Settings
 
@@ -40,6 +42,8 @@ class Metrics:
     left_gap: int = 0  # rows kept for the team's notes that are no longer in the gap (the Total counts them)
     # target pages not ready to pitch: (target URL, tier A/B prospects waiting, all waiting), most blocking first
     assets_waiting: list[tuple[str, int, int]] = field(default_factory=list)
+    forecast: Forecast | None = None  # None: nobody contacted yet, no history to learn from
+    plan: PlanStatus | None = None  # None: no Campaign start in Settings
 
 
 def classify_anchor(anchor: str, settings: Settings) -> str:
@@ -149,7 +153,29 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         exact_match_share=exact_share, exact_match_risk=exact_share > exact_threshold, weekly=weekly,
         due_this_week=int(((next_dates >= now) & (next_dates <= week_end)).sum()),
         overdue=int((next_dates < now).sum()),
-        left_gap=left_gap_count(p["Flags"]), assets_waiting=assets_waiting(p))
+        left_gap=left_gap_count(p["Flags"]), assets_waiting=assets_waiting(p),
+        forecast=forecast_quarter(pd.DataFrame({
+            "type": p.get("Page type", pd.Series("", index=p.index)).astype(object).fillna(""),
+            "tier": p["Tier"].astype(object).fillna(""), "status": status.str.lower().to_numpy(),
+            "contacted": p["Domain"].isin(contacted).to_numpy(), "placed": p["Domain"].isin(placed_keys).to_numpy(),
+            "placed_on": p["Domain"].map(placed_at).to_numpy()}), settings.quarterly_link_goal, now),
+        plan=None if settings.campaign_start is None else campaign_plan(settings.campaign_start, today, PlanFacts(
+            prospects=len(p) - left_gap_count(p["Flags"]),
+            competitors=len({c.strip() for cell in p.get("Linked competitors", pd.Series(dtype=object)).dropna()
+                             for c in str(cell).split(",") if c.strip()}),
+            with_target=int((p["Target URL"].astype(str).str.strip() != "").sum()),
+            assets_waiting=int(p["Next action"].astype(str).str.startswith(IMPROVE_PREFIX).sum()),
+            top_tier_uncontacted=int((p["Tier"].astype(str).isin(["A", "B"]) & ~p["Domain"].isin(contacted)
+                                      & ~status.str.lower().isin(["declined", "do not contact"])).sum()),
+            first_touches_last_7_days=int(((first_touch >= now - pd.Timedelta(days=6)) & (first_touch <= now)).sum()),
+            best_angle=_best([(a, n, r) for a, n, _, r in reply], 5),
+            best_tier=_best([(t, n, r) for t, n, _, r in tiers], 5))))
+
+
+def _best(rows: list[tuple[str, int, float]], at_least: int) -> tuple[str, int, float] | None:
+    """The highest rate among rows with at least ``at_least`` tries."""
+    tried = [r for r in rows if r[1] >= at_least]
+    return max(tried, key=lambda r: (r[2], r[1])) if tried else None
 
 
 def assets_waiting(p: pd.DataFrame) -> list[tuple[str, int, int]]:
