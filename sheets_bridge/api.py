@@ -128,6 +128,16 @@ def dashboard(spreadsheet_id: str) -> ResponseReturnValue:
     return _run(book, "Refresh dashboard", lambda store: service.dashboard(store, today))
 
 
+@bp.post("/v1/spreadsheets/<spreadsheet_id>/drafts")
+@authenticated
+def drafts(spreadsheet_id: str) -> ResponseReturnValue:
+    book, body = _spreadsheet(spreadsheet_id), _json()
+    domains = body.get("domains") or []
+    if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains) or len(domains) > 500:
+        raise BadRequestError("'domains' should be a list of up to 500 domains")
+    return _run(book, "Prepare drafts", lambda store: service.drafts(store, [d for d in domains if d.strip()]))
+
+
 @bp.post("/v1/spreadsheets/<spreadsheet_id>/setup")
 @authenticated
 def setup(spreadsheet_id: str) -> ResponseReturnValue:

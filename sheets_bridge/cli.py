@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         action = sub.add_parser(name, help=text)
         action.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
         action.add_argument("--today", type=_date, default=None, help="the date to compute from")
+    drafter = sub.add_parser("drafts", help="print the outreach emails due (filled from Templates); sends nothing")
+    drafter.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
+    drafter.add_argument("--domain", action="append", default=[], help="draft for this prospect (repeatable)")
     setup_cmd = sub.add_parser("setup", help="reserved tabs, headers, dropdowns, colours and formats (idempotent)")
     setup_cmd.add_argument("target", help="a workbook (.xlsx) or a Google spreadsheet id or URL")
     importer = sub.add_parser("import", help="add or replace a tab from an export file")
@@ -251,6 +254,21 @@ def _run(args: argparse.Namespace) -> int:
             print(f"Ignored columns: {', '.join(imported['ignored'])}")
         for warning in imported["warnings"]:
             print(f"Warning: {warning}")
+        return 0
+    if args.command == "drafts":
+        from sheets_bridge.service import drafts
+
+        store = open_store(args.target)
+        with store.hold(_who(), "Prepare drafts"):
+            prepared = drafts(store, args.domain)
+        for draft in prepared["drafts"]:
+            print(f"--- {draft['domain']} (touch {draft['touch']}) to {draft['to']}\nSubject: {draft['subject']}\n\n"
+                  f"{draft['body']}\n")
+        print(f"{len(prepared['drafts'])} drafts, {len(prepared['skipped'])} skipped")
+        for skipped in prepared["skipped"]:
+            print(f"  skipped {skipped['domain']}: {skipped['reason']}")
+        for problem in prepared["template_problems"] + prepared["warnings"]:
+            print(f"Warning: {problem}")
         return 0
     if args.command == "setup":
         store = open_store(args.target)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sheets_bridge import contract
+from sheets_bridge.outreach_templates import HEADER as TEMPLATES_HEADER
+from sheets_bridge.outreach_templates import starter_templates
 
 RUN_LOG_HEADER = ("Time (UTC)", "User", "Action", "Result", "Seconds", "Warnings")
 TAB_HEADERS: dict[str, tuple[str, ...]] = {
@@ -14,6 +16,8 @@ TAB_HEADERS: dict[str, tuple[str, ...]] = {
     contract.OUTREACH_LOG: contract.LOG_HEADER,
     contract.DASHBOARD: (),
     contract.RUN_LOG: RUN_LOG_HEADER,
+    contract.TEMPLATES: tuple(TEMPLATES_HEADER),
+    contract.DO_NOT_CONTACT: contract.DO_NOT_CONTACT_HEADER,
 }
 EXAMPLE_SETTINGS: list[list[Any]] = [
     ["Your domain", "", "← type your own site here, e.g. yoursite.com (leave out https:// and www.)"],
@@ -39,3 +43,7 @@ TIER_COLOURS = {"A": {"red": 0.72, "green": 0.88, "blue": 0.8}, "B": {"red": 1.0
                 "C": {"red": 0.96, "green": 0.8, "blue": 0.8}}
 OWNED_SHADE = {"red": 0.95, "green": 0.95, "blue": 0.95}
 PROTECTION_NOTE = "sheets_bridge: columns rewritten on every run"
+
+# rows a tab gets below its header when `setup` creates it
+EXAMPLE_ROWS: dict[str, list[list[Any]]] = {contract.SETTINGS: EXAMPLE_SETTINGS,
+                                            contract.TEMPLATES: starter_templates()[1:]}

@@ -17,10 +17,12 @@ from sheets_bridge.dashboard import build_layout
 from sheets_bridge.exceptions import SheetsBridgeError
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.decode import read_rows
+from sheets_bridge.pipeline.drafts import parse_do_not_contact, plan_drafts
 from sheets_bridge.pipeline.ingest import recognise_values
 from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count
 from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, score_workbook
 from sheets_bridge.pipeline.targets import hold_for_assets, parse_targets
+from sheets_bridge.pipeline.templates import parse_templates
 from sheets_bridge.settings import parse_settings
 from sheets_bridge.store.base import Store, Values
 
@@ -235,6 +237,27 @@ def followups(store: Store, today: dt.date) -> FollowupSummary:
                            warnings=warnings,
                            api_requests=int(getattr(store, "requests_sent", 0)) - requests_before,
                            seconds=round(time.perf_counter() - started, 3))
+
+
+def drafts(store: Store, domains: list[str] | None = None) -> dict[str, Any]:
+    """Filled outreach emails for the prospects due (or the given domains), and who was skipped and why.
+
+    Reads Prospects, Templates and Do not contact in one batch; writes nothing and sends nothing: the menu
+    turns the answer into Gmail drafts for a person to read and send.
+    """
+    tabs = store.read_named([contract.PROSPECTS, contract.TEMPLATES, contract.DO_NOT_CONTACT])
+    prospects = existing_prospects(tabs[contract.PROSPECTS])
+    if prospects.empty:
+        raise NothingToDoError("The Prospects tab is empty: run Score prospects first")
+    templates = parse_templates(tabs[contract.TEMPLATES])
+    if not templates.rows:
+        raise NothingToDoError("The Templates tab has no templates: run Set up to get a starting set, then "
+                               "edit them in your own voice")
+    blocked = parse_do_not_contact(tabs[contract.DO_NOT_CONTACT])
+    plan = plan_drafts(prospects, templates, blocked, domains or ())
+    return {"drafts": [asdict(d) for d in plan.drafts],
+            "skipped": [{"domain": d, "reason": r} for d, r in plan.skipped],
+            "template_problems": templates.problems, "warnings": blocked.problems}
 
 
 def setup(store: Store) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from identity import AUDIENCE, token
 from signed_request import signed_headers
 
+from sheets_bridge import contract
 from sheets_bridge.app import create_app
 from sheets_bridge.config import Config
 from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS, outreach_log_rows
@@ -146,7 +147,7 @@ def test_missing_spreadsheet_is_404_with_the_id(client: FlaskClient, keys: dict[
 def test_setup_twice_changes_nothing(client: FlaskClient, keys: dict[str, str], google_env: str) -> None:
     book = load_spreadsheet(google_env, {"Sheet1": [["hello"]]})
     first = client.post(f"/v1/spreadsheets/{book}/setup", headers=bearer(token(keys))).get_json()
-    assert set(first["created_tabs"]) == {"Settings", "Targets", "Prospects", "Outreach log", "Dashboard", "Run log"}
+    assert set(first["created_tabs"]) == set(contract.RESERVED_TABS)
     dump = requests.get(f"{google_env}/_emulator/spreadsheets/{book}", timeout=5).json()
     second = client.post(f"/v1/spreadsheets/{book}/setup", headers=bearer(token(keys))).get_json()
     assert second["changed"] is False and second["created_tabs"] == []
@@ -205,3 +206,26 @@ def test_serve_refuses_to_start_without_authentication(monkeypatch: pytest.Monke
         monkeypatch.delenv(name, raising=False)
     assert run_server("127.0.0.1", 0, 1, insecure_dev=False) == 2
     assert "no authentication configured" in capsys.readouterr().err
+
+
+def test_drafts_route_returns_filled_emails_and_writes_nothing(client: FlaskClient, keys: dict[str, str],
+                                                               google_env: str) -> None:
+    from sheets_bridge.outreach_templates import starter_templates
+
+    prospects = [["Domain", "Status", "Contact", "Touches", "Page type", "Example page", "Target URL", "Owner",
+                  "Next action"],
+                 ["alpha.com", "Queued", "Al <al@alpha.com>", 0, "resource page", "https://alpha.com/res",
+                  "https://mine.com/guide", "Ana", "Send touch 1 of 4"],
+                 ["beta.com", "Queued", "", 0, "other", "https://beta.com/x", "https://mine.com/guide", "Ana",
+                  "Send touch 1 of 4"]]
+    book = load_spreadsheet(google_env, {"Prospects": prospects, "Templates": starter_templates(),
+                                         "Do not contact": [["Domain or email"]]})
+    before = requests.get(f"{google_env}/_emulator/spreadsheets/{book}", timeout=5).json()["sheets"]
+    answer = client.post(f"/v1/spreadsheets/{book}/drafts", headers=bearer(token(keys)), json={})
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert [(d["domain"], d["to"], d["touch"]) for d in body["drafts"]] == [("alpha.com", "al@alpha.com", 1)]
+    assert body["skipped"] == [{"domain": "beta.com", "reason": "no email address in Contact"}]
+    assert requests.get(f"{google_env}/_emulator/spreadsheets/{book}", timeout=5).json()["sheets"] == before
+    bad = client.post(f"/v1/spreadsheets/{book}/drafts", headers=bearer(token(keys)), json={"domains": "x.com"})
+    assert bad.status_code == 400

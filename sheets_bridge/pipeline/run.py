@@ -17,6 +17,7 @@ from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.classify import classify_pages
 from sheets_bridge.pipeline.clean import clean_links, join_flags
 from sheets_bridge.pipeline.domains import key_host
+from sheets_bridge.pipeline.drafts import flag_do_not_contact, parse_do_not_contact
 from sheets_bridge.pipeline.gap import build_gap
 from sheets_bridge.pipeline.ingest import Columns, Export, normalise_header, recognise_columns, recognise_values
 from sheets_bridge.pipeline.score import prospect_text, score_prospects
@@ -159,7 +160,9 @@ def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progres
               else pd.Series(dtype=object))
     status.index = status.index.astype(str)
     result = score_frames(exports, settings, targets, log.frame, status, today, progress)
-    result.warnings = warnings + result.warnings + log.problems
+    blocked = parse_do_not_contact(_tab(tabs, contract.DO_NOT_CONTACT))
+    result.prospects = flag_do_not_contact(result.prospects, blocked.domains)
+    result.warnings = warnings + result.warnings + log.problems + blocked.problems
     strays = sorted(set(log.frame["key"]) - set(result.prospects["Domain"]) - set(existing.get(contract.KEY, [])))
     if strays:
         result.warnings.append(f"Outreach log: {len(strays)} domains are not prospects (e.g. {strays[0]})")

@@ -23,7 +23,6 @@ from sheets_bridge.contract import (
     PROSPECTS,
     RESERVED_TABS,
     RUN_LOG,
-    SETTINGS,
     STATUSES,
 )
 from sheets_bridge.dashboard import DashboardLayout
@@ -38,7 +37,7 @@ from sheets_bridge.exceptions import (
     TargetError,
 )
 from sheets_bridge.layout import (
-    EXAMPLE_SETTINGS,
+    EXAMPLE_ROWS,
     PROTECTION_NOTE,
     RUN_LOG_HEADER,
     TAB_HEADERS,
@@ -421,8 +420,8 @@ class GoogleStore:
             rows = current.get(title) or []
             if header and (not rows or not any(str(c).strip() for c in rows[0])):
                 writes.append((f"{_quote(title)}!A1", [list(header)]))
-                if title == SETTINGS:
-                    writes.append((f"{_quote(title)}!A2", EXAMPLE_SETTINGS))
+                if title in EXAMPLE_ROWS:
+                    writes.append((f"{_quote(title)}!A2", EXAMPLE_ROWS[title]))
         prospects = sheets[PROSPECTS]
         pid = prospects["properties"]["sheetId"]
         header_now = [str(h).strip() for h in ((current.get(PROSPECTS) or [[]])[0] or [])] or list(PROSPECT_HEADER)

@@ -18,10 +18,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_bridge.contract import DASHBOARD, KEY, PROSPECTS, RUN_LOG, SETTINGS
+from sheets_bridge.contract import DASHBOARD, KEY, PROSPECTS, RUN_LOG
 from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.exceptions import WorkbookError
-from sheets_bridge.layout import EXAMPLE_SETTINGS, RUN_LOG_HEADER, TAB_HEADERS
+from sheets_bridge.layout import EXAMPLE_ROWS, RUN_LOG_HEADER, TAB_HEADERS
 from sheets_bridge.store.base import Values, WriteReport, cell_value
 from sheets_bridge.store.xlsx_style import prospect_rules, style_dashboard, style_header, style_prospects
 
@@ -96,8 +96,8 @@ class XlsxStore:
                 for column, name in enumerate(header, start=1):
                     ws.cell(row=1, column=column).value = name
                 headers.append(title)
-                if title == SETTINGS:
-                    for offset, row in enumerate(EXAMPLE_SETTINGS, start=2):
+                if title in EXAMPLE_ROWS:
+                    for offset, row in enumerate(EXAMPLE_ROWS[title], start=2):
                         for column, value in enumerate(row, start=1):
                             ws.cell(row=offset, column=column).value = value if value != "" else None
             if header and ws.freeze_panes is None:

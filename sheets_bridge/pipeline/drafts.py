@@ -1,0 +1,162 @@
+"""Which prospects get an outreach draft today, filled from the Templates, and why the others do not.
+
+Pure: the Prospects tab (with the team's Status and Contact), the Templates, the Do not contact list and a
+date in; drafts and skips out. Nothing is ever sent: the menu turns drafts into Gmail drafts for a person to
+read, edit and send.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sheets_bridge.contract import DO_NOT_CONTACT_FLAG, ENDED_STATUSES, KEY
+from sheets_bridge.exceptions import InvalidHostError
+from sheets_bridge.pipeline.domains import key_host
+from sheets_bridge.pipeline.targets import IMPROVE_PREFIX
+from sheets_bridge.pipeline.templates import TOUCHES, Templates, email_of, fill, prospect_values
+
+_DUE = ("Due today", "Overdue")
+
+
+@dataclass
+class DoNotContact:
+    """The Do not contact tab: site keys and email addresses never to pitch."""
+
+    domains: set[str] = field(default_factory=set)
+    emails: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+    def blocks(self, key: str, email: str) -> bool:
+        return key in self.domains or (bool(email) and email.lower() in self.emails)
+
+
+def parse_do_not_contact(values: Sequence[Sequence[Any]] | None) -> DoNotContact:
+    """Domains (any spelling: URL, www., upper case) and email addresses from column A; header optional."""
+    out = DoNotContact()
+    for number, row in enumerate(values or [], start=1):
+        cell = str(row[0]).strip() if row and row[0] is not None else ""
+        if not cell or (number == 1 and "@" not in cell and "." not in cell):
+            continue  # blank, or the header
+        email = email_of(cell)
+        if email:
+            out.emails.add(email.lower())
+            continue
+        try:
+            out.domains.add(key_host(cell).key)
+        except InvalidHostError as exc:
+            out.problems.append(f"Do not contact row {number}: {exc.message}")
+    return out
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One filled email for one prospect."""
+
+    domain: str
+    to: str
+    touch: int
+    subject: str
+    body: str
+    template_row: int
+
+
+@dataclass
+class DraftPlan:
+    """Drafts to create and prospects skipped, each with the reason in words."""
+
+    drafts: list[Draft] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _touches(value: object) -> int:
+    try:
+        return int(float(str(value))) if str(value).strip() else 0
+    except ValueError:
+        return 0
+
+
+def plan_drafts(prospects: pd.DataFrame, templates: Templates, blocked: DoNotContact,
+                domains: Sequence[str] = ()) -> DraftPlan:
+    """Drafts for the prospects due (a touch due today or overdue, or Status Queued for a first touch), or
+    for the given domains whatever their dates; every candidate without a draft is listed with the reason."""
+    plan = DraftPlan()
+    frame = prospects.fillna("")
+    if domains:
+        wanted = {_key(d) for d in domains}
+        chosen = frame[frame[KEY].astype(str).isin(wanted)]
+        plan.skipped += [(d, "not on the Prospects tab") for d in sorted(wanted - set(chosen[KEY].astype(str)))]
+    else:
+        action = frame.get("Next action", pd.Series("", index=frame.index)).astype(str)
+        status = frame.get("Status", pd.Series("", index=frame.index)).astype(str).str.strip().str.lower()
+        chosen = frame[action.str.startswith(_DUE) | (status == "queued")]
+    for _, row in chosen.iterrows():
+        domain = str(row[KEY])
+        reason, draft = _one(row, templates, blocked)
+        if draft is None:
+            plan.skipped.append((domain, reason))
+        else:
+            plan.drafts.append(draft)
+    return plan
+
+
+def _key(domain: str) -> str:
+    try:
+        return key_host(domain).key
+    except InvalidHostError:
+        return domain.strip().lower()
+
+
+def _one(row: pd.Series, templates: Templates, blocked: DoNotContact) -> tuple[str, Draft | None]:
+    """A draft for one prospect, or the reason there is none."""
+    domain = str(row[KEY])
+    status = str(row.get("Status", "")).strip()
+    action = str(row.get("Next action", ""))
+    email = email_of(str(row.get("Contact", "")))
+    if blocked.blocks(domain, email) or status.lower() == "do not contact":
+        return "on the Do not contact list", None
+    if status.lower() in ENDED_STATUSES:
+        return f"Status is {status}: the sequence has ended", None
+    if action.startswith("Recently contacted") or re.search(r"\bContacted \S+ in campaign", str(row.get("Flags"))):
+        return f"recontact rule: {action}", None
+    if action.startswith(IMPROVE_PREFIX):
+        return "its target page is not ready: " + action, None
+    touch = _touches(row.get("Touches", 0)) + 1
+    if touch > len(TOUCHES):
+        return f"all {len(TOUCHES)} touches were sent", None
+    if not email:
+        return "no email address in Contact", None
+    page_type = str(row.get("Page type", "")).strip().lower()
+    template = templates.pick(page_type, touch)
+    if template is None:
+        return f"no template for {page_type or 'this page type'} touch {touch} (nor an 'any' row)", None
+    values = prospect_values(row)
+    subject, unknown_s, empty_s = fill(template.subject, values)
+    body, unknown_b, empty_b = fill(template.body, values)
+    if subject is None or body is None:
+        unknown, empty = unknown_s + unknown_b, empty_s + empty_b
+        named = ", ".join("{" + n + "}" for n in (unknown or empty))
+        why = "unknown placeholder" if unknown else "empty for this prospect"
+        return f"Templates row {template.row}: {named} {why}", None
+    return "", Draft(domain, email, touch, subject, body, template.row)
+
+
+NEVER_PITCH = "On the Do not contact list: never pitch"
+
+
+def flag_do_not_contact(prospects: pd.DataFrame, domains: set[str]) -> pd.DataFrame:
+    """Prospects on the Do not contact list: flagged, Next action says never to pitch, no follow-up date."""
+    listed = prospects[KEY].astype(str).isin(domains).to_numpy()
+    if not listed.any():
+        return prospects
+    out = prospects.copy()
+    flags = out.loc[listed, "Flags"].astype(str)
+    out.loc[listed, "Flags"] = [f if DO_NOT_CONTACT_FLAG in f.split("; ") else "; ".join(x for x in (
+        f, DO_NOT_CONTACT_FLAG) if x) for f in flags]
+    out.loc[listed, "Next action"] = NEVER_PITCH
+    out.loc[listed, "Next follow-up"] = pd.NaT
+    return out
