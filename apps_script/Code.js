@@ -15,6 +15,9 @@ function onOpen() {
     .addItem('Update follow-ups', 'updateFollowups')
     .addItem('Refresh dashboard', 'refreshDashboard')
     .addSeparator()
+    .addItem('Create drafts for due follow-ups', 'createDueDrafts')
+    .addItem('Create drafts for the selected rows', 'createSelectedDrafts')
+    .addSeparator()
     .addItem('Import export file...', 'showImportSidebar')
     .addItem('Set up this spreadsheet', 'setUpSpreadsheet')
     .addItem('Settings and help...', 'showSettingsSidebar')
@@ -218,4 +221,157 @@ if (typeof module !== 'undefined') {
     refreshDashboard: refreshDashboard, setUpSpreadsheet: setUpSpreadsheet, importExportFile: importExportFile,
     getSidebarInfo: getSidebarInfo, saveServiceUrl: saveServiceUrl, callService_: callService_,
     cleanDomain_: cleanDomain_ };
+}
+
+// ---- Gmail drafts: never sent, always for a person to read, edit and send ----
+//
+// Through the Gmail API with the script's own token and the one scope gmail.modify: it creates drafts, finds
+// the earlier thread to reply in (touches 2-4) and labels the drafts. gmail.compose alone can neither search
+// for the earlier thread nor label; GmailApp would ask for full access to the mailbox (mail.google.com).
+
+var GMAIL_API = 'https://gmail.googleapis.com/gmail/v1/users/me';
+var DRAFT_LABEL = 'Backlink gap';
+
+/** One Gmail API call; throws Gmail's own message on an error. */
+function gmail_(method, path, payload) {
+  /** @type {GoogleAppsScript.URL_Fetch.URLFetchRequestOptions} */
+  var options = {
+    method: method,
+    contentType: 'application/json',
+    muteHttpExceptions: true,
+    headers: { Authorization: 'Bearer ' + ScriptApp.getOAuthToken() }
+  };
+  if (payload !== undefined) {
+    options.payload = JSON.stringify(payload);
+  }
+  var response = UrlFetchApp.fetch(GMAIL_API + path, options);
+  var text = response.getContentText();
+  var body = {};
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch (e) {
+    body = {};
+  }
+  if (response.getResponseCode() >= 300) {
+    throw new Error('Gmail: ' + (body.error && body.error.message ? body.error.message : response.getResponseCode()));
+  }
+  return body;
+}
+
+/** A header value encoded for non-ASCII text (RFC 2047). */
+function encodeHeader_(text) {
+  return /^[\x20-\x7e]*$/.test(text) ? text
+    : '=?UTF-8?B?' + Utilities.base64Encode(text, Utilities.Charset.UTF_8) + '?=';
+}
+
+/** An RFC 2822 plain-text message as Gmail's base64url 'raw'. */
+function rawMessage_(to, subject, body, inReplyTo) {
+  var lines = ['To: ' + to, 'Subject: ' + encodeHeader_(subject), 'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=UTF-8'];
+  if (inReplyTo) {
+    lines.push('In-Reply-To: ' + inReplyTo, 'References: ' + inReplyTo);
+  }
+  return Utilities.base64EncodeWebSafe(lines.join('\r\n') + '\r\n\r\n' + body, Utilities.Charset.UTF_8);
+}
+
+/** The id of the 'Backlink gap' label, created the first time. */
+function draftLabelId_() {
+  var found = (gmail_('get', '/labels').labels || []).filter(function (l) { return l.name === DRAFT_LABEL; });
+  return found.length ? found[0].id : gmail_('post', '/labels', { name: DRAFT_LABEL }).id;
+}
+
+/** The latest thread with this address in sent mail, with the Message-ID to reply to, or null. */
+function earlierThread_(to) {
+  var query = encodeURIComponent('in:sent to:' + to);
+  var threads = gmail_('get', '/threads?maxResults=1&q=' + query).threads || [];
+  if (!threads.length) {
+    return null;
+  }
+  var thread = gmail_('get', '/threads/' + threads[0].id + '?format=metadata&metadataHeaders=Message-ID');
+  var messages = thread.messages || [];
+  var last = messages.length ? messages[messages.length - 1] : null;
+  var header = last && (last.payload.headers || []).filter(function (h) {
+    return String(h.name).toLowerCase() === 'message-id';
+  })[0];
+  return { id: threads[0].id, messageId: header ? header.value : '' };
+}
+
+/** Creates one Gmail draft per prepared email; returns how many were made and what failed. */
+function createGmailDrafts_(drafts) {
+  var made = 0;
+  var failed = [];
+  if (!drafts.length) {
+    return { made: made, failed: failed };
+  }
+  var label = draftLabelId_();
+  drafts.forEach(function (d) {
+    try {
+      var message = {};
+      var earlier = d.touch > 1 ? earlierThread_(d.to) : null;
+      message.raw = rawMessage_(d.to, d.subject, d.body, earlier ? earlier.messageId : '');
+      if (earlier) {
+        message.threadId = earlier.id;
+      }
+      var draft = gmail_('post', '/drafts', { message: message });
+      gmail_('post', '/messages/' + draft.message.id + '/modify', { addLabelIds: [label] });
+      made += 1;
+    } catch (e) {
+      failed.push(d.domain + ': ' + (e && e.message ? e.message : String(e)));
+    }
+  });
+  return { made: made, failed: failed };
+}
+
+/** Asks the service for the emails, drafts them in Gmail and says how many were drafted and skipped, and why. */
+function draftAction_(title, payload) {
+  return runAction_(title, '/drafts', payload, function (r) {
+    var result = createGmailDrafts_(r.drafts || []);
+    var skipped = (r.skipped || []).map(function (s) { return 'Skipped ' + s.domain + ': ' + s.reason; });
+    r.warnings = result.failed.map(function (f) { return 'Not drafted, ' + f; })
+      .concat(skipped, r.template_problems || [], r.warnings || []);
+    return result.made + ' drafts created in Gmail (label ' + DRAFT_LABEL + '), ' +
+      (skipped.length + result.failed.length) + ' skipped; nothing was sent';
+  });
+}
+
+/** Backlink gap → Create drafts for due follow-ups. */
+function createDueDrafts() {
+  return draftAction_('Create drafts', {});
+}
+
+/** The Domain of every selected row of the Prospects tab (header row and blanks left out). */
+function selectedDomains_() {
+  var sheet = SpreadsheetApp.getActiveSpreadsheet().getActiveSheet();
+  if (sheet.getName() !== 'Prospects') {
+    throw new Error('Select rows on the Prospects tab first');
+  }
+  var header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0];
+  var column = header.indexOf('Domain') + 1;
+  if (!column) {
+    throw new Error('The Prospects tab has no Domain column');
+  }
+  var domains = [];
+  sheet.getActiveRangeList().getRanges().forEach(function (range) {
+    var first = Math.max(range.getRow(), 2);
+    var last = range.getRow() + range.getNumRows() - 1;
+    if (last >= first) {
+      sheet.getRange(first, column, last - first + 1, 1).getValues().forEach(function (row) {
+        var domain = String(row[0]).trim();
+        if (domain && domains.indexOf(domain) < 0) {
+          domains.push(domain);
+        }
+      });
+    }
+  });
+  return domains;
+}
+
+/** Backlink gap → Create drafts for the selected rows. */
+function createSelectedDrafts() {
+  var domains = selectedDomains_();
+  if (!domains.length) {
+    SpreadsheetApp.getActiveSpreadsheet().toast('Select one or more prospect rows first.', 'Create drafts', 10);
+    return null;
+  }
+  return draftAction_('Create drafts', { domains: domains });
 }

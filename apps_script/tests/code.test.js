@@ -10,7 +10,8 @@ test('onOpen builds the Backlink gap menu', () => {
   context.onOpen();
   assert.equal(calls.menus[0].title, 'Backlink gap');
   assert.deepEqual(calls.menus[0].items.map((i) => i[0]), ['Score prospects', 'Update follow-ups',
-    'Refresh dashboard', '---', 'Import export file...', 'Set up this spreadsheet', 'Settings and help...']);
+    'Refresh dashboard', '---', 'Create drafts for due follow-ups', 'Create drafts for the selected rows', '---',
+    'Import export file...', 'Set up this spreadsheet', 'Settings and help...']);
   for (const [, fn] of calls.menus[0].items.filter((i) => i.length === 2)) {
     assert.equal(typeof context[fn], 'function', fn);
   }
@@ -124,4 +125,105 @@ test('the two menu items open the sidebar on their own panel', () => {
   context.showSettingsSidebar();
   assert.match(calls.sidebars[0].appended, /openPanel\("import"\)/);
   assert.match(calls.sidebars[1].appended, /openPanel\("settings"\)/);
+});
+
+// ---- Gmail drafts ----
+
+/** A fake Gmail API and service: records calls, answers like Gmail (ids, labels, threads). */
+function draftsWorld(service, options = {}) {
+  const gmail = [];
+  const fetch = (url, params) => {
+    if (url.startsWith('https://gmail.googleapis.com/gmail/v1/users/me')) {
+      const path = url.slice('https://gmail.googleapis.com/gmail/v1/users/me'.length);
+      gmail.push({ method: params.method, path, auth: params.headers.Authorization,
+        body: params.payload ? JSON.parse(params.payload) : undefined });
+      if (path === '/labels' && params.method === 'get') {
+        return { status: 200, body: JSON.stringify({ labels: options.labels || [] }) };
+      }
+      if (path === '/labels') return { status: 200, body: '{"id": "Label_9"}' };
+      if (path.startsWith('/threads?')) {
+        return { status: 200, body: JSON.stringify(path.includes('%40earlier.com') ? { threads: [{ id: 't1' }] } : {}) };
+      }
+      if (path.startsWith('/threads/t1')) {
+        return { status: 200, body: JSON.stringify({ messages: [{ payload: { headers: [
+          { name: 'Message-ID', value: '<first@mail.example>' }] } }] }) };
+      }
+      if (path === '/drafts') {
+        const raw = Buffer.from(JSON.parse(params.payload).message.raw, 'base64url').toString('utf8');
+        if (options.failFor && raw.includes(options.failFor)) {
+          return { status: 400, body: '{"error": {"message": "Invalid To header"}}' };
+        }
+        return { status: 200, body: JSON.stringify({ id: 'd' + gmail.length, message: { id: 'm' + gmail.length } }) };
+      }
+      return { status: 200, body: '{}' };
+    }
+    return { status: 200, body: JSON.stringify(service) };
+  };
+  return { gmail, fetch };
+}
+
+const DRAFTS = {
+  drafts: [
+    { domain: 'new.com', to: 'ann@new.com', touch: 1, subject: 'A resource for your list', body: 'Hi,\nFirst.',
+      template_row: 2 },
+    { domain: 'earlier.com', to: 'bo@earlier.com', touch: 2, subject: 'Re: A resource', body: 'Hi again',
+      template_row: 3 }],
+  skipped: [{ domain: 'nomail.com', reason: 'no email address in Contact' }],
+  template_problems: [], warnings: []
+};
+
+function decoded(raw) {
+  return Buffer.from(raw, 'base64url').toString('utf8');
+}
+
+test('due drafts: touch 1 new, touch 2 in the earlier thread, labelled, never sent, skips explained', () => {
+  const world = draftsWorld(DRAFTS);
+  const { context, calls } = makeContext({ properties: URL, fetch: world.fetch });
+  context.createDueDrafts();
+  assert.match(calls.fetch[0].url, /\/v1\/spreadsheets\/.+\/drafts$/);
+  const drafts = world.gmail.filter((c) => c.path === '/drafts');
+  assert.equal(drafts.length, 2);
+  assert.ok(world.gmail.every((c) => c.auth === 'Bearer stub-oauth-token'));
+  const first = decoded(drafts[0].body.message.raw);
+  assert.match(first, /^To: ann@new.com\r\nSubject: A resource for your list\r\n/);
+  assert.ok(first.endsWith('\r\n\r\nHi,\nFirst.') && drafts[0].body.message.threadId === undefined);
+  const second = decoded(drafts[1].body.message.raw);
+  assert.equal(drafts[1].body.message.threadId, 't1');
+  assert.match(second, /In-Reply-To: <first@mail.example>\r\nReferences: <first@mail.example>/);
+  assert.equal(world.gmail.filter((c) => c.path === '/labels' && c.method === 'post').length, 1);
+  assert.deepEqual(world.gmail.filter((c) => c.path.endsWith('/modify')).map((c) => c.body.addLabelIds),
+    [['Label_9'], ['Label_9']]);
+  assert.ok(!world.gmail.some((c) => /send/.test(c.path)), 'nothing is ever sent');
+  assert.equal(calls.toasts.at(-1).message,
+    '2 drafts created in Gmail (label Backlink gap), 1 skipped; nothing was sent');
+  assert.match(calls.alerts[0].prompt, /Skipped nomail.com: no email address in Contact/);
+});
+
+test('an existing label is reused, a non-ASCII subject is encoded, a failed draft is reported', () => {
+  const service = { drafts: [
+    { domain: 'a.com', to: 'x@a.com', touch: 1, subject: 'Café guide', body: 'b', template_row: 2 },
+    { domain: 'bad.com', to: 'not an address', touch: 1, subject: 'S', body: 'b', template_row: 2 }],
+  skipped: [], template_problems: [], warnings: [] };
+  const world = draftsWorld(service, { labels: [{ id: 'Label_1', name: 'Backlink gap' }], failFor: 'To: not an address' });
+  const { context, calls } = makeContext({ properties: URL, fetch: world.fetch });
+  context.createDueDrafts();
+  assert.equal(world.gmail.filter((c) => c.path === '/labels' && c.method === 'post').length, 0);
+  const raw = decoded(world.gmail.find((c) => c.path === '/drafts').body.message.raw);
+  assert.match(raw, /Subject: =\?UTF-8\?B\?Q2Fmw6kgZ3VpZGU=\?=/);
+  assert.equal(calls.toasts.at(-1).message, '1 drafts created in Gmail (label Backlink gap), 1 skipped; nothing was sent');
+  assert.match(calls.alerts[0].prompt, /Not drafted, bad.com: Gmail: Invalid To header/);
+});
+
+test('drafts for the selected rows send their domains, header and blanks left out', () => {
+  const world = draftsWorld({ drafts: [], skipped: [], template_problems: [], warnings: [] });
+  const sheet = { name: 'Prospects', values: [['Status', 'Domain'], ['New', 'a.com'], ['New', ''], ['New', 'c.com']],
+    selections: [[1, 2], [4, 1]] };
+  const { context, calls } = makeContext({ properties: URL, fetch: world.fetch, sheet });
+  context.createSelectedDrafts();
+  assert.deepEqual(JSON.parse(calls.fetch[0].params.payload), { domains: ['a.com', 'c.com'] });
+});
+
+test('drafts for selected rows elsewhere than Prospects say where to select', () => {
+  const { context } = makeContext({ properties: URL, sheet: { name: 'Settings', values: [['x']], selections: [] } });
+  assert.throws(() => context.createSelectedDrafts(), /Select rows on the Prospects tab first/);
 });

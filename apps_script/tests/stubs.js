@@ -14,9 +14,21 @@ function makeContext(options = {}) {
     addSeparator() { this.items.push(['---']); return this; },
     addToUi() { calls.menus.push({ title: this.title, items: this.items }); }
   };
+  const grid = options.sheet || { name: 'Prospects', values: [['Domain']], selections: [] };
+  const activeSheet = {
+    getName: () => grid.name,
+    getLastColumn: () => grid.values[0].length,
+    getRange: (row, column, rows, columns) => ({
+      getValues: () => grid.values.slice(row - 1, row - 1 + rows).map((r) => r.slice(column - 1, column - 1 + columns))
+    }),
+    getActiveRangeList: () => ({
+      getRanges: () => grid.selections.map(([row, count]) => ({ getRow: () => row, getNumRows: () => count }))
+    })
+  };
   const spreadsheet = {
     getId: () => options.spreadsheetId || '1abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
-    toast: (message, title, seconds) => calls.toasts.push({ message, title, seconds })
+    toast: (message, title, seconds) => calls.toasts.push({ message, title, seconds }),
+    getActiveSheet: () => activeSheet
   };
   const context = {
     console,
@@ -36,7 +48,13 @@ function makeContext(options = {}) {
         return { getResponseCode: () => answer.status, getContentText: () => answer.body };
       }
     },
-    ScriptApp: { getIdentityToken: () => options.token || 'stub-identity-token' },
+    ScriptApp: { getIdentityToken: () => options.token || 'stub-identity-token',
+      getOAuthToken: () => 'stub-oauth-token' },
+    Utilities: {
+      Charset: { UTF_8: 'utf8' },
+      base64Encode: (text) => Buffer.from(text, 'utf8').toString('base64'),
+      base64EncodeWebSafe: (text) => Buffer.from(text, 'utf8').toString('base64url')
+    },
     LockService: {
       getDocumentLock: () => ({
         tryLock: (ms) => { calls.locks.push(['try', ms]); return options.lockFree !== false; },
