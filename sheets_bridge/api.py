@@ -138,6 +138,16 @@ def drafts(spreadsheet_id: str) -> ResponseReturnValue:
     return _run(book, "Prepare drafts", lambda store: service.drafts(store, [d for d in domains if d.strip()]))
 
 
+@bp.post("/v1/spreadsheets/<spreadsheet_id>/gmail-sync")
+@authenticated
+def gmail_sync(spreadsheet_id: str) -> ResponseReturnValue:
+    book, body = _spreadsheet(spreadsheet_id), _json()
+    events = body.get("events")
+    if not isinstance(events, list) or len(events) > 5000 or not all(isinstance(e, dict) for e in events):
+        raise BadRequestError("'events' should be a list of up to 5,000 Gmail messages")
+    return _run(book, "Sync with Gmail", lambda store: service.sync_gmail(store, events))
+
+
 @bp.post("/v1/spreadsheets/<spreadsheet_id>/setup")
 @authenticated
 def setup(spreadsheet_id: str) -> ResponseReturnValue:

@@ -25,7 +25,7 @@ STATUSES = ("New", "Queued", "Contacted", "Replied positive", "Replied negative"
             "Do not contact")
 ENDED_STATUSES = frozenset({"replied positive", "replied negative", "placed", "declined", "do not contact"})
 LOG_HEADER = ("Date", "Domain", "Touch", "Angle", "Result", "Link URL", "Anchor", "Notes", "Campaign")
-LOG_RESULTS = ("Sent", "Replied positive", "Replied negative", "Placed", "Declined")
+LOG_RESULTS = ("Sent", "Replied", "Replied positive", "Replied negative", "Placed", "Declined")
 TARGETS_HEADER = ("URL", "Page kind", "Topic keywords", "Ready")
 NOT_READY = frozenset({"no", "n", "false", "not yet", "not ready", "draft", "todo", "0"})  # Targets' Ready
 DO_NOT_CONTACT_HEADER = ("Domain or email", "Reason", "Date")

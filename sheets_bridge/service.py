@@ -18,6 +18,7 @@ from sheets_bridge.exceptions import SheetsBridgeError
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.drafts import parse_do_not_contact, plan_drafts
+from sheets_bridge.pipeline.gmail_sync import logged_ids, plan_sync
 from sheets_bridge.pipeline.ingest import recognise_values
 from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count
 from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, score_workbook
@@ -258,6 +259,22 @@ def drafts(store: Store, domains: list[str] | None = None) -> dict[str, Any]:
     return {"drafts": [asdict(d) for d in plan.drafts],
             "skipped": [{"domain": d, "reason": r} for d, r in plan.skipped],
             "template_problems": templates.problems, "warnings": blocked.problems}
+
+
+def sync_gmail(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Append Sent and Replied rows for Gmail messages with prospects' contacts (each message once)."""
+    tabs = store.read_named([contract.PROSPECTS, contract.OUTREACH_LOG])
+    prospects = existing_prospects(tabs[contract.PROSPECTS])
+    if prospects.empty:
+        raise NothingToDoError("The Prospects tab is empty: run Score prospects first")
+    log = parse_outreach_log(tabs[contract.OUTREACH_LOG])
+    plan = plan_sync(events, prospects, log.frame, logged_ids(tabs[contract.OUTREACH_LOG]))
+    if plan.rows:
+        store.append_rows(contract.OUTREACH_LOG, plan.rows, contract.LOG_HEADER)
+    results = [row[contract.LOG_HEADER.index("Result")] for row in plan.rows]
+    return {"logged_sent": results.count("Sent"), "logged_replies": results.count("Replied"),
+            "already_logged": plan.already_logged, "not_prospects": plan.not_prospects,
+            "warnings": plan.problems + list(log.problems)}
 
 
 def setup(store: Store) -> dict[str, Any]:

@@ -303,6 +303,8 @@ def test_drive_export_csv_and_xlsx(client: FlaskClient) -> None:
     ([["a", "b", "", "q"], ["c", "d", "", ""]], "Sheet1", "Sheet1!A1:B2", "Sheet1!A3:C3"),  # a side table
     ([["a", "b"], ["c", "d"]], "Sheet1", "Sheet1!A1:B2", "Sheet1!A3:C3"),
     ([], "Sheet1!B1", None, "Sheet1!B1:D1"),
+    ([["a", "b"], ["c", "d"], ["e", "f"]], "Sheet1!A1", "Sheet1!A1:B3", "Sheet1!A4:C4"),  # a cell grows to its block
+    ([["a", "b"], ["c", "d"]], "Sheet1!A:B", "Sheet1!A1:B2", "Sheet1!A3:C3"),
 ])
 def test_append_finds_the_table_as_google_does(client: FlaskClient, rows: list[list[str]], anchor: str,
                                                table: str | None, written: str) -> None:

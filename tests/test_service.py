@@ -229,3 +229,37 @@ def test_drafts_route_returns_filled_emails_and_writes_nothing(client: FlaskClie
     assert requests.get(f"{google_env}/_emulator/spreadsheets/{book}", timeout=5).json()["sheets"] == before
     bad = client.post(f"/v1/spreadsheets/{book}/drafts", headers=bearer(token(keys)), json={"domains": "x.com"})
     assert bad.status_code == 400
+
+
+def test_gmail_sync_logs_each_message_once_and_flags_replies(client: FlaskClient, keys: dict[str, str],
+                                                             google_env: str) -> None:
+    prospects = [["Domain", "Status", "Contact", "Page type"],
+                 ["alpha.com", "Queued", "Al <AL@alpha.com>", "resource page"],
+                 ["beta.com", "Contacted", "bo@beta.com", "comparison"]]
+    log = [["Date", "Domain", "Touch", "Angle", "Result", "Link URL", "Anchor", "Notes", "Campaign"],
+           ["2026-11-01", "beta.com", 1, "comparison", "Sent", "", "", "typed by hand", ""]]
+    book = load_spreadsheet(google_env, {"Prospects": prospects, "Outreach log": log})
+    events = [{"id": "m2", "date": "2026-11-20T09:00:00Z", "direction": "sent", "email": "bo@beta.com",
+               "subject": "Re: a side-by-side"},
+              {"id": "m1", "date": "2026-11-18T09:00:00Z", "direction": "sent", "email": "al@alpha.com",
+               "subject": "A resource =IMPORTXML(1)"},
+              {"id": "m3", "date": "2026-11-21T10:00:00Z", "direction": "received", "email": "al@alpha.com",
+               "subject": "Re: A resource"},
+              {"id": "m4", "date": "2026-11-21T10:00:00Z", "direction": "received", "email": "x@elsewhere.com"}]
+    first = client.post(f"/v1/spreadsheets/{book}/gmail-sync", headers=bearer(token(keys)), json={"events": events})
+    assert first.status_code == 200, first.get_json()
+    counts = {k: first.get_json()[k] for k in ("logged_sent", "logged_replies", "already_logged", "not_prospects")}
+    assert counts == {"logged_sent": 2, "logged_replies": 1, "already_logged": 0, "not_prospects": 1}
+    again = client.post(f"/v1/spreadsheets/{book}/gmail-sync", headers=bearer(token(keys)), json={"events": events})
+    assert again.get_json()["already_logged"] == 3 and again.get_json()["logged_sent"] == 0
+    rows = as_rows(GoogleStore(book).read_tabs()["Outreach log"])
+    assert rows[1][7] == "typed by hand"  # the hand-typed row stays where it was
+    assert [(r[1], r[2], r[4]) for r in rows[2:]] == [("alpha.com", 1, "Sent"), ("beta.com", 2, "Sent"),
+                                                       ("alpha.com", "", "Replied")]
+    assert rows[2][7] == "Gmail m1: A resource =IMPORTXML(1)"  # stored as text (RAW)
+    followups = client.post(f"/v1/spreadsheets/{book}/followups", headers=bearer(token(keys)),
+                            json={"today": "2026-11-26"})
+    assert followups.status_code == 200
+    prospects_now = as_rows(GoogleStore(book).read_tabs()["Prospects"])
+    action = prospects_now[0].index("Next action")
+    assert prospects_now[1][action] == "Read the reply and set Replied positive or negative"

@@ -194,15 +194,20 @@ def find_table(sheet: Sheet, bounds: tuple[int, int, int, int]) -> tuple[int, in
     """The table values.append extends: (first row, end row, first column, end column), or None.
 
     As Google's recordings show it: a table is a block of filled cells connected side by side or above and
-    below; the one appended to holds the last filled cell of the range (its last row with data, rightmost
-    value), so a blank cell that splits a row makes the later part the table. Its bounds are the block's.
+    below. For a one-cell range it is the block holding that cell, however far it reaches (none when the
+    cell is empty); for a larger range, the block holding the range's last filled cell (its last row with
+    data, rightmost value), so a blank cell that splits a row makes the later part the table. Its bounds
+    are the block's.
     """
     r0, r1, c0, c1 = bounds
+    anchor = r1 - r0 == 1 and c1 - c0 == 1
     filled = {key for key, cell in sheet.cells.items()
-              if r0 <= key[0] < r1 and c0 <= key[1] < c1 and cell.get("v") not in (None, "")}
+              if (anchor or (r0 <= key[0] < r1 and c0 <= key[1] < c1)) and cell.get("v") not in (None, "")}
+    if anchor and (r0, c0) not in filled:
+        return None
     if not filled:
         return None
-    seed = max(filled)  # the last row with data, its rightmost value
+    seed = (r0, c0) if anchor else max(filled)  # the anchor, or the last row with data and its rightmost value
     block, todo = {seed}, [seed]
     while todo:
         r, c = todo.pop()

@@ -19,7 +19,8 @@ from sheets_bridge.pipeline.values import parse_dates, parse_numbers
 from sheets_bridge.settings import Settings
 
 _RESULT_STATUS = {"replied positive": "Replied positive", "replied negative": "Replied negative",
-                  "placed": "Placed", "declined": "Declined"}
+                  "placed": "Placed", "declined": "Declined", "replied": "Replied"}
+READ_REPLY = "Read the reply and set Replied positive or negative"
 _ENDED_ACTION = {
     "replied positive": "Agree the placement details and send the asset",
     "replied negative": "Outreach ended: replied negative",
@@ -158,7 +159,8 @@ def compute_cadence(keys: pd.Series, status: pd.Series, log: pd.DataFrame, setti
     state = pd.Series(np.where(team.isin(ENDED_STATUSES) | logged.isna(), team, logged), index=keys.index,
                       dtype=object)
     ended = state.isin(ENDED_STATUSES).to_numpy()
-    more = (touches < total).to_numpy() & (touches > 0).to_numpy() & ~ended
+    unread = (state == "replied").to_numpy()  # a reply nobody has classified yet: no more follow-ups
+    more = (touches < total).to_numpy() & (touches > 0).to_numpy() & ~ended & ~unread
     step = np.minimum(touches.to_numpy(), total - 1)
     due = add_days(first, offsets[step], settings).where(more)
     nth = (touches + 1).astype(str) + f" of {total}"
@@ -166,8 +168,8 @@ def compute_cadence(keys: pd.Series, status: pd.Series, log: pd.DataFrame, setti
     window = pd.Timedelta(days=settings.recontact_after_days)
     recontact = (last + window).dt.strftime("%Y-%m-%d").fillna("")
     action = np.select(
-        [ended, touches.to_numpy() == 0, ~more, (due < today_ts).to_numpy(), (due == today_ts).to_numpy()],
-        [state.map(_ENDED_ACTION).fillna(""), "Send touch 1 of " + str(total),
+        [ended, unread, touches.to_numpy() == 0, ~more, (due < today_ts).to_numpy(), (due == today_ts).to_numpy()],
+        [state.map(_ENDED_ACTION).fillna(""), READ_REPLY, "Send touch 1 of " + str(total),
          f"Sequence complete after {total} touches: close out; do not contact again before " + recontact,
          "Overdue since " + due_text + ": send touch " + nth, "Due today: send touch " + nth],
         "Send touch " + nth + " on " + due_text)

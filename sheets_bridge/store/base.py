@@ -49,6 +49,10 @@ class Store(Protocol):
         """
         ...
 
+    def append_rows(self, name: str, rows: Values, header: Sequence[str]) -> None:
+        """Add rows below a tab's last row without touching the rows above (the tab made with ``header``)."""
+        ...
+
     def replace_tab(self, name: str, values: Values) -> None:
         """Create or replace one tab with the given values."""
         ...

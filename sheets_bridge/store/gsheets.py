@@ -512,6 +512,19 @@ class GoogleStore:
                     f"{number} of {len(chunks)} parts were written. Your team's cells were not touched; run "
                     "again to finish the rest") from None
 
+    def append_rows(self, name: str, rows: Values, header: Sequence[str]) -> None:
+        """Add rows after the tab's table with one values:append (RAW, rows inserted), so rows a collaborator
+        types meanwhile are never overwritten; a missing tab is created with ``header`` first."""
+        self._before_write()
+        if not any(s["title"] == name for s in (self._sheets or self.metadata())):
+            self._call("batch_update", self.spreadsheet_id, {"requests": [{"addSheet": {"properties": {
+                "title": name, "sheetId": self._new_sheet_id(name)}}}]})
+            rows = [list(header), *rows]
+        last = column_letter(max(len(header), max((len(r) for r in rows), default=1)) - 1)
+        self._call("values_append", self.spreadsheet_id, f"{_quote(name)}!A:{last}",
+                   params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+                   body={"values": [[sheet_value(v) for v in row] for row in rows], "majorDimension": "ROWS"})
+
     def replace_tab(self, name: str, values: Values) -> None:
         """Create or replace one tab's values atomically: the old content stays until the new is complete.
 

@@ -195,6 +195,20 @@ class XlsxStore:
         """Create or replace one worksheet with the given values (text starting with '=' stays text)."""
         self.replace_tabs({name: values})
 
+    def append_rows(self, name: str, rows: Values, header: Sequence[str]) -> None:
+        """Add rows below the last used row of a tab (created with ``header`` if missing); formulas stay text."""
+        wb = self._load(read_only=False)
+        if name not in wb.sheetnames:
+            wb.create_sheet(name).append(list(header))
+        ws = wb[name]
+        start = _last_used_row(ws) + 1
+        for offset, row in enumerate(rows):
+            for column, value in enumerate(row, start=1):
+                cell = ws.cell(row=start + offset, column=column, value=None if value == "" else value)
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+        self._save(wb)
+
     def replace_tabs(self, tabs: dict[str, Values]) -> None:
         """Create or replace several worksheets in one load and one atomic save."""
         wb = self._load(read_only=False)
