@@ -17,6 +17,7 @@ function onOpen() {
     .addSeparator()
     .addItem('Create drafts for due follow-ups', 'createDueDrafts')
     .addItem('Create drafts for the selected rows', 'createSelectedDrafts')
+    .addItem('Sync with Gmail', 'syncWithGmail')
     .addSeparator()
     .addItem('Import export file...', 'showImportSidebar')
     .addItem('Set up this spreadsheet', 'setUpSpreadsheet')
@@ -374,4 +375,92 @@ function createSelectedDrafts() {
     return null;
   }
   return draftAction_('Create drafts', { domains: domains });
+}
+
+// ---- Gmail sync: the team member's sent mail and replies with prospects' contacts, into the Outreach log ----
+
+var LAST_SYNC_KEY = 'SHEETS_BRIDGE_LAST_GMAIL_SYNC';
+var FIRST_SYNC_DAYS = 30;
+var ADDRESSES_PER_QUERY = 20;
+var EMAIL_PATTERN = /[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}/;
+
+/** Every Contact email address on the Prospects tab, lower case, once each. */
+function prospectEmails_() {
+  var sheet = SpreadsheetApp.getActiveSpreadsheet().getSheetByName('Prospects');
+  if (!sheet) {
+    throw new Error('There is no Prospects tab yet: run Score prospects first');
+  }
+  var values = sheet.getDataRange().getValues();
+  var column = values.length ? values[0].indexOf('Contact') : -1;
+  var emails = [];
+  values.slice(1).forEach(function (row) {
+    var found = column >= 0 ? String(row[column]).match(EMAIL_PATTERN) : null;
+    var email = found ? found[0].toLowerCase() : '';
+    if (email && emails.indexOf(email) < 0) {
+      emails.push(email);
+    }
+  });
+  return emails;
+}
+
+/** Message ids matching a Gmail query (all pages). */
+function messageIds_(query) {
+  var ids = [];
+  var token = '';
+  do {
+    var page = gmail_('get', '/messages?maxResults=500&q=' + encodeURIComponent(query) +
+      (token ? '&pageToken=' + token : ''));
+    (page.messages || []).forEach(function (m) { ids.push(m.id); });
+    token = page.nextPageToken || '';
+  } while (token);
+  return ids;
+}
+
+/** The messages since ``after`` (Unix seconds) between the user and these addresses, as sync events. */
+function gmailEvents_(emails, after) {
+  var events = [];
+  for (var i = 0; i < emails.length; i += ADDRESSES_PER_QUERY) {
+    var group = emails.slice(i, i + ADDRESSES_PER_QUERY);
+    [['sent', 'in:sent {' + group.map(function (e) { return 'to:' + e; }).join(' ') + '}'],
+      ['received', '-in:sent {' + group.map(function (e) { return 'from:' + e; }).join(' ') + '}']]
+      .forEach(function (pair) {
+        messageIds_('after:' + after + ' ' + pair[1]).forEach(function (id) {
+          var message = gmail_('get', '/messages/' + id +
+            '?format=metadata&metadataHeaders=From&metadataHeaders=To&metadataHeaders=Subject');
+          var headers = {};
+          (message.payload && message.payload.headers || []).forEach(function (h) {
+            headers[String(h.name).toLowerCase()] = String(h.value);
+          });
+          var people = (pair[0] === 'sent' ? headers.to : headers.from) || '';
+          var email = group.filter(function (e) { return people.toLowerCase().indexOf(e) >= 0; })[0];
+          if (email) {
+            events.push({ id: id, date: new Date(Number(message.internalDate)).toISOString(),
+              direction: pair[0], email: email, subject: headers.subject || '' });
+          }
+        });
+      });
+  }
+  return events;
+}
+
+/** Backlink gap → Sync with Gmail: logs Sent and Replied rows since the last sync (each message once). */
+function syncWithGmail() {
+  var properties = PropertiesService.getUserProperties();
+  var now = Date.now();
+  var last = Number(properties.getProperty(LAST_SYNC_KEY) || 0);
+  var after = Math.floor((last ? last - 3600 * 1000 : now - FIRST_SYNC_DAYS * 86400 * 1000) / 1000);
+  var emails = prospectEmails_();
+  if (!emails.length) {
+    SpreadsheetApp.getActiveSpreadsheet().toast('No prospect has a Contact email yet.', 'Sync with Gmail', 10);
+    return null;
+  }
+  var events = gmailEvents_(emails, after);
+  var result = runAction_('Sync with Gmail', '/gmail-sync', { events: events }, function (r) {
+    return 'Logged ' + r.logged_sent + ' sent and ' + r.logged_replies + ' replies (' + r.already_logged +
+      ' already in the log)';
+  });
+  if (result) {
+    properties.setProperty(LAST_SYNC_KEY, String(now));
+  }
+  return result;
 }

@@ -10,7 +10,8 @@ test('onOpen builds the Backlink gap menu', () => {
   context.onOpen();
   assert.equal(calls.menus[0].title, 'Backlink gap');
   assert.deepEqual(calls.menus[0].items.map((i) => i[0]), ['Score prospects', 'Update follow-ups',
-    'Refresh dashboard', '---', 'Create drafts for due follow-ups', 'Create drafts for the selected rows', '---',
+    'Refresh dashboard', '---', 'Create drafts for due follow-ups', 'Create drafts for the selected rows',
+    'Sync with Gmail', '---',
     'Import export file...', 'Set up this spreadsheet', 'Settings and help...']);
   for (const [, fn] of calls.menus[0].items.filter((i) => i.length === 2)) {
     assert.equal(typeof context[fn], 'function', fn);
@@ -226,4 +227,49 @@ test('drafts for the selected rows send their domains, header and blanks left ou
 test('drafts for selected rows elsewhere than Prospects say where to select', () => {
   const { context } = makeContext({ properties: URL, sheet: { name: 'Settings', values: [['x']], selections: [] } });
   assert.throws(() => context.createSelectedDrafts(), /Select rows on the Prospects tab first/);
+});
+
+// ---- Gmail sync ----
+
+test('Sync with Gmail sends each message with a prospect once, then remembers when it synced', () => {
+  const gmail = [];
+  const messages = {
+    s1: { to: 'Al <al@alpha.com>', from: 'me@team.com', subject: 'A resource', internalDate: '1763715600000' },
+    r1: { to: 'me@team.com', from: 'al@alpha.com', subject: 'Re: A resource', internalDate: '1763802000000' }
+  };
+  let posted = null;
+  const fetch = (url, params) => {
+    if (url.startsWith('https://gmail.googleapis.com/')) {
+      const path = url.split('/users/me')[1];
+      gmail.push(decodeURIComponent(path));
+      if (path.startsWith('/messages?')) {
+        const query = decodeURIComponent(path);
+        const ids = query.includes('-in:sent') ? ['r1'] : ['s1'];
+        return { status: 200, body: JSON.stringify({ messages: ids.map((id) => ({ id })) }) };
+      }
+      const id = path.split('/messages/')[1].split('?')[0];
+      const m = messages[id];
+      return { status: 200, body: JSON.stringify({ internalDate: m.internalDate, payload: { headers: [
+        { name: 'From', value: m.from }, { name: 'To', value: m.to }, { name: 'Subject', value: m.subject }] } }) };
+    }
+    posted = JSON.parse(params.payload);
+    return { status: 200, body: JSON.stringify({ logged_sent: 1, logged_replies: 1, already_logged: 0 }) };
+  };
+  const sheet = { name: 'Prospects', values: [['Domain', 'Contact'], ['alpha.com', 'Al <AL@alpha.com>'],
+    ['nomail.com', '']], selections: [] };
+  const { context, calls, userProperties } = makeContext({ properties: URL, fetch, sheet });
+  context.syncWithGmail();
+  assert.match(gmail[0], /after:\d+ in:sent \{to:al@alpha.com\}/);
+  assert.match(gmail.find((q) => q.includes('-in:sent')), /from:al@alpha.com/);
+  assert.deepEqual(posted.events.map((e) => [e.id, e.direction, e.email]),
+    [['s1', 'sent', 'al@alpha.com'], ['r1', 'received', 'al@alpha.com']]);
+  assert.equal(posted.events[0].date, new Date(1763715600000).toISOString());
+  assert.equal(calls.toasts.at(-1).message, 'Logged 1 sent and 1 replies (0 already in the log)');
+  assert.ok(Number(userProperties.SHEETS_BRIDGE_LAST_GMAIL_SYNC) > 0);
+  // the next sync looks back only to an hour before the last one
+  const again = makeContext({ properties: URL, fetch, sheet,
+    userProperties: { SHEETS_BRIDGE_LAST_GMAIL_SYNC: String(Date.UTC(2026, 10, 20)) } });
+  gmail.length = 0;
+  again.context.syncWithGmail();
+  assert.match(gmail[0], new RegExp('after:' + (Date.UTC(2026, 10, 20) / 1000 - 3600) + ' '));
 });

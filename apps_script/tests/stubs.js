@@ -7,6 +7,7 @@ const vm = require('node:vm');
 function makeContext(options = {}) {
   const calls = { fetch: [], toasts: [], menus: [], locks: [], sidebars: [], alerts: [] };
   const properties = Object.assign({}, options.properties || {});
+  const userProperties = Object.assign({}, options.userProperties || {});
   const fetchImpl = options.fetch || (() => ({ status: 200, body: '{}' }));
   const menu = {
     items: [],
@@ -28,7 +29,10 @@ function makeContext(options = {}) {
   const spreadsheet = {
     getId: () => options.spreadsheetId || '1abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
     toast: (message, title, seconds) => calls.toasts.push({ message, title, seconds }),
-    getActiveSheet: () => activeSheet
+    getActiveSheet: () => activeSheet,
+    getSheetByName: (name) => (name === grid.name ? Object.assign({
+      getDataRange: () => ({ getValues: () => grid.values })
+    }, activeSheet) : null)
   };
   const context = {
     console,
@@ -65,6 +69,10 @@ function makeContext(options = {}) {
       getDocumentProperties: () => ({
         getProperty: (key) => (key in properties ? properties[key] : null),
         setProperty: (key, value) => { properties[key] = value; }
+      }),
+      getUserProperties: () => ({
+        getProperty: (key) => (key in userProperties ? userProperties[key] : null),
+        setProperty: (key, value) => { userProperties[key] = value; }
       })
     },
     HtmlService: {
@@ -78,7 +86,7 @@ function makeContext(options = {}) {
   vm.createContext(context);
   const code = fs.readFileSync(path.join(__dirname, '..', 'Code.js'), 'utf8');
   vm.runInContext(code, context, { filename: 'Code.js' });
-  return { context, calls, properties };
+  return { context, calls, properties, userProperties };
 }
 
 /** UrlFetchApp.fetch's synchronous shape, for real HTTP from node (a child process does the request). */
