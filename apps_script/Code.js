@@ -18,6 +18,8 @@ function onOpen() {
     .addItem('Create drafts for due follow-ups', 'createDueDrafts')
     .addItem('Create drafts for the selected rows', 'createSelectedDrafts')
     .addItem('Sync with Gmail', 'syncWithGmail')
+    .addItem('Turn on the daily digest', 'turnOnDailyDigest')
+    .addItem('Turn off the daily digest', 'turnOffDailyDigest')
     .addSeparator()
     .addItem('Import export file...', 'showImportSidebar')
     .addItem('Set up this spreadsheet', 'setUpSpreadsheet')
@@ -463,4 +465,75 @@ function syncWithGmail() {
     properties.setProperty(LAST_SYNC_KEY, String(now));
   }
   return result;
+}
+
+// ---- Daily digest: each morning, follow-ups updated and each Owner mailed their due and overdue prospects ----
+
+var DIGEST_HANDLER = 'sendDailyDigest';
+var DIGEST_HOUR = 7;
+var DIGEST_SHEET_KEY = 'SHEETS_BRIDGE_DIGEST_SPREADSHEET';
+
+/** Backlink gap → Turn on the daily digest (one time-driven trigger, whoever turns it on). */
+function turnOnDailyDigest() {
+  var spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  turnOffDailyDigest_();
+  PropertiesService.getDocumentProperties().setProperty(DIGEST_SHEET_KEY, spreadsheet.getId());
+  ScriptApp.newTrigger(DIGEST_HANDLER).timeBased().everyDays(1).atHour(DIGEST_HOUR).create();
+  spreadsheet.toast('Each morning around ' + DIGEST_HOUR + ':00, follow-ups are updated and every Owner gets ' +
+    'an email with their due and overdue prospects.', 'Daily digest: on', 15);
+}
+
+/** Backlink gap → Turn off the daily digest. */
+function turnOffDailyDigest() {
+  var removed = turnOffDailyDigest_();
+  SpreadsheetApp.getActiveSpreadsheet().toast(removed ? 'No more digest emails.' : 'The digest was not on.',
+    'Daily digest: off', 10);
+}
+
+function turnOffDailyDigest_() {
+  var removed = 0;
+  ScriptApp.getProjectTriggers().forEach(function (trigger) {
+    if (trigger.getHandlerFunction() === DIGEST_HANDLER) {
+      ScriptApp.deleteTrigger(trigger);
+      removed += 1;
+    }
+  });
+  return removed;
+}
+
+/** The digest email for one owner: plain text, a link to each prospect's row. */
+function digestBody_(owner, spreadsheetId, gid) {
+  var link = function (p) {
+    return '- ' + p.domain + ': ' + p.next_action + '\n  https://docs.google.com/spreadsheets/d/' + spreadsheetId +
+      '/edit#gid=' + gid + '&range=A' + p.row;
+  };
+  var parts = [];
+  if (owner.overdue.length) {
+    parts.push('Overdue (' + owner.overdue.length + '):\n' + owner.overdue.map(link).join('\n'));
+  }
+  if (owner.due.length) {
+    parts.push('Due today (' + owner.due.length + '):\n' + owner.due.map(link).join('\n'));
+  }
+  return parts.join('\n\n') + '\n\nCreate the drafts from Backlink gap → Create drafts for due follow-ups.';
+}
+
+/** The time-driven trigger: update follow-ups, then one email per owner with something due; none otherwise. */
+function sendDailyDigest() {
+  var id = PropertiesService.getDocumentProperties().getProperty(DIGEST_SHEET_KEY);
+  var spreadsheet = id ? SpreadsheetApp.openById(id) : SpreadsheetApp.getActiveSpreadsheet();
+  var today = Utilities.formatDate(new Date(), spreadsheet.getSpreadsheetTimeZone(), 'yyyy-MM-dd');
+  var result = callService_('post', '/v1/spreadsheets/' + spreadsheet.getId() + '/digest', { today: today });
+  var prospects = spreadsheet.getSheetByName('Prospects');
+  var gid = prospects ? prospects.getSheetId() : 0;
+  var sent = 0;
+  (result.owners || []).forEach(function (owner) {
+    var count = owner.due.length + owner.overdue.length;
+    if (!count) {
+      return;
+    }
+    MailApp.sendEmail(owner.owner, 'Backlink gap: ' + count + ' follow-ups for ' + today + ' in ' +
+      spreadsheet.getName(), digestBody_(owner, spreadsheet.getId(), gid));
+    sent += 1;
+  });
+  return sent;
 }

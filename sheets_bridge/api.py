@@ -138,6 +138,13 @@ def drafts(spreadsheet_id: str) -> ResponseReturnValue:
     return _run(book, "Prepare drafts", lambda store: service.drafts(store, [d for d in domains if d.strip()]))
 
 
+@bp.post("/v1/spreadsheets/<spreadsheet_id>/digest")
+@authenticated
+def digest(spreadsheet_id: str) -> ResponseReturnValue:
+    book, today = _spreadsheet(spreadsheet_id), _today(_json())
+    return _run(book, "Daily digest", lambda store: service.digest(store, today))
+
+
 @bp.post("/v1/spreadsheets/<spreadsheet_id>/gmail-sync")
 @authenticated
 def gmail_sync(spreadsheet_id: str) -> ResponseReturnValue:

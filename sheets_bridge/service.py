@@ -17,7 +17,7 @@ from sheets_bridge.dashboard import build_layout
 from sheets_bridge.exceptions import SheetsBridgeError
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.decode import read_rows
-from sheets_bridge.pipeline.drafts import parse_do_not_contact, plan_drafts
+from sheets_bridge.pipeline.drafts import digest_by_owner, parse_do_not_contact, plan_drafts, sheet_rows
 from sheets_bridge.pipeline.gmail_sync import logged_ids, plan_sync
 from sheets_bridge.pipeline.ingest import recognise_values
 from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count
@@ -259,6 +259,20 @@ def drafts(store: Store, domains: list[str] | None = None) -> dict[str, Any]:
     return {"drafts": [asdict(d) for d in plan.drafts],
             "skipped": [{"domain": d, "reason": r} for d, r in plan.skipped],
             "template_problems": templates.problems, "warnings": blocked.problems}
+
+
+def digest(store: Store, today: dt.date) -> dict[str, Any]:
+    """Update follow-ups, then each Owner's due and overdue prospects (the daily digest's content)."""
+    updated = followups(store, today)
+    tabs = store.read_named([contract.PROSPECTS, contract.DO_NOT_CONTACT])
+    prospects = existing_prospects(tabs[contract.PROSPECTS])
+    blocked = parse_do_not_contact(tabs[contract.DO_NOT_CONTACT])
+    owners, unmailable = digest_by_owner(prospects, blocked, sheet_rows(tabs[contract.PROSPECTS]))
+    warnings = updated.warnings + blocked.problems
+    if unmailable:
+        warnings.append("Due prospects whose Owner is not an email address get no digest: "
+                        + ", ".join(unmailable[:10]))
+    return {"owners": owners, "due_today": updated.due_today, "overdue": updated.overdue, "warnings": warnings}
 
 
 def sync_gmail(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:

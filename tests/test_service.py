@@ -263,3 +263,22 @@ def test_gmail_sync_logs_each_message_once_and_flags_replies(client: FlaskClient
     prospects_now = as_rows(GoogleStore(book).read_tabs()["Prospects"])
     action = prospects_now[0].index("Next action")
     assert prospects_now[1][action] == "Read the reply and set Replied positive or negative"
+
+
+def test_digest_updates_followups_and_groups_due_prospects_by_owner(client: FlaskClient, keys: dict[str, str],
+                                                                     google_env: str) -> None:
+    prospects = [["Domain", "Status", "Owner", "Touches", "Next action"],
+                 ["a.com", "Contacted", "ana@team.com", "", ""], [""], ["b.com", "Contacted", "Bo", "", ""],
+                 ["c.com", "Queued", "ana@team.com", "", ""]]
+    log = [["Date", "Domain", "Touch", "Angle", "Result"], ["2026-11-20", "a.com", 1, "list", "Sent"],
+           ["2026-11-22", "b.com", 1, "list", "Sent"]]
+    book = load_spreadsheet(google_env, {"Settings": [["Follow-up days", "1, 4, 9, 14"]], "Prospects": prospects,
+                                         "Outreach log": log, "Do not contact": [["Domain or email"]]})
+    answer = client.post(f"/v1/spreadsheets/{book}/digest", headers=bearer(token(keys)),
+                         json={"today": "2026-11-26"})
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    # a.com: first touch 11-20, touch 2 due 3 days later (11-23): overdue on 11-26, row 2 of the sheet
+    assert body["owners"] == [{"owner": "ana@team.com", "due": [], "overdue": [
+        {"domain": "a.com", "next_action": "Overdue since 2026-11-23: send touch 2 of 4", "row": 2}]}]
+    assert any("Owner is not an email address" in w and "Bo" in w for w in body["warnings"])

@@ -11,7 +11,7 @@ test('onOpen builds the Backlink gap menu', () => {
   assert.equal(calls.menus[0].title, 'Backlink gap');
   assert.deepEqual(calls.menus[0].items.map((i) => i[0]), ['Score prospects', 'Update follow-ups',
     'Refresh dashboard', '---', 'Create drafts for due follow-ups', 'Create drafts for the selected rows',
-    'Sync with Gmail', '---',
+    'Sync with Gmail', 'Turn on the daily digest', 'Turn off the daily digest', '---',
     'Import export file...', 'Set up this spreadsheet', 'Settings and help...']);
   for (const [, fn] of calls.menus[0].items.filter((i) => i.length === 2)) {
     assert.equal(typeof context[fn], 'function', fn);
@@ -272,4 +272,36 @@ test('Sync with Gmail sends each message with a prospect once, then remembers wh
   gmail.length = 0;
   again.context.syncWithGmail();
   assert.match(gmail[0], new RegExp('after:' + (Date.UTC(2026, 10, 20) / 1000 - 3600) + ' '));
+});
+
+// ---- Daily digest ----
+
+test('the daily digest is one trigger, turned on and off from the menu', () => {
+  const { context, calls } = makeContext({ properties: URL });
+  context.turnOnDailyDigest();
+  context.turnOnDailyDigest();  // a second click replaces, never doubles
+  assert.deepEqual(calls.triggers.map((t) => [t.handler, t.everyDays, t.atHour]), [['sendDailyDigest', 1, 7]]);
+  context.turnOffDailyDigest();
+  assert.equal(calls.triggers.length, 0);
+  assert.equal(calls.toasts.at(-1).message, 'No more digest emails.');
+});
+
+test('the digest mails each owner with something due, with links to the rows, and nobody else', () => {
+  const service = { owners: [
+    { owner: 'ana@team.com', overdue: [{ domain: 'a.com', next_action: 'Overdue since 2026-11-20: send touch 2 of 4',
+      row: 5 }], due: [{ domain: 'b.com', next_action: 'Due today: send touch 3 of 4', row: 9 }] },
+    { owner: 'bo@team.com', overdue: [], due: [] }], warnings: [] };
+  let posted = null;
+  const { context, calls } = makeContext({ properties: Object.assign({ SHEETS_BRIDGE_DIGEST_SPREADSHEET: '1book' },
+    URL), fetch: (url, params) => { posted = { url, body: JSON.parse(params.payload) };
+    return { status: 200, body: JSON.stringify(service) }; }, sheet: { name: 'Prospects', values: [['Domain']],
+    selections: [] } });
+  assert.equal(context.sendDailyDigest(), 1);
+  assert.equal(posted.url, 'https://bridge.example.run.app/v1/spreadsheets/1book/digest');
+  assert.match(posted.body.today, /^\d{4}-\d{2}-\d{2}$/);
+  assert.equal(calls.mails.length, 1);
+  assert.equal(calls.mails[0].to, 'ana@team.com');
+  assert.match(calls.mails[0].subject, /^Backlink gap: 2 follow-ups for \d{4}-\d{2}-\d{2} in Team book$/);
+  assert.match(calls.mails[0].body, /Overdue \(1\):\n- a\.com: Overdue since 2026-11-20: send touch 2 of 4\n {2}https:\/\/docs\.google\.com\/spreadsheets\/d\/1book\/edit#gid=42&range=A5/);
+  assert.match(calls.mails[0].body, /Due today \(1\):\n- b\.com/);
 });

@@ -5,7 +5,7 @@ const path = require('node:path');
 const vm = require('node:vm');
 
 function makeContext(options = {}) {
-  const calls = { fetch: [], toasts: [], menus: [], locks: [], sidebars: [], alerts: [] };
+  const calls = { fetch: [], toasts: [], menus: [], locks: [], sidebars: [], alerts: [], triggers: [], mails: [] };
   const properties = Object.assign({}, options.properties || {});
   const userProperties = Object.assign({}, options.userProperties || {});
   const fetchImpl = options.fetch || (() => ({ status: 200, body: '{}' }));
@@ -31,8 +31,11 @@ function makeContext(options = {}) {
     toast: (message, title, seconds) => calls.toasts.push({ message, title, seconds }),
     getActiveSheet: () => activeSheet,
     getSheetByName: (name) => (name === grid.name ? Object.assign({
-      getDataRange: () => ({ getValues: () => grid.values })
-    }, activeSheet) : null)
+      getDataRange: () => ({ getValues: () => grid.values }),
+      getSheetId: () => 42
+    }, activeSheet) : null),
+    getName: () => 'Team book',
+    getSpreadsheetTimeZone: () => 'Etc/GMT'
   };
   const context = {
     console,
@@ -43,7 +46,8 @@ function makeContext(options = {}) {
         alert: (title, prompt, buttons) => { calls.alerts.push({ title, prompt, buttons }); return 'OK'; },
         ButtonSet: { OK: 'OK' }
       }),
-      getActiveSpreadsheet: () => spreadsheet
+      getActiveSpreadsheet: () => spreadsheet,
+      openById: (id) => Object.assign({}, spreadsheet, { getId: () => id })
     },
     UrlFetchApp: {
       fetch: (url, params) => {
@@ -52,12 +56,28 @@ function makeContext(options = {}) {
         return { getResponseCode: () => answer.status, getContentText: () => answer.body };
       }
     },
-    ScriptApp: { getIdentityToken: () => options.token || 'stub-identity-token',
-      getOAuthToken: () => 'stub-oauth-token' },
+    ScriptApp: {
+      getIdentityToken: () => options.token || 'stub-identity-token',
+      getOAuthToken: () => 'stub-oauth-token',
+      getProjectTriggers: () => calls.triggers.map((t) => ({ getHandlerFunction: () => t.handler, id: t.id })),
+      deleteTrigger: (trigger) => { calls.triggers = calls.triggers.filter((t) => t.id !== trigger.id); },
+      newTrigger: (handler) => {
+        const spec = { handler, id: calls.triggers.length + 1 + Math.random() };
+        const builder = {
+          timeBased: () => builder,
+          everyDays: (days) => { spec.everyDays = days; return builder; },
+          atHour: (hour) => { spec.atHour = hour; return builder; },
+          create: () => { calls.triggers.push(spec); return spec; }
+        };
+        return builder;
+      }
+    },
+    MailApp: { sendEmail: (to, subject, body) => calls.mails.push({ to, subject, body }) },
     Utilities: {
       Charset: { UTF_8: 'utf8' },
       base64Encode: (text) => Buffer.from(text, 'utf8').toString('base64'),
-      base64EncodeWebSafe: (text) => Buffer.from(text, 'utf8').toString('base64url')
+      base64EncodeWebSafe: (text) => Buffer.from(text, 'utf8').toString('base64url'),
+      formatDate: (date) => date.toISOString().slice(0, 10)
     },
     LockService: {
       getDocumentLock: () => ({

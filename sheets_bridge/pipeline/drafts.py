@@ -160,3 +160,42 @@ def flag_do_not_contact(prospects: pd.DataFrame, domains: set[str]) -> pd.DataFr
     out.loc[listed, "Next action"] = NEVER_PITCH
     out.loc[listed, "Next follow-up"] = pd.NaT
     return out
+
+
+def sheet_rows(values: Sequence[Sequence[Any]] | None) -> dict[str, int]:
+    """Each Domain's first row number on the Prospects tab (1-based, header in row 1)."""
+    if not values or not values[0]:
+        return {}
+    header = [str(c).strip() for c in values[0]]
+    if KEY not in header:
+        return {}
+    at = header.index(KEY)
+    rows: dict[str, int] = {}
+    for number, row in enumerate(values[1:], start=2):
+        key = str(row[at]).strip() if at < len(row) and row[at] is not None else ""
+        if key:
+            rows.setdefault(key, number)
+    return rows
+
+
+def digest_by_owner(prospects: pd.DataFrame, blocked: DoNotContact,
+                    row_of: dict[str, int]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Due and overdue prospects grouped by Owner (an email address), with their sheet rows; and the owners
+    who have due prospects but no address to mail them at. Prospects on the Do not contact list are left out."""
+    frame = prospects.fillna("").reset_index(drop=True)
+    action = frame.get("Next action", pd.Series("", index=frame.index)).astype(str)
+    owner = frame.get("Owner", pd.Series("", index=frame.index)).astype(str).str.strip()
+    due = action.str.startswith(_DUE) & ~frame[KEY].astype(str).isin(blocked.domains)
+    groups: dict[str, dict[str, Any]] = {}
+    unmailable: set[str] = set()
+    for i in frame.index[due]:
+        name = owner[i] or "(no Owner)"
+        email = email_of(name)
+        if not email:
+            unmailable.add(name)
+            continue
+        entry = groups.setdefault(email.lower(), {"owner": email.lower(), "due": [], "overdue": []})
+        kind = "overdue" if action[i].startswith("Overdue") else "due"
+        domain = str(frame.at[i, KEY])
+        entry[kind].append({"domain": domain, "next_action": action[i], "row": row_of.get(domain, 0)})
+    return sorted(groups.values(), key=lambda g: str(g["owner"])), sorted(unmailable)
