@@ -20,6 +20,7 @@ function onOpen() {
     .addItem('Sync with Gmail', 'syncWithGmail')
     .addItem('Turn on the daily digest', 'turnOnDailyDigest')
     .addItem('Turn off the daily digest', 'turnOffDailyDigest')
+    .addItem('Add "Do not contact" prospects to the list', 'addDoNotContact')
     .addSeparator()
     .addItem('Import export file...', 'showImportSidebar')
     .addItem('Set up this spreadsheet', 'setUpSpreadsheet')
@@ -536,4 +537,12 @@ function sendDailyDigest() {
     sent += 1;
   });
   return sent;
+}
+
+/** Backlink gap → Add "Do not contact" prospects to the list: every prospect with that Status, once. */
+function addDoNotContact() {
+  return runAction_('Do not contact', '/do-not-contact', {}, function (r) {
+    return r.added.length ? 'Added to the Do not contact tab: ' + r.added.join(', ')
+      : 'Nothing to add: every prospect with Status Do not contact is already listed';
+  });
 }

@@ -145,6 +145,13 @@ def digest(spreadsheet_id: str) -> ResponseReturnValue:
     return _run(book, "Daily digest", lambda store: service.digest(store, today))
 
 
+@bp.post("/v1/spreadsheets/<spreadsheet_id>/do-not-contact")
+@authenticated
+def do_not_contact(spreadsheet_id: str) -> ResponseReturnValue:
+    book, today = _spreadsheet(spreadsheet_id), _today(_json())
+    return _run(book, "Add to Do not contact", lambda store: service.list_do_not_contact(store, today))
+
+
 @bp.post("/v1/spreadsheets/<spreadsheet_id>/gmail-sync")
 @authenticated
 def gmail_sync(spreadsheet_id: str) -> ResponseReturnValue:

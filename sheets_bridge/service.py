@@ -275,6 +275,21 @@ def digest(store: Store, today: dt.date) -> dict[str, Any]:
     return {"owners": owners, "due_today": updated.due_today, "overdue": updated.overdue, "warnings": warnings}
 
 
+def list_do_not_contact(store: Store, today: dt.date) -> dict[str, Any]:
+    """Add every prospect whose Status is Do not contact to the Do not contact tab (once each)."""
+    tabs = store.read_named([contract.PROSPECTS, contract.DO_NOT_CONTACT])
+    prospects = existing_prospects(tabs[contract.PROSPECTS])
+    listed = parse_do_not_contact(tabs[contract.DO_NOT_CONTACT])
+    status = prospects.get("Status", pd.Series("", index=prospects.index)).astype(str).str.strip().str.lower()
+    wanted = [d for d in prospects.loc[status == "do not contact", contract.KEY].astype(str)
+              if d not in listed.domains]
+    if wanted:
+        store.append_rows(contract.DO_NOT_CONTACT, [[d, "Status set to Do not contact", today] for d in wanted],
+                          contract.DO_NOT_CONTACT_HEADER)
+    return {"added": wanted, "already_listed": int((status == "do not contact").sum()) - len(wanted),
+            "warnings": listed.problems}
+
+
 def sync_gmail(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Append Sent and Replied rows for Gmail messages with prospects' contacts (each message once)."""
     tabs = store.read_named([contract.PROSPECTS, contract.OUTREACH_LOG])

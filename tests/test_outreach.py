@@ -129,3 +129,18 @@ def test_cli_drafts_prints_filled_emails(tmp_path: Path, capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert "--- due.com (touch 2) to jo@due.com" in out and "3 drafts, 2 skipped" in out
     assert "skipped nomail.com: no email address in Contact" in out
+
+
+def test_status_do_not_contact_is_added_to_the_list_once(tmp_path: Path) -> None:
+    from sheets_bridge.service import list_do_not_contact
+
+    path = tmp_path / "book.xlsx"
+    XlsxStore(path, create=True).replace_tabs({
+        "Prospects": [["Domain", "Status"], ["a.com", "Do not contact"], ["b.com", "New"], ["c.com", "Do not contact"]],
+        "Do not contact": [["Domain or email", "Reason", "Date"], ["c.com", "asked", "2026-01-01"]]})
+    first = list_do_not_contact(XlsxStore(path), dt.date(2026, 11, 26))
+    assert first["added"] == ["a.com"] and first["already_listed"] == 1
+    assert list_do_not_contact(XlsxStore(path), dt.date(2026, 11, 27))["added"] == []
+    rows = XlsxStore(path).read_tabs()["Do not contact"]
+    assert [r[0] for r in rows] == ["Domain or email", "c.com", "a.com"]
+    assert rows[2][1] == "Status set to Do not contact"

@@ -11,7 +11,8 @@ test('onOpen builds the Backlink gap menu', () => {
   assert.equal(calls.menus[0].title, 'Backlink gap');
   assert.deepEqual(calls.menus[0].items.map((i) => i[0]), ['Score prospects', 'Update follow-ups',
     'Refresh dashboard', '---', 'Create drafts for due follow-ups', 'Create drafts for the selected rows',
-    'Sync with Gmail', 'Turn on the daily digest', 'Turn off the daily digest', '---',
+    'Sync with Gmail', 'Turn on the daily digest', 'Turn off the daily digest',
+    'Add "Do not contact" prospects to the list', '---',
     'Import export file...', 'Set up this spreadsheet', 'Settings and help...']);
   for (const [, fn] of calls.menus[0].items.filter((i) => i.length === 2)) {
     assert.equal(typeof context[fn], 'function', fn);
@@ -304,4 +305,12 @@ test('the digest mails each owner with something due, with links to the rows, an
   assert.match(calls.mails[0].subject, /^Backlink gap: 2 follow-ups for \d{4}-\d{2}-\d{2} in Team book$/);
   assert.match(calls.mails[0].body, /Overdue \(1\):\n- a\.com: Overdue since 2026-11-20: send touch 2 of 4\n {2}https:\/\/docs\.google\.com\/spreadsheets\/d\/1book\/edit#gid=42&range=A5/);
   assert.match(calls.mails[0].body, /Due today \(1\):\n- b\.com/);
+});
+
+test('Do not contact prospects are added to the list from the menu', () => {
+  const { context, calls } = makeContext({ properties: URL,
+    fetch: () => ({ status: 200, body: JSON.stringify({ added: ['x.com', 'y.com'], already_listed: 1 }) }) });
+  context.addDoNotContact();
+  assert.match(calls.fetch[0].url, /\/do-not-contact$/);
+  assert.equal(calls.toasts.at(-1).message, 'Added to the Do not contact tab: x.com, y.com');
 });
