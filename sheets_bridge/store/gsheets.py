@@ -513,17 +513,35 @@ class GoogleStore:
                     "again to finish the rest") from None
 
     def append_rows(self, name: str, rows: Values, header: Sequence[str]) -> None:
-        """Add rows after the tab's table with one values:append (RAW, rows inserted), so rows a collaborator
-        types meanwhile are never overwritten; a missing tab is created with ``header`` first."""
+        """Write rows below the tab's last used row (read just before), in constant idempotent requests.
+
+        Metadata, one read of the tab, then one batchUpdate (the tab created, or rows added to its grid, when
+        needed) and one values:batchUpdate (RAW) at fixed positions: a retried request rewrites the same
+        cells instead of adding them twice, as a values:append could.
+        """
         self._before_write()
-        if not any(s["title"] == name for s in (self._sheets or self.metadata())):
-            self._call("batch_update", self.spreadsheet_id, {"requests": [{"addSheet": {"properties": {
-                "title": name, "sheetId": self._new_sheet_id(name)}}}]})
+        sheet = next((s for s in self.metadata() if s["title"] == name), None)
+        width = max(len(header), max((len(r) for r in rows), default=1))
+        structure: list[dict[str, Any]] = []
+        if sheet is None:
             rows = [list(header), *rows]
-        last = column_letter(max(len(header), max((len(r) for r in rows), default=1)) - 1)
-        self._call("values_append", self.spreadsheet_id, f"{_quote(name)}!A:{last}",
-                   params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
-                   body={"values": [[sheet_value(v) for v in row] for row in rows], "majorDimension": "ROWS"})
+            start = 1
+            structure.append({"addSheet": {"properties": {
+                "title": name, "sheetId": self._new_sheet_id(name),
+                "gridProperties": {"rowCount": max(len(rows), 1000), "columnCount": max(width, 26)}}}})
+        else:
+            body = self._call("values_batch_get", self.spreadsheet_id, [f"{_quote(name)}!A:{column_letter(width - 1)}"],
+                              params={"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"})
+            used = body.get("valueRanges", [{}])[0].get("values", [])
+            start = next((i + 2 for i in range(len(used) - 1, -1, -1) if any(str(c).strip() for c in used[i])), 1)
+            short = start + len(rows) - 1 - int(sheet.get("gridProperties", {}).get("rowCount", 1000))
+            if short > 0:
+                structure.append({"appendDimension": {"sheetId": sheet["sheetId"], "dimension": "ROWS",
+                                                      "length": short}})
+        if structure:
+            self._call("batch_update", self.spreadsheet_id, {"requests": structure})
+        self._write_values([(f"{_quote(name)}!A{start}", [[sheet_value(v) for v in row] for row in rows], "ROWS")],
+                           f"tab '{name}'")
 
     def replace_tab(self, name: str, values: Values) -> None:
         """Create or replace one tab's values atomically: the old content stays until the new is complete.
