@@ -66,15 +66,9 @@ function callService_(method, path, payload) {
   if (payload !== undefined) {
     options.payload = JSON.stringify(payload);
   }
-  var response = UrlFetchApp.fetch(getServiceUrl_() + path, options);
-  var status = response.getResponseCode();
-  var text = response.getContentText();
-  var body = {};
-  try {
-    body = text ? JSON.parse(text) : {};
-  } catch (e) {
-    body = {};
-  }
+  var answer = fetchJson_(getServiceUrl_() + path, options);
+  var status = answer.status;
+  var body = answer.body;
   if (status >= 200 && status < 300) {
     return body;
   }
@@ -82,6 +76,19 @@ function callService_(method, path, payload) {
     ? body.error.message
     : 'The service answered ' + status + '.';
   throw new Error(message);
+}
+
+/** One UrlFetchApp call: the status and the JSON body ({} when the body is empty or not JSON). */
+function fetchJson_(url, options) {
+  var response = UrlFetchApp.fetch(url, options);
+  var text = response.getContentText();
+  var body = {};
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch (e) {
+    body = {};
+  }
+  return { status: response.getResponseCode(), body: body };
 }
 
 /** Runs one action on the active spreadsheet under a document lock, with toasts. */
@@ -248,18 +255,12 @@ function gmail_(method, path, payload) {
   if (payload !== undefined) {
     options.payload = JSON.stringify(payload);
   }
-  var response = UrlFetchApp.fetch(GMAIL_API + path, options);
-  var text = response.getContentText();
-  var body = {};
-  try {
-    body = text ? JSON.parse(text) : {};
-  } catch (e) {
-    body = {};
+  var answer = fetchJson_(GMAIL_API + path, options);
+  if (answer.status >= 300) {
+    var body = answer.body;
+    throw new Error('Gmail: ' + (body.error && body.error.message ? body.error.message : answer.status));
   }
-  if (response.getResponseCode() >= 300) {
-    throw new Error('Gmail: ' + (body.error && body.error.message ? body.error.message : response.getResponseCode()));
-  }
-  return body;
+  return answer.body;
 }
 
 /** A header value encoded for non-ASCII text (RFC 2047). */

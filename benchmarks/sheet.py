@@ -28,19 +28,15 @@ import psutil
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from large_sheet import _letters  # noqa: E402  (the same digit-free synthetic domains)
+
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow", "Domain traffic", "Anchor"]
 SITES = ["site-own.com", "rival-1.com", "rival-2.com", "rival-3.com", "rival-4.com"]
 BOOK = "1" + "B" * 43
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
-def _letters(number: int) -> str:
-    """A digit-free name part, so synthetic domains do not look like spam."""
-    text = ""
-    for _ in range(4):
-        number, rem = divmod(number, 26)
-        text += chr(97 + rem)
-    return text
 
 
 def book_json(rows: int) -> bytes:
