@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sheets_bridge.pipeline.clean import clean_links, name_flags
 from sheets_bridge.pipeline.gap import build_gap
@@ -114,3 +116,39 @@ def test_inputs_are_not_mutated() -> None:
     clean, _ = clean_links(frame)
     build_gap(clean, ["rival-a.com"], "", Settings())
     pd.testing.assert_frame_equal(frame, before)
+
+
+def _flags_by_the_rules(key: str, suffix: str, tld: str, is_ip: bool) -> str:
+    """The documented name rules, one domain at a time (spam_signals.json's thresholds)."""
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("sheets_bridge").joinpath("data", "spam_signals.json").read_text("utf-8"))
+    label = key[: len(key) - len(suffix) - 1] if suffix else key
+    name = label.split(".")[-1]
+    digits = sum(c.isdecimal() for c in name)
+    flags = []
+    if tld in data["abused_tlds"]:
+        flags.append("abused TLD")
+    if not is_ip and any(w in label for w in data["poison_words"]):
+        flags.append("poison word")
+    if not is_ip and (digits >= data["max_digits"] or digits / max(len(name), 1) > data["max_digit_share"]):
+        flags.append("digit-heavy name")
+    if not is_ip and name.count("-") >= data["max_hyphens"]:
+        flags.append("hyphen-heavy name")
+    return "; ".join(flags)
+
+
+_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-é٣", min_size=1, max_size=14)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(_NAME, min_size=1, max_size=3),
+                          st.sampled_from([("com", "com"), ("co.uk", "uk"), ("blogspot.com", "com"), ("xyz", "xyz"),
+                                           ("", "")]), st.booleans()), max_size=12))
+def test_name_flags_follow_the_rules_for_any_name(rows: list[tuple[list[str], tuple[str, str], bool]]) -> None:
+    keys = [".".join([*labels, suffix]) if suffix else ".".join(labels) for labels, (suffix, _), _ in rows]
+    frame = pd.DataFrame({"key": keys, "suffix": [s for _, (s, _), _ in rows], "tld": [t for _, (_, t), _ in rows],
+                          "is_ip": [ip for _, _, ip in rows]})
+    expected = [_flags_by_the_rules(k, s, t, ip) for k, (_, (s, t), ip) in zip(keys, rows, strict=True)]
+    assert list(name_flags(frame)) == expected

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sheets_bridge.pipeline.domains import key_host_codes
 from sheets_bridge.pipeline.reference import load_json
@@ -29,12 +30,6 @@ class CleanLinks:
     problems: list[str]
 
 
-@cache
-def _poison_re() -> re.Pattern[str]:
-    words = load_json("spam_signals.json")["poison_words"]
-    return re.compile("|".join(re.escape(w) for w in words))
-
-
 def join_flags(checks: dict[str, np.ndarray], n: int) -> np.ndarray:
     """Combine named boolean masks into '; '-joined flag text per row ('' when none is set)."""
     out = np.full(n, "", dtype=object)
@@ -45,28 +40,35 @@ def join_flags(checks: dict[str, np.ndarray], n: int) -> np.ndarray:
 
 
 def name_flags(domains: pd.DataFrame) -> np.ndarray:
-    """Spam flags from the domain name alone: abused TLD, poison words, digit and hyphen density."""
+    """Spam flags from the domain name alone: abused TLD, poison words, digit and hyphen density.
+
+    The label is the key without its public suffix; the name is the label's last part. Column-wise: one
+    slice per distinct suffix, then Arrow string kernels (RE2) over all names at once.
+    """
     data = load_json("spam_signals.json")
-    poison = _poison_re()
     n = len(domains)
     abused = domains["tld"].isin(data["abused_tlds"]).to_numpy(dtype=bool)
-    has_poison = np.zeros(n, dtype=bool)
-    many_digits = np.zeros(n, dtype=bool)
-    many_hyphens = np.zeros(n, dtype=bool)
-    keys = domains["key"].to_numpy(dtype=object)
-    suffixes = domains["suffix"].to_numpy(dtype=object)
+    keys = pa.array(domains["key"].astype(str).tolist(), pa.string()) if n else pa.array([], pa.string())
+    suffixes = domains["suffix"].astype(str).to_numpy(dtype=object)
     is_ip = domains["is_ip"].to_numpy(dtype=bool) if "is_ip" in domains else np.zeros(n, dtype=bool)
-    for i, (key, suffix) in enumerate(zip(keys, suffixes, strict=True)):
-        if is_ip[i]:
-            continue  # an IP address is flagged as such, not judged as a name
-        label = key[: len(key) - len(suffix) - 1] if suffix else key
-        name = label.rsplit(".", 1)[-1]
-        digits = sum(c.isdigit() for c in name)
-        has_poison[i] = poison.search(label) is not None
-        many_digits[i] = digits >= data["max_digits"] or digits / max(len(name), 1) > data["max_digit_share"]
-        many_hyphens[i] = name.count("-") >= data["max_hyphens"]
-    return join_flags({"abused TLD": abused, "poison word": has_poison, "digit-heavy name": many_digits,
-                       "hyphen-heavy name": many_hyphens}, n)
+    labels = np.asarray(keys.to_numpy(zero_copy_only=False), dtype=object).copy()
+    for suffix in pd.unique(suffixes):
+        if not suffix:
+            continue
+        at = np.flatnonzero(suffixes == suffix)
+        cut = pc.utf8_slice_codeunits(keys.take(pa.array(at)), 0, -(len(suffix) + 1))
+        labels[at] = np.asarray(cut.to_numpy(zero_copy_only=False), dtype=object)
+    label = pa.array(labels.tolist(), pa.string())
+    name = pc.replace_substring_regex(label, r"^.*\.", "")
+    length = np.maximum(np.asarray(pc.utf8_length(name).to_numpy(zero_copy_only=False), dtype=float), 1.0)
+    digits = np.asarray(pc.count_substring_regex(name, r"\p{Nd}").to_numpy(zero_copy_only=False), dtype=float)
+    hyphens = np.asarray(pc.count_substring(name, "-").to_numpy(zero_copy_only=False), dtype=int)
+    words = "|".join(re.escape(w) for w in data["poison_words"])
+    has_poison = np.asarray(pc.match_substring_regex(label, words).to_numpy(zero_copy_only=False), dtype=bool)
+    judged = ~is_ip  # an IP address is flagged as such, not judged as a name
+    many_digits = judged & ((digits >= data["max_digits"]) | (digits / length > data["max_digit_share"]))
+    return join_flags({"abused TLD": abused, "poison word": has_poison & judged, "digit-heavy name": many_digits,
+                       "hyphen-heavy name": judged & (hyphens >= data["max_hyphens"])}, n)
 
 
 def clean_links(links: pd.DataFrame, keep_lost: bool = False) -> tuple[CleanLinks, Counter[str]]:
