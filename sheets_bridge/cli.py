@@ -18,7 +18,6 @@ from sheets_bridge.exceptions import SheetsBridgeError, TargetError
 from sheets_bridge.progress import ProgressBar
 from sheets_bridge.service import ScoreSummary, dashboard, followups, import_export, score, setup
 from sheets_bridge.store.base import Store
-from sheets_bridge.store.xlsx import XlsxStore
 
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -31,6 +30,8 @@ def open_store(target: str) -> Store:
         raise TargetError(f"'{target}' is an export file, not a workbook: add it to one with 'sheets-bridge import "
                           f"WORKBOOK {target} --domain SITE', then score the workbook")
     if target.lower().endswith((".xlsx", ".xlsm")) or Path(target).exists():
+        from sheets_bridge.store.xlsx import XlsxStore
+
         return XlsxStore(target)
     book_id = spreadsheet_id_of(target)
     if book_id is None:
@@ -194,6 +195,8 @@ def _run(args: argparse.Namespace) -> int:
 
         tabs = build_demo_workbook(args.out)
         print(f"Built {args.out} with sample exports for: {', '.join(tabs)}")
+        from sheets_bridge.store.xlsx import XlsxStore
+
         demo_store = XlsxStore(args.out)
         summary, prospects = score(demo_store, today, ProgressBar())
         print_summary(summary, prospects, 10)
@@ -246,7 +249,12 @@ def _run(args: argparse.Namespace) -> int:
             return 2
         target = str(args.workbook)
         is_workbook = target.lower().endswith((".xlsx", ".xlsm")) or Path(target).exists()
-        store = XlsxStore(target, create=True) if is_workbook else open_store(target)
+        if is_workbook:
+            from sheets_bridge.store.xlsx import XlsxStore
+
+            store = XlsxStore(target, create=True)
+        else:
+            store = open_store(target)
         with store.hold(_who(), "Import export file"):
             imported = import_export(store, args.file.read_bytes(), args.file.name, args.domain)
         print(f"Tab '{imported['tab']}': {imported['rows']} rows, {imported['format']}")
