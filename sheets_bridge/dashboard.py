@@ -112,6 +112,9 @@ def build_layout(m: Metrics) -> DashboardLayout:
               [[k, t, n, hits, r] for k, t, n, hits, r in f.rates], percent_col=4)
     if m.plan is not None:
         table("90-day plan", [m.plan.title], [[line] for line in m.plan.lines])
+    if m.checklist:
+        table("Launch checklist (playbook sections 2 and 10)", ["Check", "Status", "What to do"],
+              [list(line) for line in m.checklist])
     for line in DEFINITIONS:
         rows.append([line])
     return layout

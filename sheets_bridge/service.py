@@ -14,9 +14,11 @@ import pandas as pd
 
 from sheets_bridge import contract
 from sheets_bridge.dashboard import build_layout
-from sheets_bridge.exceptions import SheetsBridgeError
+from sheets_bridge.exceptions import InvalidHostError, SheetsBridgeError
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
+from sheets_bridge.pipeline.checklist import ChecklistFacts, launch_checklist
 from sheets_bridge.pipeline.decode import read_rows
+from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.drafts import digest_by_owner, parse_do_not_contact, plan_drafts, sheet_rows
 from sheets_bridge.pipeline.gmail_sync import logged_ids, plan_sync
 from sheets_bridge.pipeline.ingest import recognise_values
@@ -24,7 +26,7 @@ from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count
 from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, score_workbook
 from sheets_bridge.pipeline.targets import hold_for_assets, parse_targets
 from sheets_bridge.pipeline.templates import parse_templates
-from sheets_bridge.settings import parse_settings
+from sheets_bridge.settings import Settings, parse_settings
 from sheets_bridge.store.base import Store, Values
 
 
@@ -138,8 +140,6 @@ MAX_DETAILS = 45_000  # under Sheets' 50,000 characters a cell
 
 def import_export(store: Store, data: bytes, filename: str, domain: str) -> dict[str, Any]:
     """Add or replace the tab named by ``domain`` with an export file's rows (validated first)."""
-    from sheets_bridge.pipeline.domains import key_host
-
     site = key_host(domain).key
     warnings: list[str] = []
     if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
@@ -314,15 +314,48 @@ def setup(store: Store) -> dict[str, Any]:
     return result
 
 
+def checklist_facts(titles: list[str], tabs: dict[str, Values], settings: Settings, prospects: pd.DataFrame,
+                    log: pd.DataFrame) -> ChecklistFacts:
+    """The launch checklist's facts from the tab names, Settings, Prospects, Templates, Run log and Outreach log."""
+    reserved = {t.lower() for t in contract.RESERVED_TABS}
+    competitors = []
+    for title in titles:
+        if title.lower() in reserved:
+            continue
+        try:
+            site = key_host(title).key
+        except InvalidHostError:
+            continue
+        if site != settings.your_domain:
+            competitors.append(site)
+    authority = pd.to_numeric(prospects.get("Authority", pd.Series(dtype=object)), errors="coerce")
+    score_lines = [r for r in tabs[contract.RUN_LOG][1:] if len(r) > 2 and str(r[2]).strip() == "Score prospects"]
+    return ChecklistFacts(
+        competitors=competitors, your_authority=settings.your_authority,
+        competitor_authority=dict(settings.competitor_authority), prospects=len(prospects),
+        giants=int((authority >= 0.9).sum()),
+        target_urls=[str(u) for u in prospects.get("Target URL", pd.Series(dtype=object)).fillna("")],
+        last_score_warnings=str(score_lines[-1][5]) if score_lines and len(score_lines[-1]) > 5 else
+        ("" if score_lines else None),
+        template_problems=parse_templates(tabs[contract.TEMPLATES]).problems if tabs[contract.TEMPLATES] else None,
+        logged_results=set(log["result"].astype(str)))
+
+
 def dashboard(store: Store, today: dt.date) -> dict[str, Any]:
-    """Rebuild the Dashboard tab (values and charts) from Prospects and the Outreach log (3 API requests)."""
+    """Rebuild the Dashboard tab (values and charts) from Prospects, the Outreach log and the launch checklist's
+    tabs (4 API requests: tab names, one read, the write)."""
     started = time.perf_counter()
     requests_before = int(getattr(store, "requests_sent", 0))
-    tabs = store.read_named([contract.SETTINGS, contract.OUTREACH_LOG, contract.PROSPECTS])
+    titles = store.tab_titles()
+    wanted = [contract.SETTINGS, contract.OUTREACH_LOG, contract.PROSPECTS, contract.TEMPLATES, contract.RUN_LOG]
+    present = store.read_named([t for t in wanted if t in titles])
+    tabs = {t: present.get(t, []) for t in wanted}
     settings = parse_settings(tabs[contract.SETTINGS])
     log = parse_outreach_log(tabs[contract.OUTREACH_LOG])
-    metrics = compute_metrics(existing_prospects(tabs[contract.PROSPECTS]), log.frame, settings, today,
+    prospects = existing_prospects(tabs[contract.PROSPECTS])
+    metrics = compute_metrics(prospects, log.frame, settings, today,
                               exact_threshold=settings.exact_match_threshold / 100)
+    metrics.checklist = launch_checklist(checklist_facts(titles, tabs, settings, prospects, log.frame))
     store.write_dashboard(build_layout(metrics))
     result = asdict(metrics)
     result["today"] = today.isoformat()

@@ -42,6 +42,8 @@ class Settings:
     exact_match_threshold: float = 10.0
     quarterly_link_goal: int = 0  # placements the team aims for this quarter (0: no goal set)
     campaign_start: dt.date | None = None  # day 1 of the 90-day plan
+    your_authority: float | None = None  # 0-100, the same scale as the competitors'
+    competitor_authority: tuple[tuple[str, float], ...] = ()  # (site key, 0-100)
     unknown_keys: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -112,6 +114,21 @@ def _convert(key: str, value: object, row: int) -> Any:
         return _number(key, value, row, 0, 1000)
     if key in {"min_authority", "max_authority", "exact_match_threshold"}:
         return _number(key, value, row, 0, 100)
+    if key == "your_authority":
+        return _number(key, value, row, 0, 100)
+    if key == "competitor_authority":
+        pairs = []
+        for part in _split(value):
+            found = re.match(r"^(.+?)[\s:=]+([0-9]+(?:\.[0-9]+)?)$", part.strip())
+            if found is None:
+                raise SettingsError(f"Settings row {row} (Competitor authority): expected 'site number' pairs such "
+                                    f"as 'rival.com 45; other.com 60', found '{part}'")
+            try:
+                site = key_host(found.group(1)).key
+            except InvalidHostError as exc:
+                raise SettingsError(f"Settings row {row} (Competitor authority): {exc.message}") from exc
+            pairs.append((site, _number(key, found.group(2), row, 0, 100)))
+        return tuple(pairs)
     if key == "quarterly_link_goal":
         return int(_number(key, value, row, 0, 100_000))
     if key == "campaign_start":

@@ -44,6 +44,7 @@ class Metrics:
     assets_waiting: list[tuple[str, int, int]] = field(default_factory=list)
     forecast: Forecast | None = None  # None: nobody contacted yet, no history to learn from
     plan: PlanStatus | None = None  # None: no Campaign start in Settings
+    checklist: list[tuple[str, str, str]] = field(default_factory=list)  # launch checklist lines
 
 
 def classify_anchor(anchor: str, settings: Settings) -> str:

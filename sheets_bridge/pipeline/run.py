@@ -25,6 +25,7 @@ from sheets_bridge.pipeline.targets import assign_targets, hold_for_assets, pars
 from sheets_bridge.settings import Settings, parse_settings, validate_weights
 
 Values = Sequence[Sequence[Any]]
+STALE_AFTER_DAYS = 90  # an export whose newest link is older than this is out of date
 Progress = Callable[[str, float], None]
 
 
@@ -160,6 +161,12 @@ def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progres
               else pd.Series(dtype=object))
     status.index = status.index.astype(str)
     result = score_frames(exports, settings, targets, log.frame, status, today, progress)
+    for export in exports:
+        newest = export.frame["first_seen"].max() if len(export.frame) else pd.NaT
+        age = (pd.Timestamp(today) - newest).days if pd.notna(newest) else 0
+        if age > STALE_AFTER_DAYS:
+            export.warnings.append(f"its newest link was first seen {newest:%Y-%m-%d}, {age} days ago: refresh the "
+                                   "export (the playbook revisits the competitor set quarterly)")
     blocked = parse_do_not_contact(_tab(tabs, contract.DO_NOT_CONTACT))
     result.prospects = flag_do_not_contact(result.prospects, blocked.domains)
     result.warnings = warnings + result.warnings + log.problems + blocked.problems

@@ -49,6 +49,10 @@ class Store(Protocol):
         """
         ...
 
+    def tab_titles(self) -> list[str]:
+        """Every tab's title, in order."""
+        ...
+
     def append_rows(self, name: str, rows: Values, header: Sequence[str]) -> None:
         """Add rows below a tab's last row without touching the rows above (the tab made with ``header``)."""
         ...

@@ -512,6 +512,10 @@ class GoogleStore:
                     f"{number} of {len(chunks)} parts were written. Your team's cells were not touched; run "
                     "again to finish the rest") from None
 
+    def tab_titles(self) -> list[str]:
+        """Every tab's title (one metadata request)."""
+        return [s["title"] for s in self.metadata()]
+
     def append_rows(self, name: str, rows: Values, header: Sequence[str]) -> None:
         """Write rows below the tab's last used row (read just before), in constant idempotent requests.
 

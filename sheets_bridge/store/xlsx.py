@@ -195,6 +195,10 @@ class XlsxStore:
         """Create or replace one worksheet with the given values (text starting with '=' stays text)."""
         self.replace_tabs({name: values})
 
+    def tab_titles(self) -> list[str]:
+        """Every worksheet's title."""
+        return list(self._load(read_only=True).sheetnames)
+
     def append_rows(self, name: str, rows: Values, header: Sequence[str]) -> None:
         """Add rows below the last used row of a tab (created with ``header`` if missing); formulas stay text."""
         wb = self._load(read_only=False)
