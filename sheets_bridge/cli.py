@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         action = sub.add_parser(name, help=text)
         action.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
         action.add_argument("--today", type=_date, default=None, help="the date to compute from")
+    ranker = sub.add_parser("rankings", help="rankings of your pages: import a Search Console or rank-tracker export")
+    ranker.add_argument("action", choices=["import"])
+    ranker.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
+    ranker.add_argument("file", type=Path, help="a Search Console performance export (Pages) or a dated export")
+    ranker.add_argument("--date", type=_date, default=None,
+                        help="the day the export was taken (a Search Console Pages export has no date)")
     drafter = sub.add_parser("drafts", help="print the outreach emails due (filled from Templates); sends nothing")
     drafter.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
     drafter.add_argument("--domain", action="append", default=[], help="draft for this prospect (repeatable)")
@@ -262,6 +268,17 @@ def _run(args: argparse.Namespace) -> int:
             print(f"Ignored columns: {', '.join(imported['ignored'])}")
         for warning in imported["warnings"]:
             print(f"Warning: {warning}")
+        return 0
+    if args.command == "rankings":
+        from sheets_bridge.service import import_rankings
+
+        if not args.file.is_file():
+            print(f"sheets-bridge: no file at '{args.file}'", file=sys.stderr)
+            return 2
+        store = open_store(args.target)
+        with store.hold(_who(), "Import rankings"):
+            merged = import_rankings(store, args.file.read_bytes(), args.file.name, args.date)
+        print(f"Rankings: {merged['rows']} rows read, {merged['added']} new, {merged['total']} in the tab")
         return 0
     if args.command == "drafts":
         from sheets_bridge.service import drafts

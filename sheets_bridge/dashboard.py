@@ -112,6 +112,16 @@ def build_layout(m: Metrics) -> DashboardLayout:
               [[k, t, n, hits, r] for k, t, n, hits, r in f.rates], percent_col=4)
     if m.plan is not None:
         table("90-day plan", [m.plan.title], [[line] for line in m.plan.lines])
+    if m.movement:
+        table("Ranking movement on linked target pages (28 days before the first placement vs the latest 28)",
+              ["Target page", "First placement", "Placements", "Position before", "Position latest", "Change",
+               "Clicks before", "Clicks latest"],
+              [[v.url, v.first_placement.isoformat(), v.placements, "" if v.position_before is None else
+                v.position_before, "" if v.position_latest is None else v.position_latest,
+                "" if v.position_change is None else v.position_change, v.clicks_before, v.clicks_latest]
+               for v in m.movement]
+              + [["Correlation is not attribution: positions move with content, competitors and Google's updates "
+                  "too; read a gain as a sign worth checking, not as the links' effect."]])
     if m.checklist:
         table("Launch checklist (playbook sections 2 and 10)", ["Check", "Status", "What to do"],
               [list(line) for line in m.checklist])

@@ -18,6 +18,7 @@ TAB_HEADERS: dict[str, tuple[str, ...]] = {
     contract.RUN_LOG: RUN_LOG_HEADER,
     contract.TEMPLATES: tuple(TEMPLATES_HEADER),
     contract.DO_NOT_CONTACT: contract.DO_NOT_CONTACT_HEADER,
+    contract.RANKINGS: ("Date", "URL", "Query", "Position", "Clicks", "Impressions"),
 }
 EXAMPLE_SETTINGS: list[list[Any]] = [
     ["Your domain", "", "← type your own site here, e.g. yoursite.com (leave out https:// and www.)"],

@@ -23,6 +23,7 @@ from sheets_bridge.pipeline.drafts import digest_by_owner, parse_do_not_contact,
 from sheets_bridge.pipeline.gmail_sync import logged_ids, plan_sync
 from sheets_bridge.pipeline.ingest import recognise_values
 from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count
+from sheets_bridge.pipeline.rankings import merge_rankings, recognise_rankings
 from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, score_workbook
 from sheets_bridge.pipeline.targets import hold_for_assets, parse_targets
 from sheets_bridge.pipeline.templates import parse_templates
@@ -290,6 +291,18 @@ def list_do_not_contact(store: Store, today: dt.date) -> dict[str, Any]:
             "warnings": listed.problems}
 
 
+def import_rankings(store: Store, data: bytes, filename: str, snapshot: dt.date | None) -> dict[str, Any]:
+    """Merge a Search Console or rank-tracker export into the Rankings tab (atomic; the same data twice adds
+    nothing)."""
+    rows, warnings = read_rows(data, filename)
+    new = recognise_rankings(rows, f"File '{filename}'", snapshot)
+    before = store.read_named([contract.RANKINGS])[contract.RANKINGS]
+    merged = merge_rankings(before, new)
+    store.replace_tab(contract.RANKINGS, merged)
+    return {"rows": len(new), "total": len(merged) - 1, "added": len(merged) - max(len(before), 1),
+            "warnings": warnings}
+
+
 def sync_gmail(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Append Sent and Replied rows for Gmail messages with prospects' contacts (each message once)."""
     tabs = store.read_named([contract.PROSPECTS, contract.OUTREACH_LOG])
@@ -347,14 +360,15 @@ def dashboard(store: Store, today: dt.date) -> dict[str, Any]:
     started = time.perf_counter()
     requests_before = int(getattr(store, "requests_sent", 0))
     titles = store.tab_titles()
-    wanted = [contract.SETTINGS, contract.OUTREACH_LOG, contract.PROSPECTS, contract.TEMPLATES, contract.RUN_LOG]
+    wanted = [contract.SETTINGS, contract.OUTREACH_LOG, contract.PROSPECTS, contract.TEMPLATES, contract.RUN_LOG,
+              contract.RANKINGS]
     present = store.read_named([t for t in wanted if t in titles])
     tabs = {t: present.get(t, []) for t in wanted}
     settings = parse_settings(tabs[contract.SETTINGS])
     log = parse_outreach_log(tabs[contract.OUTREACH_LOG])
     prospects = existing_prospects(tabs[contract.PROSPECTS])
     metrics = compute_metrics(prospects, log.frame, settings, today,
-                              exact_threshold=settings.exact_match_threshold / 100)
+                              exact_threshold=settings.exact_match_threshold / 100, rankings=tabs[contract.RANKINGS])
     metrics.checklist = launch_checklist(checklist_facts(titles, tabs, settings, prospects, log.frame))
     store.write_dashboard(build_layout(metrics))
     result = asdict(metrics)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ import pandas as pd
 from sheets_bridge.contract import STATUSES
 from sheets_bridge.pipeline.forecast import Forecast, forecast_quarter
 from sheets_bridge.pipeline.plan import PlanFacts, PlanStatus, campaign_plan
+from sheets_bridge.pipeline.rankings import Movement, ranking_movement
 from sheets_bridge.pipeline.targets import IMPROVE_PREFIX
 from sheets_bridge.settings import Settings
 
@@ -45,6 +48,7 @@ class Metrics:
     forecast: Forecast | None = None  # None: nobody contacted yet, no history to learn from
     plan: PlanStatus | None = None  # None: no Campaign start in Settings
     checklist: list[tuple[str, str, str]] = field(default_factory=list)  # launch checklist lines
+    movement: list[Movement] = field(default_factory=list)  # ranking movement of target pages with placements
 
 
 def classify_anchor(anchor: str, settings: Settings) -> str:
@@ -79,7 +83,8 @@ def _week(day: pd.Timestamp) -> dt.date:
 
 
 def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settings, today: dt.date,
-                    exact_threshold: float = 0.10, weeks: int = 12) -> Metrics:
+                    exact_threshold: float = 0.10, weeks: int = 12,
+                    rankings: Sequence[Sequence[Any]] | None = None) -> Metrics:
     """All dashboard figures from the Prospects tab (as read) and the parsed Outreach log."""
     p = prospects.copy()
     for column in ("Domain", "Status", "Tier", "Flags", "Next follow-up", "Next action", "Target URL"):
@@ -155,6 +160,10 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         due_this_week=int(((next_dates >= now) & (next_dates <= week_end)).sum()),
         overdue=int((next_dates < now).sum()),
         left_gap=left_gap_count(p["Flags"]), assets_waiting=assets_waiting(p),
+        movement=ranking_movement(rankings, pd.DataFrame(
+            [(url, when) for key, when in placed_at.items()
+             for url in p.loc[p["Domain"] == key, "Target URL"].astype(str) if url.strip()],
+            columns=["url", "date"])),
         forecast=forecast_quarter(pd.DataFrame({
             "type": p.get("Page type", pd.Series("", index=p.index)).astype(object).fillna(""),
             "tier": p["Tier"].astype(object).fillna(""), "status": status.str.lower().to_numpy(),

@@ -1,0 +1,81 @@
+"""Rankings: Search Console and dated exports into the Rankings tab, and the movement of linked target pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sheets_bridge.cli import main
+from sheets_bridge.exceptions import ExportFormatError
+from sheets_bridge.pipeline.rankings import merge_rankings, ranking_movement, recognise_rankings
+from sheets_bridge.store.xlsx import XlsxStore
+
+GSC_PAGES = "Top pages,Clicks,Impressions,CTR,Position\nhttps://mine.com/guide,120,4000,3%,8.4\nhttps://mine.com/list,5,900,0.6%,21\n"
+
+
+def _rows(text: str) -> list[list[str]]:
+    return [line.split(",") for line in text.strip().splitlines()]
+
+
+def test_search_console_pages_need_the_snapshot_date() -> None:
+    with pytest.raises(ExportFormatError, match="has no Date column: give the date the export was taken"):
+        recognise_rankings(_rows(GSC_PAGES), "File 'pages.csv'", None)
+    rows = recognise_rankings(_rows(GSC_PAGES), "File 'pages.csv'", dt.date(2026, 11, 1))
+    assert rows[0] == [dt.date(2026, 11, 1), "https://mine.com/guide", "", 8.4, 120, 4000]
+
+
+def test_dated_rank_tracker_export_and_named_errors() -> None:
+    tracker = [["Keyword", "Date", "Ranking URL", "Rank"], ["crm guide", "2026-10-01", "https://mine.com/guide", "11"]]
+    assert recognise_rankings(tracker, "File 't.csv'", None) == [
+        [dt.date(2026, 10, 1), "https://mine.com/guide", "crm guide", 11.0, "", ""]]
+    with pytest.raises(ExportFormatError, match="no Position column"):
+        recognise_rankings([["Page", "Clicks"], ["https://mine.com/", "1"]], "File 'x.csv'", dt.date(2026, 1, 1))
+
+
+def test_merging_twice_adds_nothing() -> None:
+    new = recognise_rankings(_rows(GSC_PAGES), "f", dt.date(2026, 11, 1))
+    once = merge_rankings(None, new)
+    assert merge_rankings(once, new) == once and len(once) == 3
+
+
+def test_movement_by_hand() -> None:
+    rankings = [["Date", "URL", "Query", "Position", "Clicks", "Impressions"]]
+    # before the first placement (2026-09-01): Aug 10 and Aug 20 at 20 and 18 -> 19.0, clicks 5 + 7
+    rankings += [["2026-08-10", "https://mine.com/guide", "", 20, 5, 100], ["2026-08-20", "https://mine.com/guide", "",
+                                                                           18, 7, 100],
+                 ["2026-06-01", "https://mine.com/guide", "", 40, 1, 10]]  # older than 28 days before: left out
+    # latest 28 days of data (to Nov 20): Nov 1 and Nov 20 at 9 and 7 -> 8.0, clicks 30 + 50
+    rankings += [["2026-11-01", "https://mine.com/guide/", "", 9, 30, 500], ["2026-11-20", "https://mine.com/guide", "",
+                                                                             7, 50, 600]]
+    placements = pd.DataFrame({"url": ["https://mine.com/guide"] * 3, "date": pd.to_datetime(
+        ["2026-09-01", "2026-10-15", "2026-12-01"])})
+    [move] = ranking_movement(rankings, placements)
+    assert (move.first_placement, move.placements) == (dt.date(2026, 9, 1), 2)  # the December one is after the data
+    assert (move.position_before, move.position_latest, move.position_change) == (19.0, 8.0, 11.0)
+    assert (move.clicks_before, move.clicks_latest) == (12, 80)
+
+
+def test_cli_imports_rankings_and_the_dashboard_shows_movement(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from sheets_bridge.service import dashboard
+
+    path = tmp_path / "book.xlsx"
+    XlsxStore(path, create=True).replace_tabs({
+        "Prospects": [["Domain", "Status", "Target URL", "Tier"], ["a.com", "Placed", "https://mine.com/guide", "A"]],
+        "Outreach log": [["Date", "Domain", "Touch", "Angle", "Result"], ["2026-10-01", "a.com", 1, "x", "Sent"],
+                         ["2026-10-20", "a.com", "", "", "Placed"]]})
+    before, after = tmp_path / "before.csv", tmp_path / "after.csv"
+    before.write_text("Top pages,Clicks,Impressions,CTR,Position\nhttps://mine.com/guide,10,400,2%,15\n")
+    after.write_text("Top pages,Clicks,Impressions,CTR,Position\nhttps://mine.com/guide,40,900,4%,6\n")
+    assert main(["rankings", "import", str(path), str(before), "--date", "2026-10-10"]) == 0
+    assert main(["rankings", "import", str(path), str(after), "--date", "2026-11-20"]) == 0
+    assert main(["rankings", "import", str(path), str(after), "--date", "2026-11-20"]) == 0
+    assert "1 rows read, 0 new, 2 in the tab" in capsys.readouterr().out
+    result = dashboard(XlsxStore(path), dt.date(2026, 11, 26))
+    assert [(m["url"], m["position_before"], m["position_latest"]) for m in result["movement"]] == [
+        ("https://mine.com/guide", 15.0, 6.0)]
+    rows = XlsxStore(path).read_tabs()["Dashboard"]
+    assert any(str(r[0]).startswith("Correlation is not attribution") for r in rows if r)
