@@ -150,6 +150,7 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         weekly.append((start, count, count > 3 * max(median, 1.0)))
 
     next_dates = pd.to_datetime(p["Next follow-up"].map(_as_date), errors="coerce")
+    target_of = dict(zip(p["Domain"], p["Target URL"].fillna("").astype(str), strict=True))
     week_end = pd.Timestamp(this_week + dt.timedelta(days=6))
     now = pd.Timestamp(today)
     return Metrics(
@@ -161,8 +162,7 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         overdue=int((next_dates < now).sum()),
         left_gap=left_gap_count(p["Flags"]), assets_waiting=assets_waiting(p),
         movement=ranking_movement(rankings, pd.DataFrame(
-            [(url, when) for key, when in placed_at.items()
-             for url in p.loc[p["Domain"] == key, "Target URL"].astype(str) if url.strip()],
+            [(target_of[key], when) for key, when in placed_at.items() if target_of.get(key, "").strip()],
             columns=["url", "date"])),
         forecast=forecast_quarter(pd.DataFrame({
             "type": p.get("Page type", pd.Series("", index=p.index)).astype(object).fillna(""),
