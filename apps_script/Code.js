@@ -14,6 +14,7 @@ function onOpen() {
     .addItem('Score prospects', 'scoreProspects')
     .addItem('Update follow-ups', 'updateFollowups')
     .addItem('Refresh dashboard', 'refreshDashboard')
+    .addItem('Pull rankings from Search Console', 'pullRankings')
     .addSeparator()
     .addItem('Create drafts for due follow-ups', 'createDueDrafts')
     .addItem('Create drafts for the selected rows', 'createSelectedDrafts')
@@ -545,5 +546,12 @@ function addDoNotContact() {
   return runAction_('Do not contact', '/do-not-contact', {}, function (r) {
     return r.added.length ? 'Added to the Do not contact tab: ' + r.added.join(', ')
       : 'Nothing to add: every prospect with Status Do not contact is already listed';
+  });
+}
+
+/** Backlink gap → Pull rankings from Search Console (the property in Settings; the Targets' pages). */
+function pullRankings() {
+  return runAction_('Pull rankings', '/rankings', {}, function (r) {
+    return r.rows + ' rows for ' + r.pages + ' target pages from ' + r.site + ' (' + r.added + ' new)';
   });
 }

@@ -152,6 +152,16 @@ def do_not_contact(spreadsheet_id: str) -> ResponseReturnValue:
     return _run(book, "Add to Do not contact", lambda store: service.list_do_not_contact(store, today))
 
 
+@bp.post("/v1/spreadsheets/<spreadsheet_id>/rankings")
+@authenticated
+def rankings(spreadsheet_id: str) -> ResponseReturnValue:
+    book, body = _spreadsheet(spreadsheet_id), _json()
+    today, site, days = _today(body), str(body.get("site") or ""), body.get("days", 90)
+    if not isinstance(days, int) or not 1 <= days <= 480:
+        raise BadRequestError("'days' should be a whole number of days from 1 to 480")
+    return _run(book, "Pull rankings", lambda store: service.pull_rankings(store, site, today, days))
+
+
 @bp.post("/v1/spreadsheets/<spreadsheet_id>/gmail-sync")
 @authenticated
 def gmail_sync(spreadsheet_id: str) -> ResponseReturnValue:

@@ -64,11 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
         action.add_argument("--today", type=_date, default=None, help="the date to compute from")
     ranker = sub.add_parser("rankings", help="rankings of your pages: import a Search Console or rank-tracker export")
-    ranker.add_argument("action", choices=["import"])
+    ranker.add_argument("action", choices=["import", "pull"])
     ranker.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
-    ranker.add_argument("file", type=Path, help="a Search Console performance export (Pages) or a dated export")
+    ranker.add_argument("file", type=Path, nargs="?", default=None,
+                        help="import: a Search Console performance export (Pages) or a dated export")
     ranker.add_argument("--date", type=_date, default=None,
-                        help="the day the export was taken (a Search Console Pages export has no date)")
+                        help="import: the day the export was taken (a Search Console Pages export has no date)")
+    ranker.add_argument("--site", default="", help="pull: the Search Console property, e.g. sc-domain:example.com")
+    ranker.add_argument("--days", type=int, default=90, help="pull: how many days back (default 90)")
+    ranker.add_argument("--today", type=_date, default=None, help="pull: the date to count back from")
     drafter = sub.add_parser("drafts", help="print the outreach emails due (filled from Templates); sends nothing")
     drafter.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
     drafter.add_argument("--domain", action="append", default=[], help="draft for this prospect (repeatable)")
@@ -269,10 +273,19 @@ def _run(args: argparse.Namespace) -> int:
         for warning in imported["warnings"]:
             print(f"Warning: {warning}")
         return 0
+    if args.command == "rankings" and args.action == "pull":
+        from sheets_bridge.service import pull_rankings
+
+        store = open_store(args.target)
+        with store.hold(_who(), "Pull rankings"):
+            pulled = pull_rankings(store, args.site, today, max(1, min(args.days, 480)))
+        print(f"Rankings from {pulled['site']}: {pulled['rows']} rows for {pulled['pages']} target pages, "
+              f"{pulled['added']} new, {pulled['total']} in the tab")
+        return 0
     if args.command == "rankings":
         from sheets_bridge.service import import_rankings
 
-        if not args.file.is_file():
+        if args.file is None or not args.file.is_file():
             print(f"sheets-bridge: no file at '{args.file}'", file=sys.stderr)
             return 2
         store = open_store(args.target)

@@ -303,6 +303,35 @@ def import_rankings(store: Store, data: bytes, filename: str, snapshot: dt.date 
             "warnings": warnings}
 
 
+def pull_rankings(store: Store, site: str, today: dt.date, days: int = 90,
+                  session: Any = None) -> dict[str, Any]:
+    """Pull the Targets' daily clicks, impressions and position from Search Console into the Rankings tab.
+
+    ``site`` is the property as Search Console names it (``sc-domain:example.com`` or a URL prefix); blank
+    takes Settings' 'Search console property'. Merged by date and page: pulling twice adds nothing twice.
+    """
+    from sheets_bridge.store.google_http import GoogleSession, load_credentials
+    from sheets_bridge.store.search_console import pull_rankings as query_search_console
+
+    tabs = store.read_named([contract.SETTINGS, contract.TARGETS, contract.RANKINGS])
+    site = site or parse_settings(tabs[contract.SETTINGS]).search_console_property
+    if not site:
+        raise NothingToDoError("Say which Search Console property to read: 'Search console property' in Settings "
+                               "(e.g. sc-domain:example.com), or --site")
+    pages = [u for u in parse_targets(tabs[contract.TARGETS] or None)["url"].astype(str) if u.strip()]
+    if not pages:
+        raise NothingToDoError("The Targets tab lists no pages: rankings are pulled for your target pages")
+    http = session or getattr(store, "session", None) or GoogleSession(load_credentials())
+    # Search Console's final data lags about three days
+    end = today - dt.timedelta(days=3)
+    new = query_search_console(http, site, pages, end - dt.timedelta(days=days - 1), end)
+    before = tabs[contract.RANKINGS]
+    merged = merge_rankings(before, new)
+    store.replace_tab(contract.RANKINGS, merged)
+    return {"rows": len(new), "added": len(merged) - max(len(before), 1), "total": len(merged) - 1,
+            "pages": len(pages), "site": site, "warnings": []}
+
+
 def sync_gmail(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Append Sent and Replied rows for Gmail messages with prospects' contacts (each message once)."""
     tabs = store.read_named([contract.PROSPECTS, contract.OUTREACH_LOG])

@@ -44,6 +44,7 @@ class Settings:
     campaign_start: dt.date | None = None  # day 1 of the 90-day plan
     your_authority: float | None = None  # 0-100, the same scale as the competitors'
     competitor_authority: tuple[tuple[str, float], ...] = ()  # (site key, 0-100)
+    search_console_property: str = ""  # e.g. sc-domain:example.com, for pulling rankings
     unknown_keys: tuple[str, ...] = field(default=(), compare=False)
 
     @property

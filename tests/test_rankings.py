@@ -79,3 +79,34 @@ def test_cli_imports_rankings_and_the_dashboard_shows_movement(tmp_path: Path,
         ("https://mine.com/guide", 15.0, 6.0)]
     rows = XlsxStore(path).read_tabs()["Dashboard"]
     assert any(str(r[0]).startswith("Correlation is not attribution") for r in rows if r)
+
+
+def test_pull_from_search_console_through_the_emulator(google_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """searchAnalytics.query over real HTTP: the targets' rows, paged, merged once; a property not shared: 403."""
+    import requests
+    from conftest import load_spreadsheet
+
+    from sheets_bridge.exceptions import SheetAccessError
+    from sheets_bridge.service import pull_rankings
+    from sheets_bridge.store import search_console
+    from sheets_bridge.store.gsheets import GoogleStore
+
+    data = [{"date": f"2026-11-{d:02d}", "page": page, "query": q, "clicks": 2, "impressions": 10, "position": pos}
+            for d in range(1, 21) for page, pos in (("https://mine.com/guide", 8.0), ("https://mine.com/other", 30.0))
+            for q in ("crm", "crm guide")]
+    requests.put(f"{google_env}/_emulator/searchconsole/sc-domain:mine.com", json={"rows": data},
+                 timeout=5).raise_for_status()
+    book = load_spreadsheet(google_env, {"Settings": [["Search console property", "sc-domain:mine.com"]],
+                                         "Targets": [["URL"], ["https://mine.com/guide"]]})
+    monkeypatch.setattr(search_console, "ROW_LIMIT", 7)  # several pages of answers
+    requests.delete(f"{google_env}/_emulator/log", timeout=5)
+    first = pull_rankings(GoogleStore(book), "", dt.date(2026, 11, 26), days=30)
+    queries = [e for e in requests.get(f"{google_env}/_emulator/log", timeout=5).json()["requests"]
+               if "searchAnalytics" in e["path"]]
+    assert len(queries) == 3  # 20 days of data (the window ends Nov 23, final data lags 3 days): 7 + 7 + 6
+    assert (first["rows"], first["added"], first["total"]) == (20, 20, 20)
+    assert pull_rankings(GoogleStore(book), "", dt.date(2026, 11, 26), days=30)["added"] == 0
+    rows = GoogleStore(book).read_named(["Rankings"])["Rankings"]
+    assert rows[1][1:] == ["https://mine.com/guide", "", 8, 4, 20]  # both queries summed by date and page
+    with pytest.raises(SheetAccessError, match=r"add bridge@emulated\.iam\.gserviceaccount\.com to the property"):
+        pull_rankings(GoogleStore(book), "sc-domain:other.com", dt.date(2026, 11, 26))

@@ -10,7 +10,7 @@ test('onOpen builds the Backlink gap menu', () => {
   context.onOpen();
   assert.equal(calls.menus[0].title, 'Backlink gap');
   assert.deepEqual(calls.menus[0].items.map((i) => i[0]), ['Score prospects', 'Update follow-ups',
-    'Refresh dashboard', '---', 'Create drafts for due follow-ups', 'Create drafts for the selected rows',
+    'Refresh dashboard', 'Pull rankings from Search Console', '---', 'Create drafts for due follow-ups', 'Create drafts for the selected rows',
     'Sync with Gmail', 'Turn on the daily digest', 'Turn off the daily digest',
     'Add "Do not contact" prospects to the list', '---',
     'Import export file...', 'Set up this spreadsheet', 'Settings and help...']);
@@ -313,4 +313,12 @@ test('Do not contact prospects are added to the list from the menu', () => {
   context.addDoNotContact();
   assert.match(calls.fetch[0].url, /\/do-not-contact$/);
   assert.equal(calls.toasts.at(-1).message, 'Added to the Do not contact tab: x.com, y.com');
+});
+
+test('rankings are pulled for the active spreadsheet and summarised', () => {
+  const { context, calls } = makeContext({ properties: URL,
+    fetch: () => ({ status: 200, body: JSON.stringify({ rows: 90, pages: 3, site: 'sc-domain:mine.com', added: 12 }) }) });
+  context.pullRankings();
+  assert.match(calls.fetch[0].url, /\/rankings$/);
+  assert.equal(calls.toasts.at(-1).message, '90 rows for 3 target pages from sc-domain:mine.com (12 new)');
 });

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import orjson
 from flask import Flask, Response, g, request
 
-from sheets_bridge.emulator import a1, batch, cells, export, metadata, sharing, values
+from sheets_bridge.emulator import a1, batch, cells, export, metadata, search_console, sharing, values
 from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties
 from sheets_bridge.emulator.errors import ApiError, bad_request, not_found
 from sheets_bridge.emulator.fields import apply_mask, parse_mask
@@ -248,6 +248,17 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
                 book.sheets.append(Sheet(properties=p))
             st().save(book.spreadsheet_id)
             return json_response(_spreadsheet_json(book, False, []))
+
+    @app.post("/webmasters/v3/sites/<path:site>/searchAnalytics/query")
+    def search_analytics(site: str) -> Response:
+        with st().lock:
+            return json_response(search_console.query(st().search_console, unquote(site), _json_body()))
+
+    @app.put("/_emulator/searchconsole/<path:site>")
+    def load_search_console(site: str) -> Response:
+        with st().lock:
+            st().search_console[unquote(site)] = list(_json_body().get("rows") or [])
+        return json_response({"ok": True})
 
     @app.route("/v4/spreadsheets/<path:rest>", methods=["GET", "POST", "PUT"])
     def sheets_dispatch(rest: str) -> Response:

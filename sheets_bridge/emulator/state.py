@@ -57,6 +57,7 @@ class EmulatorState:
     def __init__(self, data_dir: str | os.PathLike[str] | None = None, seed: int | None = None,
                  default_user: str = "emulator-user@example.iam.gserviceaccount.com") -> None:
         self.lock = threading.RLock()
+        self.search_console: dict[str, list[dict[str, Any]]] = {}  # property -> rows (searchAnalytics data)
         self.rng = random.Random(seed)
         self.data_dir = Path(data_dir) if data_dir else None
         self.default_user = default_user

@@ -19,7 +19,8 @@ from google.oauth2 import service_account
 from sheets_bridge.exceptions import GoogleUnavailableError, TargetError
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file",
-          "https://www.googleapis.com/auth/drive.metadata.readonly")
+          "https://www.googleapis.com/auth/drive.metadata.readonly",
+          "https://www.googleapis.com/auth/webmasters.readonly")
 GOOGLE_ROOTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
