@@ -23,6 +23,8 @@ class ChartSpec:
     x_title: str = ""
     y_title: str = ""
     percent: bool = False  # the values are rates from 0 to 1
+    more_value_cols: tuple[int, ...] = ()  # further series beside value_col (then a legend names each)
+    reversed_axis: bool = False  # smaller is better (search positions): 1 at the top
 
 
 @dataclass
@@ -122,6 +124,14 @@ def build_layout(m: Metrics) -> DashboardLayout:
                for v in m.movement]
               + [["Correlation is not attribution: positions move with content, competitors and Google's updates "
                   "too; read a gain as a sign worth checking, not as the links' effect."]])
+    if m.position_weeks:
+        urls = list(m.position_weeks[0][1].keys())
+        start, end = table("Average position by week, top target pages (1 is the top result)",
+                           ["Week of", *urls], [[week.isoformat(), *[("" if p is None else p) for p in by_url.values()]]
+                                                 for week, by_url in m.position_weeks])
+        layout.charts.append(ChartSpec("Position over time, top target pages", "LINE", start, end, 0, 1, 54, 5,
+                                       "Week of", "Average position",
+                                       more_value_cols=tuple(range(2, len(urls) + 1)), reversed_axis=True))
     if m.checklist:
         table("Launch checklist (playbook sections 2 and 10)", ["Check", "Status", "What to do"],
               [list(line) for line in m.checklist])

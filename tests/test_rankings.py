@@ -110,3 +110,37 @@ def test_pull_from_search_console_through_the_emulator(google_env: str, monkeypa
     assert rows[1][1:] == ["https://mine.com/guide", "", 8, 4, 20]  # both queries summed by date and page
     with pytest.raises(SheetAccessError, match=r"add bridge@emulated\.iam\.gserviceaccount\.com to the property"):
         pull_rankings(GoogleStore(book), "sc-domain:other.com", dt.date(2026, 11, 26))
+
+
+def test_position_over_time_chart_in_the_workbook_and_in_sheets(tmp_path: Path) -> None:
+    """The weekly position table for the top targets and a line chart, 1 at the top, one series per page."""
+    import zipfile
+
+    from sheets_bridge.dashboard import build_layout
+    from sheets_bridge.pipeline.cadence import parse_outreach_log
+    from sheets_bridge.pipeline.metrics import compute_metrics
+    from sheets_bridge.settings import Settings
+    from sheets_bridge.store.sheets_layout import chart_request
+
+    prospects = pd.DataFrame({"Domain": ["a.com", "b.com"], "Status": ["Placed", "Placed"], "Tier": ["A", "A"],
+                              "Target URL": ["https://mine.com/guide", "https://mine.com/list"]})
+    rankings = [["Date", "URL", "Query", "Position", "Clicks", "Impressions"],
+                ["2026-11-02", "https://mine.com/guide", "", 12, 1, 10],  # Monday 2 Nov
+                ["2026-11-04", "https://mine.com/guide", "", 10, 1, 10],
+                ["2026-11-10", "https://mine.com/list", "", 30, 1, 10]]  # week of 9 Nov
+    metrics = compute_metrics(prospects, parse_outreach_log(None).frame, Settings(), dt.date(2026, 11, 26),
+                              rankings=rankings)
+    assert metrics.position_weeks == [
+        (dt.date(2026, 11, 2), {"https://mine.com/guide": 11.0, "https://mine.com/list": None}),
+        (dt.date(2026, 11, 9), {"https://mine.com/guide": None, "https://mine.com/list": 30.0})]
+    layout = build_layout(metrics)
+    [line] = [c for c in layout.charts if c.kind == "LINE"]
+    request = chart_request(line, 7)["spec"]["basicChart"]
+    assert len(request["series"]) == 2 and request["legendPosition"] == "BOTTOM_LEGEND"
+    path = tmp_path / "book.xlsx"
+    XlsxStore(path, create=True).replace_tabs({"Prospects": [["Domain"]]})
+    XlsxStore(path).write_dashboard(layout)
+    with zipfile.ZipFile(path) as archive:
+        charts = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    [xml] = [c for c in charts if "lineChart" in c]
+    assert 'orientation val="maxMin"' in xml and xml.count("<ser>") == 2

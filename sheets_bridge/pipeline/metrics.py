@@ -14,7 +14,7 @@ import pandas as pd
 from sheets_bridge.contract import STATUSES
 from sheets_bridge.pipeline.forecast import Forecast, forecast_quarter
 from sheets_bridge.pipeline.plan import PlanFacts, PlanStatus, campaign_plan
-from sheets_bridge.pipeline.rankings import Movement, ranking_movement
+from sheets_bridge.pipeline.rankings import Movement, ranking_movement, weekly_positions
 from sheets_bridge.pipeline.targets import IMPROVE_PREFIX
 from sheets_bridge.settings import Settings
 
@@ -49,6 +49,8 @@ class Metrics:
     plan: PlanStatus | None = None  # None: no Campaign start in Settings
     checklist: list[tuple[str, str, str]] = field(default_factory=list)  # launch checklist lines
     movement: list[Movement] = field(default_factory=list)  # ranking movement of target pages with placements
+    # weekly average position of the top target pages (by placements): (week, {url: position or None})
+    position_weeks: list[tuple[dt.date, dict[str, float | None]]] = field(default_factory=list)
 
 
 def classify_anchor(anchor: str, settings: Settings) -> str:
@@ -151,6 +153,13 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
 
     next_dates = pd.to_datetime(p["Next follow-up"].map(_as_date), errors="coerce")
     target_of = dict(zip(p["Domain"], p["Target URL"].fillna("").astype(str), strict=True))
+    placed_targets = pd.Series([target_of.get(k, "") for k in placed_keys], dtype=object)
+    placed_targets = placed_targets[placed_targets.str.strip() != ""]
+    top_targets = [str(u) for u in placed_targets.value_counts().sort_index().sort_values(
+        ascending=False, kind="stable").index[:3]]
+    movement = ranking_movement(rankings, pd.DataFrame(
+        [(target_of[key], when) for key, when in placed_at.items() if target_of.get(key, "").strip()],
+        columns=["url", "date"]))
     week_end = pd.Timestamp(this_week + dt.timedelta(days=6))
     now = pd.Timestamp(today)
     return Metrics(
@@ -161,9 +170,7 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         due_this_week=int(((next_dates >= now) & (next_dates <= week_end)).sum()),
         overdue=int((next_dates < now).sum()),
         left_gap=left_gap_count(p["Flags"]), assets_waiting=assets_waiting(p),
-        movement=ranking_movement(rankings, pd.DataFrame(
-            [(target_of[key], when) for key, when in placed_at.items() if target_of.get(key, "").strip()],
-            columns=["url", "date"])),
+        movement=movement, position_weeks=weekly_positions(rankings, top_targets),
         forecast=forecast_quarter(pd.DataFrame({
             "type": p.get("Page type", pd.Series("", index=p.index)).astype(object).fillna(""),
             "tier": p["Tier"].astype(object).fillna(""), "status": status.str.lower().to_numpy(),

@@ -126,3 +126,28 @@ def ranking_movement(rankings: Sequence[Sequence[Any]] | None, placements: pd.Da
         out.append(Movement(str(url), first.date(), int((dates <= latest).sum()), mean(before), mean(recent),
                             int(before["Clicks"].sum()), int(recent["Clicks"].sum())))
     return sorted(out, key=lambda m: (-m.placements, m.url))
+
+
+def weekly_positions(rankings: Sequence[Sequence[Any]] | None,
+                     urls: list[str]) -> list[tuple[dt.date, dict[str, float | None]]]:
+    """Average position per week (weeks start on Monday) for each of ``urls``; None in a week without data."""
+    merged = merge_rankings(rankings, [])[1:]
+    if not merged or not urls:
+        return []
+    frame = pd.DataFrame(merged, columns=list(HEADER))
+    frame["URL"] = frame["URL"].astype(str).str.rstrip("/")
+    wanted = {u.rstrip("/"): u for u in urls}
+    frame = frame[frame["URL"].isin(list(wanted))]
+    if frame.empty:
+        return []
+    days = pd.to_datetime(frame["Date"])
+    frame = frame.assign(week=(days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.date,
+                         Position=pd.to_numeric(frame["Position"], errors="coerce"))
+    means = frame.groupby(["week", "URL"])["Position"].mean().round(2)
+    value: dict[tuple[Any, str], float] = {}
+    for w, u, v in zip(means.index.get_level_values(0), means.index.get_level_values(1), means.to_numpy(),
+                       strict=True):
+        if v == v:
+            value[(w, str(u))] = float(v)
+    weeks = sorted({w for w, _ in value})
+    return [(week, {wanted[u]: value.get((week, u)) for u in wanted}) for week in weeks]

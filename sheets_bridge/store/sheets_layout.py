@@ -85,11 +85,13 @@ def chart_request(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
         return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": spec.first_row,
                                              "endRowIndex": spec.last_row, "startColumnIndex": column,
                                              "endColumnIndex": column + 1}]}}
+    columns = (spec.value_col, *spec.more_value_cols)
     return {"spec": {"title": spec.title, "basicChart": {
-        "chartType": spec.kind, "legendPosition": "NO_LEGEND", "headerCount": 1,
+        "chartType": spec.kind, "legendPosition": "BOTTOM_LEGEND" if len(columns) > 1 else "NO_LEGEND",
+        "headerCount": 1,
         "axis": [{"position": "BOTTOM_AXIS", "title": spec.x_title},
                  {"position": "LEFT_AXIS", "title": spec.y_title}],
         "domains": [{"domain": source(spec.label_col)}],
-        "series": [{"series": source(spec.value_col), "targetAxis": "LEFT_AXIS"}]}},
+        "series": [{"series": source(c), "targetAxis": "LEFT_AXIS"} for c in columns]}},
         "position": {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": spec.anchor_row,
                                                         "columnIndex": spec.anchor_col}}}}

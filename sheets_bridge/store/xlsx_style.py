@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -102,23 +102,32 @@ def style_dashboard(ws: Worksheet, layout: DashboardLayout) -> None:
     for r, c in layout.percent_cells:
         ws.cell(row=r + 1, column=c + 1).number_format = "0%"
     for spec in layout.charts:
-        chart = BarChart()
-        chart.type = "col"
+        chart: BarChart | LineChart
+        if spec.kind == "LINE":
+            chart = LineChart()
+        else:
+            chart = BarChart()
+            chart.type = "col"
         chart.title = spec.title
-        chart.legend = None
+        if not spec.more_value_cols:
+            chart.legend = None
         chart.x_axis.title = spec.x_title
         chart.y_axis.title = spec.y_title
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         chart.y_axis.majorGridlines = None
-        chart.y_axis.scaling.min = 0
+        if spec.reversed_axis:
+            chart.y_axis.scaling.orientation = "maxMin"
+        else:
+            chart.y_axis.scaling.min = 0
         if spec.percent:
             chart.y_axis.number_format = "0%"
             chart.y_axis.scaling.max = 1
         chart.width, chart.height = 16, 7.5
-        data = Reference(ws, min_col=spec.value_col + 1, min_row=spec.first_row + 1, max_row=spec.last_row)
         labels = Reference(ws, min_col=spec.label_col + 1, min_row=spec.first_row + 2, max_row=spec.last_row)
-        chart.add_data(data, titles_from_data=True)
+        for column in (spec.value_col, *spec.more_value_cols):
+            data = Reference(ws, min_col=column + 1, min_row=spec.first_row + 1, max_row=spec.last_row)
+            chart.add_data(data, titles_from_data=True)
         chart.set_categories(labels)
         ws.add_chart(chart, f"{get_column_letter(spec.anchor_col + 1)}{spec.anchor_row + 1}")
 
