@@ -158,6 +158,17 @@ def print_dashboard(d: dict[str, Any]) -> None:
     print(f"  Follow-ups due this week: {d['due_this_week']}; overdue: {d['overdue']}")
     for target, top, every in d.get("assets_waiting", [])[:3]:
         print(f"  Improve before outreach: {target} ({every} prospects wait, {top} of tier A or B)")
+    forecast = d.get("forecast")
+    if forecast:
+        expected = forecast["placed_this_quarter"] + forecast["expected"]
+        goal = f" against a goal of {forecast['goal']}" if forecast["goal"] else ""
+        print(f"  Quarter forecast: {expected:.1f} placements ({forecast['placed_this_quarter'] + forecast['low']:.1f}"
+              f" to {forecast['placed_this_quarter'] + forecast['high']:.1f}){goal}")
+    if d.get("plan"):
+        print(f"  90-day plan: {d['plan']['title']}")
+    for check, status, fix in d.get("checklist", []):
+        if status != "pass":
+            print(f"  Launch checklist, {check}: {status}, {fix}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
