@@ -128,6 +128,12 @@ MUTATIONS = [
              "    if not keep.all():", "    if False:", ("tests/test_ingest.py",)),
     Mutation("suffix-exception-rule-ignored", "sheets_bridge/pipeline/suffixes.py",
              "            suffix_len[exception] = d - 1\n", "            pass\n", ("tests/test_suffixes.py",)),
+    # outreach: never pitch who asked not to be, never log a message twice
+    Mutation("do-not-contact-ignored-by-drafts", "sheets_bridge/pipeline/drafts.py",
+             'if blocked.blocks(domain, email) or status.lower() == "do not contact":', "if False:",
+             ("tests/test_outreach.py",)),
+    Mutation("gmail-message-logged-twice", "sheets_bridge/pipeline/gmail_sync.py",
+             "        if gmail_id in seen:\n", "        if False:\n", ("tests/test_service.py",)),
     Mutation("emulator-batch-shares-nested-formats", "sheets_bridge/emulator/batch.py",
              'fmt = copy.deepcopy(cell.get("fmt") or {})', 'fmt = dict(cell.get("fmt") or {})',
              ("tests/test_emulator.py",)),
