@@ -21,30 +21,8 @@ _DELIMITERS = ("\t", ",", ";", "|")
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode export bytes; returns (text, encoding name). UTF-16 by BOM or NUL pattern, UTF-8, cp1252."""
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    head = data[:4096]
-    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
-        try:
-            return data.decode("utf-16-le"), "utf-16-le"
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    body, encoding = utf8_bytes(data)
+    return body.decode("utf-8"), encoding
 
 
 def sniff_delimiter(text: str) -> str:

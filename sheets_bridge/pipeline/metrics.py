@@ -153,6 +153,7 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
 
     next_dates = pd.to_datetime(p["Next follow-up"].map(_as_date), errors="coerce")
     target_of = dict(zip(p["Domain"], p["Target URL"].fillna("").astype(str), strict=True))
+    left = left_gap_count(p["Flags"])
     placed_targets = pd.Series([target_of.get(k, "") for k in placed_keys], dtype=object)
     placed_targets = placed_targets[placed_targets.str.strip() != ""]
     top_targets = [str(u) for u in placed_targets.value_counts().sort_index().sort_values(
@@ -169,7 +170,7 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         exact_match_share=exact_share, exact_match_risk=exact_share > exact_threshold, weekly=weekly,
         due_this_week=int(((next_dates >= now) & (next_dates <= week_end)).sum()),
         overdue=int((next_dates < now).sum()),
-        left_gap=left_gap_count(p["Flags"]), assets_waiting=assets_waiting(p),
+        left_gap=left, assets_waiting=assets_waiting(p),
         movement=movement, position_weeks=weekly_positions(rankings, top_targets),
         forecast=forecast_quarter(pd.DataFrame({
             "type": p.get("Page type", pd.Series("", index=p.index)).astype(object).fillna(""),
@@ -177,7 +178,7 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
             "contacted": p["Domain"].isin(contacted).to_numpy(), "placed": p["Domain"].isin(placed_keys).to_numpy(),
             "placed_on": p["Domain"].map(placed_at).to_numpy()}), settings.quarterly_link_goal, now),
         plan=None if settings.campaign_start is None else campaign_plan(settings.campaign_start, today, PlanFacts(
-            prospects=len(p) - left_gap_count(p["Flags"]),
+            prospects=len(p) - left,
             competitors=len({c.strip() for cell in p.get("Linked competitors", pd.Series(dtype=object)).dropna()
                              for c in str(cell).split(",") if c.strip()}),
             with_target=int((p["Target URL"].astype(str).str.strip() != "").sum()),

@@ -157,10 +157,9 @@ def prospect_values(row: pd.Series) -> dict[str, str]:
     name = re.sub(r"<[^>]*>", "", contact).strip().strip('"')
     if not name or "@" in name:
         name = ""
-    values.update({"domain": values.get("domain", ""), "contactname": name.split(" ")[0] if name else "",
-                   "examplepage": values.get("examplepage", ""), "targeturl": values.get("targeturl", ""),
-                   "why": values.get("why", ""), "angle": values.get("outreachangle", ""),
-                   "owner": values.get("owner", "")})
+    for column in ("domain", "examplepage", "targeturl", "why", "owner"):  # built-in names, even without the column
+        values.setdefault(column, "")
+    values.update({"contactname": name.split(" ")[0] if name else "", "angle": values.get("outreachangle", "")})
     return values
 
 
