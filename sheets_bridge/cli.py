@@ -9,15 +9,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from sheets_bridge import __version__
 from sheets_bridge.exceptions import SheetsBridgeError, TargetError
 from sheets_bridge.progress import ProgressBar
-from sheets_bridge.service import ScoreSummary, dashboard, followups, import_export, score, setup
-from sheets_bridge.store.base import Store
+
+if TYPE_CHECKING:
+    from sheets_bridge.service import ScoreSummary
+    from sheets_bridge.store.base import Store
 
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -211,6 +213,10 @@ def _who() -> str:
 
 def _run(args: argparse.Namespace) -> int:
     today = getattr(args, "today", None) or dt.date.today()
+    if args.command == "gap":  # export files only: the service (and the Google stack) is never imported
+        return _gap(args, today)
+    from sheets_bridge.service import dashboard, followups, import_export, score, setup
+
     if args.command == "demo":
         from sheets_bridge.demo import build_demo_workbook
 
@@ -229,8 +235,6 @@ def _run(args: argparse.Namespace) -> int:
             summary, prospects = score(store, today, ProgressBar())
         print_summary(summary, prospects, args.top)
         return 0
-    if args.command == "gap":
-        return _gap(args, today)
     if args.command == "followups":
         store = open_store(args.target)
         with store.hold(_who(), "Update follow-ups"):

@@ -7,15 +7,19 @@ Reading and writing are here; the work is the pipeline's (``pipeline.ingest.reco
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from sheets_bridge.exceptions import ExportFormatError, InvalidHostError, SheetsBridgeError
+from sheets_bridge.memory import cyclic_gc_paused, return_freed
 from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.domains import key_host
+from sheets_bridge.pipeline.groups import group_export
 from sheets_bridge.pipeline.ingest import Export, recognise_file
 from sheets_bridge.pipeline.run import Progress, ScoreResult, _quiet, score_frames
 from sheets_bridge.pipeline.targets import parse_targets
@@ -47,6 +51,24 @@ def read_export_file(path: Path, site: str = "") -> Export:
     return recognise_file(path.read_bytes(), path.name, site or site_of_filename(path.name))
 
 
+def read_export_files(paths: list[Path], sites: list[str]) -> list[Export]:
+    """Read and group several export files, as many at once as there are cores; in the order given.
+
+    Each file's rows become link groups as soon as it is read (``groups.group_export``), so only the
+    files being read hold their rows. Arrow's reader and kernels run outside the GIL.
+    """
+    def one(path: Path, site: str) -> Export:
+        export = group_export(read_export_file(path, site))
+        return_freed()  # the file's rows are freed: give the pages back before the next file is read
+        return export
+
+    workers = max(1, min(len(paths), os.cpu_count() or 1, 4))
+    if workers == 1:
+        return [one(p, s) for p, s in zip(paths, sites, strict=True)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, paths, sites))
+
+
 def _table_rows(path: Path | None, what: str) -> list[list[str]]:
     if path is None:
         return []
@@ -67,8 +89,6 @@ def check_output(out: Path) -> None:
 def gap_from_files(files: list[Path], own: Path | None, settings_file: Path | None, today: dt.date,
                    progress: Progress = _quiet, targets_file: Path | None = None) -> ScoreResult:
     """Score the gap of competitor export files against an optional own-site export."""
-    from sheets_bridge.service import cyclic_gc_paused
-
     with cyclic_gc_paused():
         return _gap(files, own, settings_file, today, progress, targets_file)
 
@@ -76,13 +96,11 @@ def gap_from_files(files: list[Path], own: Path | None, settings_file: Path | No
 def _gap(files: list[Path], own: Path | None, settings_file: Path | None, today: dt.date, progress: Progress,
          targets_file: Path | None) -> ScoreResult:
     settings = parse_settings(_table_rows(settings_file, "settings"))
-    exports: list[Export] = []
-    if own is not None:
-        own_export = read_export_file(own, settings.your_domain)
-        if not settings.your_domain:
-            settings = replace(settings, your_domain=own_export.sites[0])
-        exports.append(own_export)
-    exports.extend(read_export_file(path) for path in files)
+    paths = ([own] if own is not None else []) + list(files)
+    sites = [settings.your_domain if own is not None else ""] + [""] * len(files)
+    exports = read_export_files(paths, sites[: len(paths)])
+    if own is not None and not settings.your_domain:
+        settings = replace(settings, your_domain=exports[0].sites[0])
     targets = parse_targets(_table_rows(targets_file, "targets") or None)
     log = pd.DataFrame(columns=["date", "key", "touch", "angle", "result", "link_url", "anchor", "row"])
     result = score_frames(exports, settings, targets, log, pd.Series(dtype=object), today, progress)

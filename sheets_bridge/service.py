@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -15,6 +12,7 @@ import pandas as pd
 from sheets_bridge import contract
 from sheets_bridge.dashboard import build_layout
 from sheets_bridge.exceptions import InvalidHostError, SheetsBridgeError
+from sheets_bridge.memory import cyclic_gc_paused
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.checklist import ChecklistFacts, launch_checklist
 from sheets_bridge.pipeline.decode import read_rows
@@ -74,21 +72,6 @@ class ScoreSummary:
         return asdict(self)
 
 
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one run.
-
-    A run holds a few million short-lived cell values; the collector's full passes over them cost about
-    a quarter of a large run's CPU and find nothing (the pipeline makes no reference cycles). Reference
-    counting still frees everything; the collector resumes afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def score(store: Store, today: dt.date, progress: Progress = _quiet, user: str = "") -> tuple[ScoreSummary, Any]:

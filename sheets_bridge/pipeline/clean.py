@@ -1,7 +1,7 @@
 """Cleaning: drop lost links, key every host, flag spam and IP hosts; exclusions counted by reason.
 
-The result keeps the link rows untouched and adds per-row integer codes into a table of domains,
-so later steps move integers, not strings.
+Works on link groups (``groups``): the result keeps them untouched and adds per-group integer codes into a
+table of domains, so later steps move integers, not strings.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sheets_bridge.pipeline.domains import key_host_codes
+from sheets_bridge.pipeline.domains import key_clean_host_codes
+from sheets_bridge.pipeline.groups import group_links, is_grouped
 from sheets_bridge.pipeline.reference import load_json
 
 
 @dataclass
 class CleanLinks:
-    """Link rows with, per row, whether it is usable and which domain (row of ``domains``) it keys to."""
+    """Link groups with, per group, whether it is usable and which domain (row of ``domains``) it keys to."""
 
     links: pd.DataFrame
     usable: np.ndarray
@@ -72,18 +73,25 @@ def name_flags(domains: pd.DataFrame) -> np.ndarray:
 
 
 def clean_links(links: pd.DataFrame, keep_lost: bool = False) -> tuple[CleanLinks, Counter[str]]:
-    """Key hosts, mark unusable rows (lost, invalid host) and flag spam per domain."""
+    """Key hosts, mark unusable groups (lost, invalid host) and flag spam per domain.
+
+    ``links`` holds link groups (``groups.group_links``) or link rows, which are grouped first; counts of
+    excluded rows are counts of link rows either way.
+    """
+    if not is_grouped(links):
+        links = group_links(links)
     excluded: Counter[str] = Counter()
+    counts = links["links"].to_numpy(dtype=np.int64)
     usable = np.ones(len(links), dtype=bool)
     if not keep_lost:
         lost = links["lost"].to_numpy(dtype=bool)
-        excluded["lost link (rows)"] += int(lost.sum())
+        excluded["lost link (rows)"] += int(counts[lost].sum())
         usable &= ~lost
-    host_code, hosts = key_host_codes(links["host"])
+    host_code, hosts = key_clean_host_codes(pa.array(links["clean_host"].array).cast(pa.string()))
     key_of_host, keys = pd.factorize(hosts["key"].to_numpy(dtype=object), use_na_sentinel=False)
     domain = np.asarray(key_of_host)[host_code]
     invalid = (hosts["invalid"].to_numpy(dtype=object) != "")[host_code]
-    excluded["invalid host (rows)"] += int((invalid & usable).sum())
+    excluded["invalid host (rows)"] += int(counts[invalid & usable].sum())
     problems = _invalid_examples(links, hosts, host_code, invalid & usable)
     usable &= ~invalid
     domains = hosts.drop_duplicates("key").set_index("key", drop=False).reindex(keys).reset_index(drop=True)
@@ -110,16 +118,18 @@ def clean_links(links: pd.DataFrame, keep_lost: bool = False) -> tuple[CleanLink
 def _invalid_examples(links: pd.DataFrame, hosts: pd.DataFrame, host_code: np.ndarray, mask: np.ndarray,
                       limit: int = 3) -> list[str]:
     """Plain sentences for the first few rejected hosts: which site's export, which row, why."""
-    rows = np.flatnonzero(mask)
-    if not len(rows):
+    groups = np.flatnonzero(mask)
+    if not len(groups):
         return []
-    reasons = hosts["invalid"].to_numpy(dtype=object)[host_code[rows[:limit]]]
-    sites = links["site"].iloc[rows[:limit]].to_numpy(dtype=object)
-    numbers = links["row"].iloc[rows[:limit]].to_numpy()
+    total = int(links["links"].to_numpy(dtype=np.int64)[groups].sum())
+    shown = groups[:limit]
+    reasons = hosts["invalid"].to_numpy(dtype=object)[host_code[shown]]
+    sites = links["site"].iloc[shown].to_numpy(dtype=object)
+    numbers = links["row"].iloc[shown].to_numpy()
     examples = "; ".join(f"{site} row {row}: {reason}" for site, row, reason in zip(sites, numbers, reasons,
                                                                                    strict=True))
-    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
-    return [f"{len(rows)} rows skipped for an unusable host ({examples}{more})"]
+    more = f" and {total - len(shown)} more" if total > len(shown) else ""
+    return [f"{total} rows skipped for an unusable host ({examples}{more})"]
 
 
 def first_flag(flags: pd.Series) -> pd.Series:

@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -91,9 +92,7 @@ def utf8_bytes(data: bytes) -> tuple[bytes, str]:
     body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
     if b"\x00" in body:
         body = body.replace(b"\x00", b"")
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
+    if not _is_utf8(body):
         try:
             return body.decode("cp1252").encode("utf-8"), "cp1252"
         except UnicodeDecodeError:
@@ -101,9 +100,46 @@ def utf8_bytes(data: bytes) -> tuple[bytes, str]:
     return body, "utf-8-sig" if body is not data else "utf-8"
 
 
+def _is_utf8(body: bytes) -> bool:
+    """Whether bytes are valid UTF-8, checked in place (no decoded copy of a large file)."""
+    if body.isascii():
+        return True
+    offsets = pa.py_buffer(np.array([0, len(body)], dtype=np.int64))
+    try:
+        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(body)]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _head_lines(data: bytes, limit: int) -> list[bytes]:
     """The first physical lines of UTF-8 bytes, each with its line ending."""
     return data[:_HEAD_BYTES].splitlines(keepends=True)[:limit]
+
+
+def _blank_rows(table: pa.Table) -> pa.Array | None:
+    """Which rows have every cell blank (whitespace only), or None when no row does.
+
+    A row can only be blank where its first column is, so the other columns are checked at those rows only.
+    """
+    if not table.num_columns or not table.num_rows:
+        return None
+
+    def empty(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+        return pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
+
+    first = empty(table.column(0))
+    if not pc.any(first).as_py():
+        return None
+    at = pc.indices_nonzero(first)
+    candidate = pa.array([True] * len(at))
+    for column in table.columns[1:]:
+        candidate = pc.and_(candidate, empty(pc.take(column, at)))
+    if not pc.any(candidate).as_py():
+        return None
+    blank = np.zeros(table.num_rows, dtype=bool)
+    blank[at.to_numpy()[candidate.to_numpy(zero_copy_only=False)]] = True
+    return pa.array(blank)
 
 
 def read_table(data: bytes, name: str, find_header: Callable[[list[list[str]]], int],
@@ -144,7 +180,7 @@ def read_table(data: bytes, name: str, find_header: Callable[[list[list[str]]], 
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(memoryview(body)[offset:]),
+            pa.BufferReader(pa.py_buffer(body)[offset:]),  # no copy of the file's bytes
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=0),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=_invalid),
@@ -159,11 +195,8 @@ def read_table(data: bytes, name: str, find_header: Callable[[list[list[str]]], 
             raise ExportFormatError(f"File '{name}': not a readable CSV or TSV file ({exc})") from exc
     if ragged:
         raise RowReaderNeeded(name)
-    blank = None
-    for column in table.columns:
-        empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
-        blank = empty if blank is None else pc.and_(blank, empty)
-    if blank is not None and pc.any(blank).as_py():
+    blank = _blank_rows(table)
+    if blank is not None:
         table = table.filter(pc.invert(blank))
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get, self_destruct=True)
     frame.columns = pd.Index(wanted)

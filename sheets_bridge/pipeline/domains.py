@@ -181,20 +181,35 @@ def _encode(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64), encoded.dictionary
 
 
+def clean_host_codes(hosts: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """Clean a column of hosts or URLs without expanding: (row → position in the distinct cleaned hosts, them).
+
+    Cleaning runs once per distinct cell. Cleaning is not idempotent ('www.www.a.com'), so what comes out
+    is keyed with ``key_clean_host_codes``, never cleaned again.
+    """
+    if isinstance(hosts.dtype, pd.StringDtype):
+        array = pa.array(hosts.array).cast(pa.string())
+    else:
+        array = pa.array(text_values(hosts).array).cast(pa.string())
+    raw_codes, raw_values = _encode(pc.fill_null(array, ""))
+    host_codes, distinct = _encode(_clean_arrow(raw_values))
+    return np.asarray(host_codes[raw_codes], dtype=np.int64), distinct
+
+
+def key_clean_host_codes(hosts: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pd.DataFrame]:
+    """Key a column of hosts already cleaned: (row → table position, one table row per distinct host)."""
+    codes, distinct = _encode(pc.fill_null(hosts, ""))
+    return codes, key_distinct_hosts(distinct)
+
+
 def key_host_codes(hosts: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
     """Key a column of hosts or URLs without expanding: (row → table position, one table row per host).
 
     The table has key, suffix, tld, country, is_ip, is_platform and invalid (the reason a host was
     rejected, '' when keyed). Cleaning runs once per distinct cell, keying once per distinct host.
     """
-    if isinstance(hosts.dtype, pd.StringDtype):
-        array = pa.array(hosts.array).cast(pa.string())
-    else:
-        array = pa.array(text_values(hosts).array).cast(pa.string())
-    raw_codes, raw_values = _encode(pc.fill_null(array, ""))  # clean each distinct spelling once
-    host_codes, hosts = _encode(_clean_arrow(raw_values))
-    codes = host_codes[raw_codes]
-    return np.asarray(codes, dtype=np.int64), key_distinct_hosts(hosts)
+    codes, distinct = clean_host_codes(hosts)
+    return codes, key_distinct_hosts(distinct)
 
 
 def key_distinct_hosts(hosts: pa.Array) -> pd.DataFrame:

@@ -8,16 +8,15 @@ import numpy as np
 import pandas as pd
 
 from sheets_bridge.pipeline.clean import CleanLinks, first_flag
-from sheets_bridge.pipeline.reference import load_json
+from sheets_bridge.pipeline.groups import EXAMPLE_TEXT, first_max
 from sheets_bridge.settings import Settings
 
 SEGMENT_ALL, SEGMENT_SEVERAL, SEGMENT_ONE = "all competitors", "several competitors", "one competitor"
-EXAMPLE_TEXT = ("source_url", "title", "anchor", "contact")
 
 
 def build_gap(clean: CleanLinks, competitors: list[str], own: str,
               settings: Settings) -> tuple[pd.DataFrame, Counter[str]]:
-    """Union the competitors' usable links into one row per domain, minus the own site's profile.
+    """Union the competitors' usable link groups into one row per domain, minus the own site's profile.
 
     Evidence kept per domain: the strongest authority (by scale preference, then value), and an
     example page that is dofollow where one exists, then the highest authority and traffic.
@@ -30,35 +29,30 @@ def build_gap(clean: CleanLinks, competitors: list[str], own: str,
     own_domains = np.unique(clean.domain[clean.usable & (codes == own_code)])
     rows = np.flatnonzero(clean.usable & (site_code >= 0))
     d = clean.domain[rows]
-    nofollow = links["nofollow"].to_numpy(dtype=float, na_value=np.nan)[rows]
-    has_url = (links["source_url"] != "").to_numpy(dtype=bool)[rows]
-    auth_norm = links["authority_norm"].to_numpy(dtype=float)[rows]
-    traffic = links["traffic"].to_numpy(dtype=float)[rows]
-    known_auth = np.nan_to_num(auth_norm, nan=-0.01)
-    # one comparable number per link: dofollow with a page first, then authority, then traffic
-    evidence = (((nofollow != 1.0) & has_url) * 10.0 + known_auth * 2.0
-                + np.log10(1 + np.nan_to_num(traffic, nan=0.0).clip(0)) / 100)
-    example_pos = pd.Series(evidence).groupby(d, sort=True).idxmax().to_numpy()
-    example = rows[example_pos]
-    domain_ids = d[example_pos]
+    # each group holds its best link by each measure; a domain takes its groups' best, the earliest on a tie
+    example = rows[first_max(d, links["evidence"].to_numpy(dtype=float)[rows],
+                             links["example_order"].to_numpy(dtype=np.int64)[rows])]
+    strongest = rows[first_max(d, links["strength"].to_numpy(dtype=float)[rows],
+                               links["strength_order"].to_numpy(dtype=np.int64)[rows])]
+    domain_ids = clean.domain[example]
+    authority = links["authority"].to_numpy(dtype=float)
+    scale = links["authority_scale"].to_numpy(dtype=object)[strongest]
 
-    authority = links["authority"].to_numpy(dtype=float)[rows]
-    scale_codes, scales = pd.factorize(links["authority_scale"].iloc[rows])
-    preference = load_json("formats.json")["authority_preference"]
-    rank = np.array([preference.index(s) if s in preference else len(preference) for s in scales]
-                    + [len(preference)])[scale_codes]
-    strength = np.where(np.isnan(authority), -100.0, known_auth - rank * 2.0)
-    strongest = pd.Series(strength).groupby(d, sort=True).idxmax().to_numpy()
-    scale = np.asarray(scales, dtype=object)[scale_codes[strongest]]
-
-    stats = pd.DataFrame({"d": d, "traffic": traffic,
+    stats = pd.DataFrame({"d": d, "traffic": links["traffic"].to_numpy(dtype=float)[rows],
                           "ref_domains": links["ref_domains"].to_numpy(dtype=float)[rows],
                           "linked_domains": links["linked_domains"].to_numpy(dtype=float)[rows],
-                          "nofollow_share": nofollow,
-                          "first_seen": links["first_seen"].to_numpy(dtype="datetime64[ns]")[rows]})
+                          "nofollow_sum": links["nofollow_sum"].to_numpy(dtype=float)[rows],
+                          "nofollow_n": links["nofollow_n"].to_numpy(dtype=np.int64)[rows],
+                          "first_seen": links["first_seen"].to_numpy(dtype="datetime64[ns]")[rows],
+                          "links": links["links"].to_numpy(dtype=np.int64)[rows]})
     agg = stats.groupby("d", sort=True).agg(
         traffic=("traffic", "max"), ref_domains=("ref_domains", "max"), linked_domains=("linked_domains", "max"),
-        nofollow_share=("nofollow_share", "mean"), first_seen=("first_seen", "min"), links=("d", "size"))
+        nofollow_sum=("nofollow_sum", "sum"), nofollow_n=("nofollow_n", "sum"), first_seen=("first_seen", "min"),
+        links=("links", "sum"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = agg["nofollow_sum"].to_numpy() / agg["nofollow_n"].to_numpy()
+    agg = agg.drop(columns=["nofollow_sum", "nofollow_n"])
+    agg.insert(3, "nofollow_share", share)
     pairs = np.unique(d.astype(np.int64) * 64 + site_code[rows])
     bits = np.bincount(pairs // 64, weights=np.left_shift(1, pairs % 64).astype(float),
                        minlength=len(clean.domains)).astype(np.int64)[domain_ids]
@@ -75,7 +69,7 @@ def build_gap(clean: CleanLinks, competitors: list[str], own: str,
         prospects[column] = texts[column].to_numpy(dtype=object)
     prospects["authority"] = authority[strongest]
     prospects["authority_scale"] = np.where(np.isnan(authority[strongest]), "", scale)
-    prospects["authority_norm"] = auth_norm[strongest]
+    prospects["authority_norm"] = links["authority_norm"].to_numpy(dtype=float)[strongest]
     for column in agg.columns:
         prospects[column] = agg[column].to_numpy()
     prospects["competitors_linking"] = _popcount(bits)

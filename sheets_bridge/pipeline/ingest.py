@@ -63,6 +63,8 @@ class Export:
     sites: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rows_read: int = 0
+    groups: pd.DataFrame | None = None  # the rows as link groups once grouped (``groups.group_export``)
+    newest_link: Any = pd.NaT  # the latest first-seen date of its rows, kept when the rows are freed
 
 
 def _find_header(rows: Sequence[Sequence[Any]], source: str) -> int:

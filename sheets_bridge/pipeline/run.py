@@ -19,6 +19,7 @@ from sheets_bridge.pipeline.clean import clean_links, join_flags
 from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.drafts import flag_do_not_contact, parse_do_not_contact
 from sheets_bridge.pipeline.gap import build_gap
+from sheets_bridge.pipeline.groups import combine_groups, group_export
 from sheets_bridge.pipeline.ingest import Columns, Export, normalise_header, recognise_columns, recognise_values
 from sheets_bridge.pipeline.score import prospect_text, score_prospects
 from sheets_bridge.pipeline.targets import assign_targets, hold_for_assets, parse_targets
@@ -64,6 +65,7 @@ def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], li
                 values.clear()  # the arrays hold it now: free the decoded JSON before scoring
             else:
                 exports.append(recognise_values(values, f"Tab '{name}'", site))
+            group_export(exports[-1])  # one tab's rows at a time: only its groups are kept
         except ExportFormatError:
             if site:
                 raise
@@ -89,7 +91,7 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
         warnings.append(f"No tab holds your own site's export ({own}): domains already linking to you "
                         "could not be removed")
     progress("cleaning", 0.1)
-    links = pd.concat([e.frame for e in exports], ignore_index=True)
+    links = combine_groups([group_export(e).groups for e in exports])  # type: ignore[misc]
     clean, excluded = clean_links(links, keep_lost=settings.keep_lost_links)
     own_rows = clean.usable & (links["site"] == own).to_numpy(dtype=bool) if own else np.zeros(len(links), bool)
     own_links = pd.Series(links["first_seen"].to_numpy()[own_rows],
@@ -162,7 +164,7 @@ def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progres
     status.index = status.index.astype(str)
     result = score_frames(exports, settings, targets, log.frame, status, today, progress)
     for export in exports:
-        newest = export.frame["first_seen"].max() if len(export.frame) else pd.NaT
+        newest = export.newest_link
         age = (pd.Timestamp(today) - newest).days if pd.notna(newest) else 0
         if age > STALE_AFTER_DAYS:
             export.warnings.append(f"its newest link was first seen {newest:%Y-%m-%d}, {age} days ago: refresh the "
