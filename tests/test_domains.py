@@ -105,7 +105,12 @@ def test_keying_is_idempotent(pair: tuple[str, str]) -> None:
     assert key_host(key).key == key
 
 
+FRAGMENTS = ["https://", "http://", "HTTP://", "//", "www.", "www2.", "WWW.", "a.com", "x", ".", ":", ":80", "@",
+             "/", "?", "#", "\\", "[", "]", " ", "\u00a0", "\t", "\n", "1", "\u0663", "-"]
+
+
 @given(st.lists(st.one_of(spellings().map(lambda p: p[1]),
-                          st.text(alphabet="abc.:/@[]-_ 1xn#?\\", max_size=20)), max_size=20))
+                          st.text(alphabet="abc.:/@[]-_ 1xn#?\\", max_size=20),
+                          st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join)), max_size=20))
 def test_vectorised_cleaning_matches_scalar(hosts: list[str]) -> None:
     assert list(clean_hosts(pd.Series(hosts, dtype=object))) == [clean_host(h) for h in hosts]

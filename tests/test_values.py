@@ -90,3 +90,22 @@ def test_any_column_parses_without_error(cells: list[object]) -> None:
     assert len(parse_numbers(series)) == len(cells)
     assert len(parse_bools(series)) == len(cells)
     assert len(parse_dates(series)) == len(cells)
+
+
+DATE_CELLS = ["2026-02-30", "2026-02-28", "2026-04-31", "2026-03-01", "2026-3-2", "2026-01-01 ", "",
+              "2026-02-29 10:00:00", "2026-02-28 23:59:59", "2026-13-01", "2026-01-32", "2025-12-31"]
+
+
+@given(st.lists(st.sampled_from(DATE_CELLS), min_size=1, max_size=12))
+def test_dates_from_arrow_text_are_the_dates_the_scalar_parser_reads(cells: list[str]) -> None:
+    """Arrow's strptime rolls an impossible day over (2026-02-30 → 2026-03-02); the column must not."""
+    parsed = parse_dates(pd.Series(cells, dtype="str")).tolist()
+    expected = [parse_date_text(c) for c in cells]
+    assert [None if pd.isna(p) else p for p in parsed] == expected
+
+
+@given(st.lists(st.sampled_from(["12", "3.5", " 7", "1,234", "", "-2", "1e3", "nan", "x"]), min_size=1, max_size=8))
+def test_numbers_from_arrow_text_are_the_numbers_read_from_cells(cells: list[str]) -> None:
+    """The file reader's Arrow text and the row reader's Python cells give the same numbers."""
+    parsed = parse_numbers(pd.Series(cells, dtype="str")).to_numpy()
+    assert np.allclose(parsed, parse_numbers(pd.Series(cells, dtype=object)).to_numpy(), equal_nan=True)

@@ -20,6 +20,14 @@ csv.field_size_limit(10_000_000)
 _DELIMITERS = ("\t", ",", ";", "|")
 
 
+_BLANK_BYTES = b"\x00\r\n\t ,;\xef\xbb\xbf\xff\xfe"
+
+
+def _blank_bytes(data: bytes) -> bool:
+    """Whether a file holds nothing but separators, BOMs and whitespace (the whole file only read if its head is)."""
+    return not data[:4096].strip(_BLANK_BYTES) and not data.strip(_BLANK_BYTES)
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode export bytes; returns (text, encoding name). UTF-16 by BOM or NUL pattern, UTF-8, cp1252."""
     body, encoding = utf8_bytes(data)
@@ -38,7 +46,7 @@ def sniff_delimiter(text: str) -> str:
 
 def read_rows(data: bytes, name: str) -> tuple[list[list[str]], list[str]]:
     """Return the rows of an export file and warnings about what was repaired."""
-    if not data.strip(b"\x00\r\n\t ,;\xef\xbb\xbf\xff\xfe"):
+    if _blank_bytes(data):
         raise ExportFormatError(f"File '{name}' is empty: expected a header row and link rows")
     text, encoding = decode_text(data)
     text = text.replace("\x00", "")
@@ -152,7 +160,7 @@ def read_table(data: bytes, name: str, find_header: Callable[[list[list[str]]], 
     Raises RowReaderNeeded when some row's cell count differs from the header's (callers fall back to
     ``read_rows``, which repairs them), and ExportFormatError for an empty or unreadable file.
     """
-    if not data.strip(b"\x00\r\n\t ,;\xef\xbb\xbf\xff\xfe"):
+    if _blank_bytes(data):
         raise ExportFormatError(f"File '{name}' is empty: expected a header row and link rows")
     body, encoding = utf8_bytes(data)
     lines = _head_lines(body, 40)

@@ -21,18 +21,20 @@ from sheets_bridge.pipeline.reference import load_json, load_list
 from sheets_bridge.pipeline.suffixes import fast_hosts, key_plain_hosts
 from sheets_bridge.pipeline.values import text_values
 
-_WWW = re.compile(r"^www\d{0,3}\.")
+_WWW = re.compile(r"^www[0-9]{0,3}\.")
 _HOST = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9\-_]{1,63}(?<!-)\.)+(?!-)[a-z0-9\-_]{1,63}(?<!-)$")
 # clean_host as regular expressions shared by the scalar (re) and vectorised (Arrow RE2) versions
 # (pattern, replacement, a substring without which the step changes nothing)
+# (ASCII classes only, and no '$' before a path cut: Python's re and RE2 read '\d' and '$' differently)
+_SCHEME = r"^(?:[a-z][a-z0-9+.\-]*:)?//"
 _CLEAN_STEPS = (
-    (r"^(?:[a-z][a-z0-9+.\-]*:)?//", "", "//"),  # scheme
+    (_SCHEME, "", "//"),  # scheme
     (r"(?s)[/?#\\].*$", "", ""),  # path, query, fragment
     (r"^.*@", "", "@"),  # user info
     (r"^(\[[^\]]*\]).*$", r"\1", "["),  # bracketed IPv6 with a port
 )
-_PORT = r":\d*$"
-_WWW_PREFIX = r"^www\d{0,3}\."
+_PORT = r":[0-9]*$"  # RE2: '$' is the very end; the scalar version uses \Z for the same
+_WWW_PREFIX = r"^www[0-9]{0,3}\."
 
 
 @cache
@@ -59,7 +61,7 @@ def clean_host(raw: object) -> str:
     for pattern, replacement, _needle in _CLEAN_STEPS:
         text = re.sub(pattern, replacement, text, count=1)
     if text.count(":") <= 1:
-        text = re.sub(_PORT, "", text)
+        text = re.sub(_PORT.replace("$", r"\Z"), "", text)
     return re.sub(_WWW_PREFIX, "", text.strip().rstrip("."), count=1)
 
 
@@ -135,22 +137,57 @@ def clean_hosts(values: pd.Series | np.ndarray) -> np.ndarray:
 def _clean_arrow(array: pa.Array) -> pa.Array:
     """``clean_host`` as Arrow kernels on a string array (nulls become '')."""
     text = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(array, "")))
-    # the common schemes as literal replacements (their first occurrence is the scheme, or lies in a
-    # path that the next step cuts off), then the general pattern only where '://' is still present
-    for scheme in ("https://", "http://"):
-        text = pc.replace_substring(text, scheme, "", max_replacements=1)
-    for pattern, replacement, needle in _CLEAN_STEPS:
+    text = _strip_scheme(text)
+    for pattern, replacement, needle in _CLEAN_STEPS[1:]:
         if not needle:  # the path step: literal splits are much faster than a regex replace
             for separator in ("/", "?", "#", "\\"):
-                if separator == "/" or pc.any(pc.match_substring(text, separator)).as_py():
+                if _may_contain(text, separator):
                     text = pc.list_element(pc.split_pattern(text, separator, max_splits=1), 0)
-        elif pc.any(pc.match_substring(text, needle)).as_py():
+        elif _may_contain(text, needle):
             text = pc.replace_substring_regex(text, pattern, replacement, max_replacements=1)
-    if pc.any(pc.match_substring(text, ":")).as_py():
+    if _may_contain(text, ":"):
         unported = pc.replace_substring_regex(text, _PORT, "")
         text = pc.if_else(pc.greater(pc.count_substring(text, ":"), 1), text, unported)
     text = pc.utf8_rtrim(pc.utf8_trim_whitespace(text), ".")
-    return pc.replace_substring_regex(text, _WWW_PREFIX, "", max_replacements=1)
+    if _may_contain(text, "www"):
+        text = pc.replace_substring_regex(text, _WWW_PREFIX, "", max_replacements=1)
+    return text
+
+
+def _strip_scheme(text: pa.Array) -> pa.Array:
+    """The scheme step, once per cell as the scalar version does: http(s):// by slicing, any other by regex."""
+    secure, plain = pc.starts_with(text, "https://"), pc.starts_with(text, "http://")
+    if pc.any(secure).as_py() or pc.any(plain).as_py():
+        stripped = pc.if_else(secure, pc.utf8_slice_codeunits(text, 8),
+                              pc.if_else(plain, pc.utf8_slice_codeunits(text, 7), text))
+    else:
+        stripped = text
+    rest = pc.invert(pc.or_(secure, plain))
+    if _may_contain(pc.filter(text, rest), "//"):
+        stripped = pc.if_else(rest, pc.replace_substring_regex(text, _SCHEME, "", max_replacements=1), stripped)
+    return stripped
+
+
+def _may_contain(array: pa.Array | pa.ChunkedArray, needle: str) -> bool:
+    """Whether some string may hold ``needle``: one memchr-speed scan of the values buffer.
+
+    The scan runs over the strings' bytes end to end, so a needle spanning two strings reads as present:
+    use it only to skip a step that would change nothing, never to decide a result.
+    """
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    wanted = needle.encode("utf-8")
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        buffers = chunk.buffers()
+        if buffers[2] is None:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(buffers[1], dtype=width)
+        start, stop = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+        if memoryview(buffers[2])[start:stop].tobytes().find(wanted) >= 0:
+            return True
+    return False
 
 
 @cache

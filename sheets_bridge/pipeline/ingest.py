@@ -136,6 +136,11 @@ def _authority(raw: pd.DataFrame, mapping: dict[str, int]) -> tuple[pd.Series, p
     return value, scale, norm
 
 
+def repeated_text(text: str, n: int, index: pd.Index) -> pd.Series:
+    """One text ``n`` times as Arrow-backed ``str`` (built by Arrow, not from ``n`` Python objects)."""
+    return pd.Series(pd.array(pa.repeat(text, n), dtype="str"), index=index)
+
+
 def _site_of_source(name: str) -> str:
     try:
         return key_host(name).key
@@ -150,7 +155,7 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int) -> pd
         return None if index is None else raw[index]
 
     n = len(raw)
-    empty_text = pd.Series(np.full(n, "", dtype=object), index=raw.index, dtype="str")
+    empty_text = repeated_text("", n, raw.index)
     nothing = pd.Series(np.full(n, np.nan), index=raw.index)
     out: dict[str, Any] = {}
     for name in _TEXT:
@@ -246,7 +251,7 @@ def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, fir
             where = "file" if source.startswith("File") else "tab"
             raise ExportFormatError(f"{source}: cannot tell which site this export describes; name the "
                                     f"{where} after the site's domain (for example competitor-a.com)")
-        frame = frame.assign(site=np.full(len(frame), site, dtype=object))
+        frame = frame.assign(site=repeated_text(site, len(frame), frame.index))
     return Export(source=source, format=fmt, frame=frame.reset_index(drop=True), understood=understood,
                   ignored=ignored, sites=sites or [site], warnings=warnings, rows_read=len(raw))
 

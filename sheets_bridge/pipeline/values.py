@@ -76,6 +76,13 @@ def parse_number_text(value: object) -> float:
     return -number if sign == "-" else number
 
 
+def _arrow_raw(series: pd.Series) -> pa.Array | None:
+    """The column as an Arrow string array as it stands, when it is Arrow-backed text."""
+    if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
+        return None
+    return pa.array(series.array).cast(pa.string())
+
+
 def _arrow_text(series: pd.Series) -> pa.Array | None:
     """The column as an Arrow string array with blanks as nulls, when it is Arrow-backed text."""
     if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
@@ -89,6 +96,13 @@ def parse_numbers(series: pd.Series) -> pd.Series:
     """Return a float column from exported numbers; unparseable cells become NaN."""
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
         return series.astype("float64")
+    raw = _arrow_raw(series)
+    if raw is not None and raw.null_count == 0:
+        try:  # every cell a plain number (the usual export): no trimming pass needed
+            return pd.Series(pc.cast(raw, pa.float64()).to_numpy(zero_copy_only=False), index=series.index,
+                             name=series.name)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
     text = _arrow_text(series)
     if text is not None:
         try:
@@ -176,16 +190,29 @@ def _date_or_none(value: object) -> pd.Timestamp | None:
     return None
 
 
+def _no_rolled_days(text: pa.Array, parsed: pa.Array, fmt: str) -> bool:
+    """Whether Arrow's strptime read every date as written: it rolls an impossible day over (2026-02-30
+    becomes 2026-03-02), and a rolled day is always 1-3, so only those dates are written back and compared."""
+    low = pc.indices_nonzero(pc.fill_null(pc.less_equal(pc.day(parsed), 3), False))
+    if not len(low):
+        return True
+    again = pc.strftime(pc.take(parsed, low), format=fmt)
+    return bool(pc.all(pc.equal(again, pc.take(text, low))).as_py())
+
+
 def parse_dates(series: pd.Series) -> pd.Series:
     """Return a ``datetime64[ns]`` column (naive, day precision kept) from mixed exported dates."""
     if pd.api.types.is_datetime64_any_dtype(series):
         out = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
         return out.astype("datetime64[ns]")
-    text = _arrow_text(series)
-    if text is not None:
+    raw = _arrow_raw(series)
+    candidates = ([raw] if raw is not None and raw.null_count == 0 else []) + [_arrow_text(series)]
+    for text in candidates:  # as it stands (no trimming pass) when every cell is filled, then trimmed
+        if text is None:
+            continue
         for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
             parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-            if parsed.null_count == text.null_count:
+            if parsed.null_count == text.null_count and _no_rolled_days(text, parsed, fmt):
                 values = parsed.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
                 return pd.Series(values, index=series.index, name=series.name).astype("datetime64[ns]")
     parsed = _by_unique(series, parse_date_text, "object")
