@@ -59,9 +59,9 @@ def run_server(host: str | None, port: int, workers: int, insecure_dev: bool) ->
         print("WARNING: --insecure-dev: this service accepts requests from ANYONE who can reach it. "
               "Never expose it beyond your own machine.", file=sys.stderr)
     configure_logging()
-    # max_requests: a worker is replaced after 25-30 runs, bounding what allocator fragmentation keeps
+    # max_requests: a worker is replaced after 20-25 runs, bounding what allocator fragmentation keeps
     # (about 6 MiB a 250,000-row run, measured by benchmarks/service_memory.py)
     _Gunicorn(create_app(config), {"bind": f"{host}:{port}", "workers": workers, "threads": 4,
                                    "timeout": 300, "accesslog": None, "errorlog": "-",
-                                   "max_requests": 25, "max_requests_jitter": 5}).run()
+                                   "max_requests": 20, "max_requests_jitter": 5}).run()
     return 0

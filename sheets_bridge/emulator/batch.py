@@ -6,6 +6,7 @@ import copy
 import math
 import random
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -360,11 +361,18 @@ def mirror_colours(fmt: dict[str, Any]) -> dict[str, Any]:
     return fmt
 
 
+@lru_cache(maxsize=256)
+def _cell_fields(fields: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The paths of a cell field mask and the top-level fields it names (all four when it is '*' or empty)."""
+    paths = tuple(mask_paths(fields)) if fields and fields != "*" else ()
+    wanted = frozenset(p.split(".")[0] for p in paths) if paths else frozenset(
+        {"userEnteredValue", "userEnteredFormat", "note", "dataValidation"})
+    return paths, wanted
+
+
 def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields: str) -> None:
     cell = dict(sheet.cells.get(key) or {})
-    paths = mask_paths(fields) if fields and fields != "*" else []
-    wanted = {p.split(".")[0] for p in paths} if paths else {
-        "userEnteredValue", "userEnteredFormat", "note", "dataValidation"}
+    paths, wanted = _cell_fields(fields)
     if "userEnteredValue" in wanted:
         for k in ("v", "f", "t", "date"):
             cell.pop(k, None)

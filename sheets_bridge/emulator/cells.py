@@ -91,6 +91,8 @@ def user_entered(value: Any) -> Cell | None:
 
 def raw(value: Any) -> Cell | None:
     """Store a value as given (RAW): strings stay strings, even '=...'."""
+    if type(value) is str:  # the usual case first
+        return {"v": value} if value else None
     if value is None:
         return None
     if isinstance(value, bool):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 Tree = dict[str, "Tree"]
@@ -16,6 +17,12 @@ def parse_mask(mask: str) -> Tree:
 
 def mask_paths(mask: str) -> list[str]:
     """The leaf paths a field mask names, dotted: 'a(b,c/d),e' gives ['a.b', 'a.c.d', 'e']."""
+    return list(_mask_paths(mask))
+
+
+@lru_cache(maxsize=256)
+def _mask_paths(mask: str) -> tuple[str, ...]:
+    """``mask_paths``, parsed once per distinct mask (an updateCells request repeats one mask per cell)."""
     out: list[str] = []
 
     def walk(node: Tree, prefix: str) -> None:
@@ -26,7 +33,7 @@ def mask_paths(mask: str) -> list[str]:
             else:
                 out.append(path)
     walk(parse_mask(mask), "")
-    return out
+    return tuple(out)
 
 
 def _parse(text: str, pos: int, tree: Tree) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 from sheets_bridge.emulator import a1, cells
 from sheets_bridge.emulator.errors import ApiError, bad_request
 from sheets_bridge.emulator.model import Sheet, Spreadsheet
@@ -48,15 +50,17 @@ def _rendered(sheet: Sheet, bounds: tuple[int, int, int, int], render: str, date
     costs the filled cells it returns rather than the grid's size.
     """
     r0, r1, c0, c1 = bounds
-    major: dict[int, dict[int, Any]] = {}
     if (r1 - r0) * (c1 - c0) < len(sheet.cells):
         found: Iterable[tuple[tuple[int, int], Any]] = (
             (key, sheet.cells.get(key)) for key in ((r, c) for r in range(r0, r1) for c in range(c0, c1)))
     else:
         found = sheet.cells.items()
     plain = render == "UNFORMATTED_VALUE" and datetime != "FORMATTED_STRING"  # the value as stored
+    rows_at: list[int] = []
+    cols_at: list[int] = []
+    values: list[Any] = []
     for (r, c), cell in found:
-        if not (r0 <= r < r1 and c0 <= c < c1) or cell is None:
+        if cell is None or r < r0 or r >= r1 or c < c0 or c >= c1:
             continue
         if plain:
             value = cell.get("v")
@@ -66,17 +70,24 @@ def _rendered(sheet: Sheet, bounds: tuple[int, int, int, int], render: str, date
             value = cells.render(cell, render, datetime)
         if value is None or value == "":
             continue
-        outer, inner = (c - c0, r - r0) if by_column else (r - r0, c - c0)
-        line = major.get(outer)
-        if line is None:
-            line = major[outer] = {}
-        line[inner] = value
-    if not major:
+        rows_at.append(r)
+        cols_at.append(c)
+        values.append(value)
+    if not values:
         return []
-    out: list[list[Any]] = [[] for _ in range(max(major) + 1)]
-    for outer, line in major.items():
-        out[outer] = [line.get(i, "") for i in range(max(line) + 1)]
-    return out
+    # laid out by NumPy: each line as long as its last value, blanks '' (no per-position Python work)
+    rr, cc = np.array(rows_at, dtype=np.int64) - r0, np.array(cols_at, dtype=np.int64) - c0
+    outer, inner = (cc, rr) if by_column else (rr, cc)
+    length = np.zeros(int(outer.max()) + 1, dtype=np.int64)
+    np.maximum.at(length, outer, inner + 1)
+    starts = np.zeros(len(length) + 1, dtype=np.int64)
+    np.cumsum(length, out=starts[1:])
+    flat = np.full(int(starts[-1]), "", dtype=object)
+    placed = np.empty(len(values), dtype=object)
+    placed[:] = values
+    flat[starts[outer] + inner] = placed
+    laid = flat.tolist()
+    return [laid[starts[k]:starts[k + 1]] for k in range(len(length))]
 
 
 def clamp(sheet: Sheet, span: a1.Span) -> tuple[int, int, int, int]:
@@ -144,6 +155,7 @@ def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, m
     touched_outer: set[int] = set()
     touched_inner: set[int] = set()
     for outer, line in enumerate(lines):
+        landed = False
         for inner, value in enumerate(line):
             if value is None:
                 continue  # null leaves the cell as it is
@@ -153,8 +165,8 @@ def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, m
             cell = convert(value)
             key = (r0 + inner, c0 + outer) if by_column else (r0 + outer, c0 + inner)
             old = stored.get(key)
-            kept = None if old is None or not (_KEPT.keys() & old.keys()) else {
-                k: v for k, v in old.items() if k in _KEPT}
+            kept = None if old is None or ("fmt" not in old and "note" not in old and "validation" not in old) \
+                else {k: v for k, v in old.items() if k in _KEPT}
             if cell is None:
                 stored.pop(key, None)
                 if kept:
@@ -166,8 +178,10 @@ def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, m
                     cell.update(kept)
                 stored[key] = cell
             updated += 1
-            touched_outer.add(outer)
+            landed = True
             touched_inner.add(inner)
+        if landed:
+            touched_outer.add(outer)
     if height == 0 or width == 0:
         return {"spreadsheetId": book.spreadsheet_id, "updatedRange": text}
     return {"spreadsheetId": book.spreadsheet_id,

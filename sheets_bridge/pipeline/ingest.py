@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sheets_bridge.exceptions import ExportFormatError, InvalidHostError
 from sheets_bridge.pipeline.decode import RowReaderNeeded, read_rows, read_table
@@ -309,6 +310,16 @@ def column_series(values: list[Any], length: int) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
+def _filled(series: pd.Series) -> np.ndarray:
+    """Which cells of a ``column_series`` hold a value (a blank cell arrives as '')."""
+    if isinstance(series.dtype, pd.StringDtype):
+        return np.asarray(pc.not_equal(pa.array(series.array), "").to_numpy(zero_copy_only=False), dtype=bool)
+    if series.dtype == object:
+        cells = series.to_numpy()
+        return (cells != "") & (cells != None)  # type: ignore[no-any-return]  # noqa: E711
+    return np.ones(len(series), dtype=bool)  # numbers and booleans: every cell holds one
+
+
 def recognise_columns(columns: Columns, source: str, site: str = "") -> Export:
     """Recognise an export held column by column: the same result as ``recognise_values`` on its rows."""
     head = columns.rows(min(15, max((len(c) for c in columns), default=0)))
@@ -317,13 +328,18 @@ def recognise_columns(columns: Columns, source: str, site: str = "") -> Export:
     width = len(header)
     height = max((len(c) for c in columns), default=0) - (h + 1)
     body = [c[h + 1:] for c in columns]
+    wanted = [i for i in needed_columns(header) if i < width]
+    series = {i: column_series(body[i], max(height, 0)) for i in wanted}
     keep = np.zeros(max(height, 0), dtype=bool)
-    for column in body:
-        if column:
+    for i, column in enumerate(body):
+        if not column:
+            continue
+        if i in series:  # already a typed column: judged column-wise
+            keep |= _filled(series[i])
+        else:
             cells = np.array(column, dtype=object)
             keep[: len(column)] |= (cells != "") & (cells != None)  # noqa: E711 (element-wise)
-    wanted = [i for i in needed_columns(header) if i < width]
-    frame = pd.DataFrame({i: column_series(body[i], max(height, 0)) for i in wanted}, columns=wanted)
+    frame = pd.DataFrame(series, columns=wanted)
     if not keep.all():
         frame = frame.loc[keep].reset_index(drop=True)
     return recognise_table(header, frame, source, site, h + 2)

@@ -177,7 +177,10 @@ def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progres
         result.warnings.append(f"Outreach log: {len(strays)} domains are not prospects (e.g. {strays[0]})")
     if settings.unknown_keys:
         result.warnings.append("Settings rows not understood: " + ", ".join(settings.unknown_keys))
-    left = existing[~existing[contract.KEY].astype(str).isin(result.prospects["Domain"])]
+    # plain object arrays: pandas' isin walks an Arrow-backed argument one Python scalar at a time
+    scored = pd.Series(result.prospects["Domain"].to_numpy(dtype=object), dtype=object)
+    keys = pd.Series(existing[contract.KEY].astype(str).to_numpy(dtype=object), dtype=object)
+    left = existing[~keys.isin(scored).to_numpy()]
     if len(left):
         kept = left.reindex(columns=list(contract.OWNED_COLUMNS)).astype(object)
         kept = kept.where(kept.notna(), "")
