@@ -316,7 +316,7 @@ def _filled(series: pd.Series) -> np.ndarray:
         return np.asarray(pc.not_equal(pa.array(series.array), "").to_numpy(zero_copy_only=False), dtype=bool)
     if series.dtype == object:
         cells = series.to_numpy()
-        return (cells != "") & (cells != None)  # type: ignore[no-any-return]  # noqa: E711
+        return (cells != "") & (cells != None)  # noqa: E711
     return np.ones(len(series), dtype=bool)  # numbers and booleans: every cell holds one
 
 
