@@ -3,8 +3,9 @@ would write (benchmarks/peer_gap.py), on the same generated exports, as separate
 
 Usage: python benchmarks/files.py [--rows 1000000] [--pairs 5] [--encodings utf8,utf16]
 For each encoding (UTF-8 CSV, and Ahrefs-style UTF-16 LE with a BOM, tab-separated, every cell quoted) it
-alternates the two commands, prints the median wall time and peak RSS of each (from the process's own
-rusage), the ratios, and compares the two gap sets, explaining every domain that only one of them lists.
+alternates the two commands, prints the median wall time and peak RSS of each (each command's own,
+through ``measure.py``'s launcher), the ratios, and compares the two gap sets, explaining every domain
+that only one of them lists.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ import argparse
 import csv
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import measure  # noqa: E402
 from pipeline import SITES, synthetic_exports  # noqa: E402
 
 from sheets_bridge.pipeline.domains import key_hosts  # noqa: E402
@@ -46,16 +46,11 @@ def write_exports(folder: Path, rows: int, encoding: str) -> list[Path]:
 
 
 def run_measured(command: list[str]) -> tuple[float, float]:
-    """Run a command to completion; its wall seconds and its own peak RSS in MiB."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise SystemExit(f"{command[:3]} failed: {process.stderr.read().decode() if process.stderr else ''}")
-    return seconds, usage.ru_maxrss / 1024
+    """Run a command to completion; its wall seconds and its own peak RSS in MiB (``measure.run_measured``)."""
+    done = measure.run_measured(command, {**os.environ, "PYTHONPATH": str(ROOT)})
+    if done.code:
+        raise SystemExit(f"{command[:3]} failed: {done.stderr}")
+    return done.wall, done.peak_mib
 
 
 def explain(product: set[str], peer: set[str], folder: Path, encoding: str) -> dict[str, int]:

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from large_sheet import _letters  # noqa: E402  (the same digit-free synthetic domains)
+from measure import run_measured  # noqa: E402  (each command's own peak RSS, not the benchmark's)
 
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow", "Domain traffic", "Anchor"]
 SITES = ["site-own.com", "rival-1.com", "rival-2.com", "rival-3.com", "rival-4.com"]
@@ -99,16 +100,13 @@ def load(url: str, body: bytes) -> None:
 
 
 def measured(command: list[str], env: dict[str, str], emulator: psutil.Process) -> dict[str, float]:
-    """Run a command; its wall time, CPU time and peak RSS, and the emulator's CPU time meanwhile."""
+    """Run a command; its wall time, CPU time and own peak RSS, and the emulator's CPU time meanwhile."""
     before = emulator.cpu_times()
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
+    done = run_measured(command, env)
     after = emulator.cpu_times()
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"{command[2:5]} failed: {process.stderr.read().decode() if process.stderr else ''}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024,
+    if done.code:
+        raise SystemExit(f"{command[2:5]} failed: {done.stderr}")
+    return {"wall": done.wall, "cpu": done.cpu, "rss": done.peak_mib,
             "emulator": (after.user + after.system) - (before.user + before.system)}
 
 

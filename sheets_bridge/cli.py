@@ -176,6 +176,9 @@ def print_dashboard(d: dict[str, Any]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = build_parser().parse_args(argv)
+    from sheets_bridge.memory import use_system_allocator
+
+    use_system_allocator()  # before any Arrow memory is taken (the served workers inherit it)
     try:
         return _run(args)
     except SheetsBridgeError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -25,6 +26,17 @@ def _malloc_trim() -> ctypes._NamedFuncPointer | None:
         return ctypes.CDLL(name).malloc_trim if name else None
     except (OSError, AttributeError):
         return None
+
+
+def use_system_allocator() -> None:
+    """Let Arrow allocate through the C library (glibc) rather than its bundled mimalloc or jemalloc.
+
+    Measured on `sheets-bridge gap` over 1,000,000 rows: peak RSS 435 MiB against 526 (mimalloc) and 506
+    (jemalloc), no slower; and ``malloc_trim`` then returns Arrow's freed memory too. A pool named in
+    ``ARROW_DEFAULT_MEMORY_POOL`` is left as chosen.
+    """
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        pa.set_memory_pool(pa.system_memory_pool())
 
 
 def release_memory() -> None:
