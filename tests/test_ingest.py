@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from unittest.mock import patch
 
 import pandas as pd
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheets_bridge.exceptions import ExportFormatError
+from sheets_bridge.pipeline import decode
 from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.ingest import Columns, recognise_columns, recognise_file, recognise_values
 
@@ -285,3 +287,12 @@ def _trim(cells: list[object]) -> list[object]:
     while cells and cells[-1] in ("", None):
         cells.pop()
     return cells
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "é", "😀", "\x00", ",", "\n", "中", "\t"]), max_size=60),
+       st.sampled_from(["utf-16", "utf-16-le"]), st.integers(1, 9))
+def test_utf16_is_transcoded_in_chunks_exactly_as_at_once(text: str, encoding: str, chunk: int) -> None:
+    """Chunk edges may split a code unit or a surrogate pair: the result is the one-shot decode's."""
+    data = text.encode(encoding)
+    with patch.object(decode, "_CHUNK", chunk):
+        assert decode._transcode(data, encoding) == data.decode(encoding).replace("\x00", "").encode("utf-8")

@@ -84,17 +84,17 @@ class RowReaderNeeded(Exception):
 _HEAD_BYTES = 1 << 16
 
 
-def utf8_bytes(data: bytes) -> tuple[bytes, str]:
+def utf8_bytes(data: bytes) -> tuple[bytes | bytearray, str]:
     """The export as UTF-8 bytes (UTF-16 and Windows-1252 transcoded once, BOM and NULs dropped), and its encoding."""
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         try:
-            return data.decode("utf-16").replace("\x00", "").encode("utf-8"), "utf-16"
+            return _transcode(data, "utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
     head = data[:4096]
     if not data.startswith(codecs.BOM_UTF8) and len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
         try:
-            return data.decode("utf-16-le").replace("\x00", "").encode("utf-8"), "utf-16-le"
+            return _transcode(data, "utf-16-le"), "utf-16-le"
         except UnicodeDecodeError:
             pass
     body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
@@ -106,6 +106,26 @@ def utf8_bytes(data: bytes) -> tuple[bytes, str]:
         except UnicodeDecodeError:
             return body.decode("latin-1").encode("utf-8"), "latin-1"
     return body, "utf-8-sig" if body is not data else "utf-8"
+
+
+_CHUNK = 1 << 22  # bytes of input transcoded at a time
+
+
+def _transcode(data: bytes, encoding: str) -> bytearray:
+    """``data.decode(encoding)`` with NULs dropped, as UTF-8 bytes, a few MiB at a time.
+
+    Decoding a whole UTF-16 export first would hold the file three times over (the bytes, the decoded
+    text, the text without NULs) before the UTF-8 copy is made; chunk by chunk only the result grows.
+    Raises UnicodeDecodeError as the one-shot decode would.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    out = bytearray()
+    view = memoryview(data)
+    for start in range(0, len(data), _CHUNK):
+        text = decoder.decode(view[start:start + _CHUNK])
+        out += text.replace("\x00", "").encode("utf-8")
+    out += decoder.decode(b"", final=True).replace("\x00", "").encode("utf-8")
+    return out  # a bytearray: copying it into bytes would hold the file twice once more
 
 
 def _is_utf8(body: bytes) -> bool:
@@ -120,9 +140,9 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
-def _head_lines(data: bytes, limit: int) -> list[bytes]:
+def _head_lines(data: bytes | bytearray, limit: int) -> list[bytes]:
     """The first physical lines of UTF-8 bytes, each with its line ending."""
-    return data[:_HEAD_BYTES].splitlines(keepends=True)[:limit]
+    return bytes(data[:_HEAD_BYTES]).splitlines(keepends=True)[:limit]
 
 
 def _blank_rows(table: pa.Table) -> pa.Array | None:
