@@ -48,6 +48,17 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got '{text}'") from None
 
 
+def _jobs(text: str) -> int:
+    """A --jobs value: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of files to read at once (1 or more)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="sheets-bridge", description="Backlink gap prospecting for Sheets.")
@@ -96,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     gap.add_argument("--out", type=Path, required=True, metavar="OUT", help="OUT.csv or OUT.xlsx")
     gap.add_argument("--today", type=_date, default=None, help="the date to compute follow-ups from")
     gap.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    gap.add_argument("--jobs", type=_jobs, default=0, metavar="N",
+                     help="files read at once (default: one per core, at most 4; 1 uses the least memory)")
     server = sub.add_parser("serve", help="run the HTTP service under gunicorn")
     server.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     server.add_argument("--host", default=None,
@@ -193,7 +206,7 @@ def _gap(args: argparse.Namespace, today: dt.date) -> int:
     from sheets_bridge.file_gap import check_output, gap_from_files, write_gap
 
     check_output(args.out)
-    result = gap_from_files(args.files, args.own, args.settings, today, targets_file=args.targets)
+    result = gap_from_files(args.files, args.own, args.settings, today, targets_file=args.targets, jobs=args.jobs)
     write_gap(result.prospects, args.out)
     if not args.quiet:
         tiers = result.prospects["Tier"].value_counts()

@@ -51,8 +51,8 @@ def read_export_file(path: Path, site: str = "") -> Export:
     return recognise_file(path.read_bytes(), path.name, site or site_of_filename(path.name))
 
 
-def read_export_files(paths: list[Path], sites: list[str]) -> list[Export]:
-    """Read and group several export files, as many at once as there are cores; in the order given.
+def read_export_files(paths: list[Path], sites: list[str], jobs: int = 0) -> list[Export]:
+    """Read and group several export files, ``jobs`` at once (0: one per core, at most 4); in the order given.
 
     Each file's rows become link groups as soon as it is read (``groups.group_export``), so only the
     files being read hold their rows. Arrow's reader and kernels run outside the GIL.
@@ -62,7 +62,7 @@ def read_export_files(paths: list[Path], sites: list[str]) -> list[Export]:
         return_freed()  # the file's rows are freed: give the pages back before the next file is read
         return export
 
-    workers = max(1, min(len(paths), os.cpu_count() or 1, 4))
+    workers = max(1, min(len(paths), jobs or min(os.cpu_count() or 1, 4)))
     if workers == 1:
         return [one(p, s) for p, s in zip(paths, sites, strict=True)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -87,18 +87,21 @@ def check_output(out: Path) -> None:
 
 
 def gap_from_files(files: list[Path], own: Path | None, settings_file: Path | None, today: dt.date,
-                   progress: Progress = _quiet, targets_file: Path | None = None) -> ScoreResult:
-    """Score the gap of competitor export files against an optional own-site export."""
+                   progress: Progress = _quiet, targets_file: Path | None = None, jobs: int = 0) -> ScoreResult:
+    """Score the gap of competitor export files against an optional own-site export.
+
+    ``jobs``: files read at once (0: one per core, at most 4).
+    """
     with cyclic_gc_paused():
-        return _gap(files, own, settings_file, today, progress, targets_file)
+        return _gap(files, own, settings_file, today, progress, targets_file, jobs)
 
 
 def _gap(files: list[Path], own: Path | None, settings_file: Path | None, today: dt.date, progress: Progress,
-         targets_file: Path | None) -> ScoreResult:
+         targets_file: Path | None, jobs: int) -> ScoreResult:
     settings = parse_settings(_table_rows(settings_file, "settings"))
     paths = ([own] if own is not None else []) + list(files)
     sites = [settings.your_domain if own is not None else ""] + [""] * len(files)
-    exports = read_export_files(paths, sites[: len(paths)])
+    exports = read_export_files(paths, sites[: len(paths)], jobs)
     if own is not None and not settings.your_domain:
         settings = replace(settings, your_domain=exports[0].sites[0])
     targets = parse_targets(_table_rows(targets_file, "targets") or None)

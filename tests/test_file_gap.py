@@ -51,6 +51,20 @@ def test_gap_to_csv(exports: dict[str, Path], tmp_path: Path, capsys: pytest.Cap
     assert "invalid host" not in printed  # reasons that excluded nothing are not listed
 
 
+def test_files_read_one_at_a_time_or_together_give_the_same_list(exports: dict[str, Path], tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    outs = []
+    for jobs in ("1", "3"):
+        out = tmp_path / f"gap-{jobs}.csv"
+        assert main(["gap", str(exports["a"]), str(exports["b"]), "--own", str(exports["own"]), "--out", str(out),
+                     "--today", "2026-11-26", "--quiet", "--jobs", jobs]) == 0
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    with pytest.raises(SystemExit):
+        main(["gap", str(exports["a"]), "--out", str(tmp_path / "x.csv"), "--jobs", "0"])
+    assert "is not a number of files to read at once" in capsys.readouterr().err
+
+
 def test_gap_to_xlsx_reads_as_a_list(exports: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "gap.xlsx"
     assert main(["gap", str(exports["a"]), str(exports["b"]), "--own", str(exports["own"]), "--out", str(out),

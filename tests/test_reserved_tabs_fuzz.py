@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sheets_bridge import contract
 from sheets_bridge.exceptions import SheetsBridgeError
 from sheets_bridge.pipeline.cadence import parse_outreach_log
-from sheets_bridge.pipeline.run import score_workbook
+from sheets_bridge.pipeline.run import existing_keys, existing_prospects, score_workbook
 
 TODAY = dt.date(2026, 11, 26)
 EXPORT = [["Referring page URL", "Domain rating"], ["https://alpha.com/resources", 40],
@@ -73,3 +73,12 @@ def test_a_title_row_above_the_outreach_log_header_is_skipped() -> None:
     result = score_workbook({"rival-a.com": EXPORT, contract.OUTREACH_LOG: log}, TODAY)
     row = result.prospects.set_index("Domain").loc["alpha.com"]
     assert row["Touches"] == 1 and str(row["Last touch"])[:10] == "2026-10-05"  # serial 46300
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.sampled_from(["", " ", "a.com", " b.com ", "Domain", "Status", "x"]),
+                                   st.integers(0, 3)), max_size=5), min_size=0, max_size=8))
+def test_the_keys_read_before_a_write_are_the_prospects_keys(values: list[list[object]]) -> None:
+    """The pre-write key set is read straight from the rows; it must be the Prospects frame's Domains."""
+    frame = existing_prospects(values)
+    assert existing_keys(values) == set(frame[contract.KEY].astype(str).str.strip()) - {""}

@@ -136,6 +136,18 @@ def to_owned(p: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def existing_keys(values: Values | None) -> set[str]:
+    """The Domains the Prospects tab holds (``existing_prospects``' keys, without building the frame)."""
+    if not values or not values[0]:
+        return set()
+    header = [str(c).strip() if c is not None else "" for c in values[0]]
+    if contract.KEY not in header:
+        return set()
+    at = header.index(contract.KEY)  # the first of repeated headers, as the frame keeps
+    keys = (str(row[at]).strip() for row in values[1:] if len(row) > at and row[at] is not None)
+    return {k for k in keys if k}
+
+
 def existing_prospects(values: Values | None) -> pd.DataFrame:
     """The Prospects tab as it stands: one row per Domain, columns named by their header cells."""
     if not values or not values[0]:

@@ -44,7 +44,7 @@ from sheets_bridge.layout import (
     TIER_COLOURS,
 )
 from sheets_bridge.pipeline.ingest import Columns, normalise_header
-from sheets_bridge.pipeline.run import existing_prospects
+from sheets_bridge.pipeline.run import existing_keys
 from sheets_bridge.store.align import column_letter, duplicate_keys, plan_merge, plan_write, sheet_value
 from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.google_http import GoogleSession, encode_json, load_credentials, service_account_email
@@ -231,7 +231,7 @@ class GoogleStore:
         """Re-read the header and key column, realign by Domain, then one values:batchUpdate (RAW)."""
         report = WriteReport(output_path=self.label)
         before = self._read.get(PROSPECTS) or []
-        known = set(existing_prospects(before)[KEY].astype(str).str.strip())
+        known = existing_keys(before)
         if not self._sheets and not before:
             self.metadata()
         sheet = next((s for s in self._sheets if s["title"] == PROSPECTS), None)
