@@ -73,6 +73,12 @@ def cadence(keys: list[str], status: list[str], settings: Settings, today: dt.da
         pd.Index(keys))
 
 
+def test_a_target_that_is_not_a_web_address_is_named_with_its_row() -> None:
+    values = [["URL", "Page kind"], ["https://mine.com/guide", "guide"], ["[", "guide"]]
+    with pytest.raises(TargetsError, match=r"Tab 'Targets' row 3: '\[' is not a web address"):
+        parse_targets(values)
+
+
 def test_log_problems_are_reported() -> None:
     problems = parse_outreach_log(LOG).problems
     assert any("unreadable date (rows 7)" in p for p in problems)

@@ -77,9 +77,9 @@ def group_links(links: pd.DataFrame) -> pd.DataFrame:
                  nofollow_sum=("nofollow_sum", "sum"), nofollow_n=("nofollow_n", "sum"))
     example = by["evidence"].idxmax().to_numpy()  # the first row holding the group's best evidence
     strongest = by["strength"].idxmax().to_numpy()
-    first = by["links"].idxmin().to_numpy()  # any row of the group: site and host are the group's own
+    first = np.unique(group, return_index=True)[1]  # each group's first row: its site and host are the group's
     out = pd.DataFrame({
-        "site": links["site"].to_numpy(dtype=object)[first],
+        "site": links["site"].iloc[first].to_numpy(dtype=object),
         "clean_host": pd.array(hosts.take(pa.array(host_code[first])), dtype=pd.StringDtype("pyarrow")),
         "lost": lost[first],
     })

@@ -36,14 +36,18 @@ def parse_targets(values: Sequence[Sequence[Any]] | None) -> pd.DataFrame:
         raise TargetsError(f"Tab 'Targets': no URL column (found: {', '.join(map(str, values[0]))}); "
                            "expected the columns URL, Page kind, Topic keywords")
     rows = []
-    for row in values[1:]:
+    for number, row in enumerate(values[1:], start=2):
         def cell(name: str, r: Sequence[Any] = row) -> str:
             i = col[name]
             return str(r[i]).strip() if i is not None and i < len(r) and r[i] is not None else ""
         url = cell("url")
         if not url:
             continue
-        path = urlsplit(url if "://" in url else "https://" + url).path
+        try:
+            path = urlsplit(url if "://" in url else "https://" + url).path
+        except ValueError as exc:  # e.g. an unclosed '[' (urllib reads it as an IPv6 address)
+            raise TargetsError(f"Tab 'Targets' row {number}: '{url[:80]}' is not a web address; correct or "
+                               "remove it") from exc
         rows.append((url, cell("kind").lower(), cell("keywords").lower(), path in {"", "/"},
                      cell("ready").lower() not in NOT_READY))
     return pd.DataFrame(rows, columns=["url", "kind", "keywords", "is_home", "ready"])
