@@ -100,8 +100,8 @@ def _gap(files: list[Path], own: Path | None, settings_file: Path | None, today:
          targets_file: Path | None, jobs: int) -> ScoreResult:
     settings = parse_settings(_table_rows(settings_file, "settings"))
     paths = ([own] if own is not None else []) + list(files)
-    sites = [settings.your_domain if own is not None else ""] + [""] * len(files)
-    exports = read_export_files(paths, sites[: len(paths)], jobs)
+    sites = ([settings.your_domain] if own is not None else []) + [""] * len(files)  # "": from the file name
+    exports = read_export_files(paths, sites, jobs)
     if own is not None and not settings.your_domain:
         settings = replace(settings, your_domain=exports[0].sites[0])
     targets = parse_targets(_table_rows(targets_file, "targets") or None)

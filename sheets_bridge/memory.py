@@ -2,7 +2,8 @@
 
 CPython frees a run's objects by reference counting, but glibc keeps the freed heap pages and Arrow's
 allocator keeps its pool: a worker that once scored a large sheet would hold that peak for good (and
-Cloud Run counts it against the instance's limit). ``release_memory`` returns both.
+Cloud Run counts it against the instance's limit). ``release_memory`` returns both. Also here: Arrow
+allocating through glibc (``use_system_allocator``) and the cyclic collector paused for a run.
 """
 
 from __future__ import annotations
@@ -42,10 +43,7 @@ def use_system_allocator() -> None:
 def release_memory() -> None:
     """Collect cycles, return Arrow's unused pool memory and glibc's free heap pages to the system."""
     gc.collect()
-    pa.default_memory_pool().release_unused()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+    return_freed()
 
 
 def return_freed() -> None:

@@ -296,3 +296,13 @@ def test_utf16_is_transcoded_in_chunks_exactly_as_at_once(text: str, encoding: s
     data = text.encode(encoding)
     with patch.object(decode, "_CHUNK", chunk):
         assert decode._transcode(data, encoding) == data.decode(encoding).replace("\x00", "").encode("utf-8")
+
+
+@given(st.one_of(st.binary(max_size=40), st.text(max_size=20).map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_utf8_checked_in_place_as_python_decodes_it(data: bytes) -> None:
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    assert decode._is_utf8(data) == valid
