@@ -165,8 +165,8 @@ def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, m
             cell = convert(value)
             key = (r0 + inner, c0 + outer) if by_column else (r0 + outer, c0 + inner)
             old = stored.get(key)
-            kept = None if old is None or ("fmt" not in old and "note" not in old and "validation" not in old) \
-                else {k: v for k, v in old.items() if k in _KEPT}
+            kept = None if old is None or old.keys().isdisjoint(_KEPT) else {
+                k: v for k, v in old.items() if k in _KEPT}
             if cell is None:
                 stored.pop(key, None)
                 if kept:

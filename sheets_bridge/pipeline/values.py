@@ -7,7 +7,7 @@ million-row column with a few thousand distinct values costs a few thousand pars
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -76,41 +76,28 @@ def parse_number_text(value: object) -> float:
     return -number if sign == "-" else number
 
 
-def _arrow_raw(series: pd.Series) -> pa.Array | None:
-    """The column as an Arrow string array as it stands, when it is Arrow-backed text."""
+def _arrow_forms(series: pd.Series) -> Iterator[pa.Array]:
+    """An Arrow-backed text column as Arrow strings, lazily: as it stands when every cell is filled (no
+    trimming pass), then trimmed with blanks as nulls. Nothing for other columns."""
     if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
-        return None
-    return pa.array(series.array).cast(pa.string())
-
-
-def _arrow_text(series: pd.Series) -> pa.Array | None:
-    """The column as an Arrow string array with blanks as nulls, when it is Arrow-backed text."""
-    if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
-        return None
-    array = pa.array(series.array).cast(pa.string())
-    trimmed = pc.utf8_trim_whitespace(array)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+        return
+    raw = pa.array(series.array).cast(pa.string())
+    if raw.null_count == 0:
+        yield raw
+    trimmed = pc.utf8_trim_whitespace(raw)
+    yield pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
 def parse_numbers(series: pd.Series) -> pd.Series:
     """Return a float column from exported numbers; unparseable cells become NaN."""
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
         return series.astype("float64")
-    raw = _arrow_raw(series)
-    if raw is not None and raw.null_count == 0:
-        try:  # every cell a plain number (the usual export): no trimming pass needed
-            return pd.Series(pc.cast(raw, pa.float64()).to_numpy(zero_copy_only=False), index=series.index,
-                             name=series.name)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
-    text = _arrow_text(series)
-    if text is not None:
+    for text in _arrow_forms(series):
         try:
             fast = pc.cast(text, pa.float64())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
-        else:
-            return pd.Series(fast.to_numpy(zero_copy_only=False), index=series.index, name=series.name)
+            continue
+        return pd.Series(fast.to_numpy(zero_copy_only=False), index=series.index, name=series.name)
     codes, uniques = factorize(series)
     numbers = np.array(pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce"), dtype="float64")
     slow = np.flatnonzero(np.isnan(numbers))
@@ -205,11 +192,7 @@ def parse_dates(series: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(series):
         out = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
         return out.astype("datetime64[ns]")
-    raw = _arrow_raw(series)
-    candidates = ([raw] if raw is not None and raw.null_count == 0 else []) + [_arrow_text(series)]
-    for text in candidates:  # as it stands (no trimming pass) when every cell is filled, then trimmed
-        if text is None:
-            continue
+    for text in _arrow_forms(series):
         for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
             parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
             if parsed.null_count == text.null_count and _no_rolled_days(text, parsed, fmt):
