@@ -152,8 +152,15 @@ MUTATIONS = [
              ("tests/test_outreach.py",)),
     Mutation("gmail-message-logged-twice", "sheets_bridge/pipeline/gmail_sync.py",
              "        if gmail_id in seen:\n", "        if False:\n", ("tests/test_service.py",)),
+    Mutation("emulator-read-returns-blank-text-as-a-value", "sheets_bridge/emulator/values.py",
+             ' & (placed != "")', "", ("tests/test_emulator.py",)),
+    Mutation("emulator-cleared-value-keeps-its-validation", "sheets_bridge/emulator/values.py",
+             '                kept.pop("validation", None)\n', "", ("tests/test_emulator.py",)),
+    Mutation("emulator-repeat-cell-gives-every-cell-the-first-cells-format", "sheets_bridge/emulator/batch.py",
+             '_memoised(memo, ("fmt", id(old)), lambda: _new_format(old, data, paths), old)',
+             '_memoised(memo, "fmt", lambda: _new_format(old, data, paths))', ("tests/test_emulator.py",)),
     Mutation("emulator-batch-shares-nested-formats", "sheets_bridge/emulator/batch.py",
-             'fmt = copy.deepcopy(cell.get("fmt") or {})', 'fmt = dict(cell.get("fmt") or {})',
+             'fmt = copy.deepcopy(old or {})', 'fmt = dict(old or {})',
              ("tests/test_emulator.py",)),
 ]
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sheets_bridge.emulator import a1
 from sheets_bridge.emulator.app import create_emulator
@@ -200,6 +202,32 @@ def test_repeat_cell_with_a_parenthesised_mask_stores_colours_and_their_style_mi
         "backgroundColorStyle": {"rgbColor": {"green": 1, "blue": 1}}}
 
 
+def test_repeat_cell_with_a_partial_mask_keeps_each_cells_own_format(client: FlaskClient) -> None:
+    """A mask naming one format field changes that field in every cell of the range and leaves each cell's
+    other fields as that cell had them (cells with different formats, cells sharing one, a cell with none)."""
+    book = new_book(client)
+
+    def number_format(column: int, pattern: str) -> dict[str, Any]:
+        return {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 2,
+                                         "startColumnIndex": column, "endColumnIndex": column + 1},
+                               "cell": {"userEnteredFormat": {"numberFormat": {"type": "NUMBER", "pattern": pattern}}},
+                               "fields": "userEnteredFormat.numberFormat"}}
+
+    client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [
+        number_format(0, "0.0"), number_format(1, "#,##0"), {"repeatCell": {
+            "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 3, "startColumnIndex": 0, "endColumnIndex": 3},
+            "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+            "fields": "userEnteredFormat.textFormat.bold"}}]})
+    got = client.get(f"/v4/spreadsheets/{book}?ranges=Sheet1!A1:C3&fields=sheets.data.rowData.values.userEnteredFormat",
+                     headers=AUTH).get_json()["sheets"][0]["data"][0]["rowData"]
+    formats = [[cell.get("userEnteredFormat") for cell in row["values"]] for row in got]
+    bold = {"textFormat": {"bold": True}}
+    assert formats == [
+        [{"numberFormat": {"type": "NUMBER", "pattern": "0.0"}, **bold},
+         {"numberFormat": {"type": "NUMBER", "pattern": "#,##0"}, **bold}, bold],
+    ] * 2 + [[bold, bold, bold]]
+
+
 def test_append_honours_major_dimension_columns_in_the_body(client: FlaskClient) -> None:
     book = new_book(client)
     auth = {"Authorization": "Bearer t"}
@@ -338,3 +366,119 @@ def test_a_write_counts_only_the_rows_and_columns_a_value_landed_in(client: Flas
     answer = client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1:D?valueInputOption=RAW", headers=AUTH, json={
         "values": [["a", None, None, None], [None], [None, None, None, "b"]]}).get_json()
     assert (answer["updatedRows"], answer["updatedColumns"], answer["updatedCells"]) == (2, 2, 2)
+
+
+# A stored cell for the read property below: a value of each kind Sheets keeps, a blank text, a cell with only a
+# format (no value), a formula, a date with its typed text.
+_STORED = st.one_of(
+    st.builds(lambda v: {"v": v}, st.one_of(st.text(max_size=3), st.just(""), st.booleans(),
+                                            st.integers(-5, 5).map(float), st.sampled_from([0.5, -2.25, 1e-7]))),
+    st.just({"fmt": {"textFormat": {"bold": True}}}),
+    st.just({"v": 3.0, "f": "=1+2"}),
+    st.just({"v": 46352.0, "t": "2026-11-26", "date": True}),
+)
+
+
+def _stored_value(cell: dict[str, Any] | None) -> Any:
+    """What UNFORMATTED_VALUE with serial dates returns for a cell, as the API documents it: the value as stored,
+    whole numbers as integers; None for an empty cell."""
+    value = None if cell is None else cell.get("v")
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_read_returns_each_value_where_the_grid_has_it(data: st.DataObject) -> None:
+    """values.get against a plain walk of the grid: every position of the range visited in order, each line cut
+    after its last value, blank positions before it '', lines after the last one with a value left out."""
+    from sheets_bridge.emulator import cells as cell_values
+    from sheets_bridge.emulator.model import Sheet
+    from sheets_bridge.emulator.values import _rendered
+
+    grid_rows, grid_cols = data.draw(st.integers(1, 7)), data.draw(st.integers(1, 5))
+    stored = data.draw(st.dictionaries(st.tuples(st.integers(0, grid_rows - 1), st.integers(0, grid_cols - 1)),
+                                       _STORED, min_size=1, max_size=grid_rows * grid_cols))
+    sheet = Sheet(properties={"sheetId": 0, "title": "S", "gridProperties": {"rowCount": grid_rows,
+                                                                             "columnCount": grid_cols}},
+                  cells=stored)
+    r0 = data.draw(st.integers(0, grid_rows - 1))
+    r1 = data.draw(st.integers(r0 + 1, grid_rows))
+    c0 = data.draw(st.integers(0, grid_cols - 1))
+    c1 = data.draw(st.integers(c0 + 1, grid_cols))
+    plain = data.draw(st.booleans())  # the form the product reads in, half the time
+    render = "UNFORMATTED_VALUE" if plain else data.draw(st.sampled_from(["FORMATTED_VALUE", "FORMULA",
+                                                                          "UNFORMATTED_VALUE"]))
+    when = "SERIAL_NUMBER" if plain else data.draw(st.sampled_from(["SERIAL_NUMBER", "FORMATTED_STRING"]))
+    by_column = data.draw(st.booleans())
+
+    def shown(cell: dict[str, Any] | None) -> Any:
+        if render == "UNFORMATTED_VALUE" and when == "SERIAL_NUMBER":
+            return _stored_value(cell)
+        return cell_values.render(cell, render, when)  # the per-cell forms are the recordings' (conformance)
+
+    outer, inner = (range(c0, c1), range(r0, r1)) if by_column else (range(r0, r1), range(c0, c1))
+    lines = []
+    for o in outer:
+        line = [shown(stored.get((i, o) if by_column else (o, i))) for i in inner]
+        line = ["" if v is None else v for v in line]
+        while line and line[-1] == "":
+            line.pop()
+        lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    got = _rendered(sheet, (r0, r1, c0, c1), render, when, by_column)
+    assert got == lines
+    assert [[type(v) for v in line] for line in got] == [[type(v) for v in line] for line in lines]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_raw_write_changes_each_value_it_names_and_keeps_formats(data: st.DataObject) -> None:
+    """values.update with RAW against the documented rules, cell by cell: a null leaves the cell as it is; an empty
+    string clears the value (the format and note stay, validation goes); anything else becomes the value (a
+    number as a number, text as text even when it starts with '='), the format, note and validation staying."""
+    import copy
+
+    from sheets_bridge.emulator.model import Sheet, Spreadsheet
+    from sheets_bridge.emulator.values import write
+
+    extra = st.fixed_dictionaries({}, optional={"fmt": st.just({"numberFormat": {"type": "DATE"}}),
+                                                "note": st.just("seen"),
+                                                "validation": st.just({"condition": {"type": "BOOLEAN"}})})
+    old_cell = st.one_of(extra.filter(bool), st.builds(lambda v, e: {"v": v, **e}, st.sampled_from(["x", 2.0]), extra))
+    stored = data.draw(st.dictionaries(st.tuples(st.integers(0, 5), st.integers(0, 3)), old_cell, max_size=24))
+    before = copy.deepcopy(stored)
+    by_column = data.draw(st.booleans())
+    value = st.one_of(st.none(), st.just(""), st.sampled_from(["a", "=1+1", " b "]), st.integers(-3, 3),
+                      st.sampled_from([1.5, True]))
+    lines = data.draw(st.lists(st.lists(value, max_size=4 if by_column else 3), max_size=3 if by_column else 4))
+    r0, c0 = data.draw(st.integers(0, 2)), data.draw(st.integers(0, 1))
+    book = Spreadsheet("b", {}, [Sheet(properties={"sheetId": 0, "title": "S", "gridProperties": {
+        "rowCount": 6, "columnCount": 4}}, cells=stored)], "", "")
+    answer = write(book, f"S!{'ABCD'[c0]}{r0 + 1}", lines, "RAW", "COLUMNS" if by_column else "ROWS")
+
+    expected = copy.deepcopy(before)
+    landed = []
+    for o, line in enumerate(lines):
+        for i, typed in enumerate(line):
+            key = (r0 + i, c0 + o) if by_column else (r0 + o, c0 + i)
+            if typed is None:
+                continue
+            landed.append(key)
+            kept = {k: v for k, v in before.get(key, {}).items() if k in ("fmt", "note", "validation")}
+            if typed == "":
+                kept.pop("validation", None)
+                cell = kept
+            else:
+                shown = typed if isinstance(typed, str | bool) else float(typed)
+                cell = {"v": shown, **kept}
+            if cell:
+                expected[key] = cell
+            else:
+                expected.pop(key, None)
+    assert book.sheets[0].cells == expected
+    assert all(type(book.sheets[0].cells[k].get("v")) is type(expected[k].get("v")) for k in expected)
+    if landed:
+        assert answer["updatedCells"] == len(landed)
+        assert answer["updatedRows"] == len({r for r, _ in landed})
+        assert answer["updatedColumns"] == len({c for _, c in landed})

@@ -370,25 +370,26 @@ def _cell_fields(fields: str) -> tuple[tuple[str, ...], frozenset[str]]:
     return paths, wanted
 
 
-def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields: str) -> None:
+def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields: str,
+                memo: dict[Any, Any] | None = None) -> None:
+    """Apply one CellData to one cell under a field mask.
+
+    With a memo (one CellData for a whole range, as repeatCell gives), what does not depend on the cell is
+    worked out once: the value, the validation, and the new format for each distinct old format object.
+    """
     cell = dict(sheet.cells.get(key) or {})
     paths, wanted = _cell_fields(fields)
     if "userEnteredValue" in wanted:
         for k in ("v", "f", "t", "date"):
             cell.pop(k, None)
-        value = cells.from_extended(data.get("userEnteredValue") or {})
+        value = _memoised(memo, "value", lambda: cells.from_extended(data.get("userEnteredValue") or {}))
         if value:
             cell.update(value)
     if "userEnteredFormat" in wanted:
-        fmt = copy.deepcopy(cell.get("fmt") or {})  # nested formats are changed below: never share them
-        if not paths or "userEnteredFormat" in paths:
-            fmt = normalise(data.get("userEnteredFormat") or {})  # the whole format, one of several fields
-        else:
-            for path in paths:
-                if path.startswith("userEnteredFormat."):
-                    set_fields(fmt, normalise(data.get("userEnteredFormat") or {}), path.split(".", 1)[1])
+        old = cell.get("fmt")
+        fmt = _memoised(memo, ("fmt", id(old)), lambda: _new_format(old, data, paths), old)
         if fmt:
-            cell["fmt"] = mirror_colours(fmt)
+            cell["fmt"] = fmt
         else:
             cell.pop("fmt", None)
     if "note" in wanted:
@@ -398,7 +399,7 @@ def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields
             cell.pop("note", None)
     if "dataValidation" in wanted:
         if data.get("dataValidation"):
-            cell["validation"] = normalise(data["dataValidation"])
+            cell["validation"] = _memoised(memo, "validation", lambda: normalise(data["dataValidation"]))
         else:
             cell.pop("validation", None)
     if cell:
@@ -407,14 +408,38 @@ def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields
         sheet.cells.pop(key, None)
 
 
+def _memoised(memo: dict[Any, Any] | None, name: Any, make: Callable[[], Any], owner: Any = None) -> Any:
+    """make() once per name in a memo (each time without one); an entry keyed by an object's id holds the
+    object too, so the id cannot be reused by another object while the memo lives."""
+    if memo is None:
+        return make()
+    hit = memo.get(name)
+    if hit is None or hit[0] is not owner:
+        hit = memo[name] = (owner, make())
+    return hit[1]
+
+
+def _new_format(old: dict[str, Any] | None, data: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
+    """A cell's format after a CellData's userEnteredFormat is applied under the mask's paths ({} for none)."""
+    fmt = copy.deepcopy(old or {})  # nested formats are changed below: never share them
+    if not paths or "userEnteredFormat" in paths:
+        fmt = normalise(data.get("userEnteredFormat") or {})  # the whole format, one of several fields
+    else:
+        for path in paths:
+            if path.startswith("userEnteredFormat."):
+                set_fields(fmt, normalise(data.get("userEnteredFormat") or {}), path.split(".", 1)[1])
+    return mirror_colours(fmt) if fmt else {}
+
+
 def _apply_to_range(book: Spreadsheet, grid: dict[str, Any], data: dict[str, Any], fields: str,
                     ctx: Context) -> dict[str, Any]:
     """Apply one CellData to every cell of a range."""
     sheet = _sheet(book, grid.get("sheetId"), ctx)
     r0, r1, c0, c1 = _bounds(sheet, grid)
+    memo: dict[Any, Any] = {}
     for r in range(r0, r1):
         for c in range(c0, c1):
-            _apply_cell(sheet, (r, c), data, fields)
+            _apply_cell(sheet, (r, c), data, fields, memo)
     return {}
 
 

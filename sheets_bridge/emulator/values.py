@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import itertools
 from typing import Any
 
 import numpy as np
@@ -12,6 +12,7 @@ from sheets_bridge.emulator.errors import ApiError, bad_request
 from sheets_bridge.emulator.model import Sheet, Spreadsheet
 
 MAX_CELL_CHARS = 50_000
+_NONE = np.array(None, dtype=object)  # compared with each value of an object array
 
 
 def resolve(book: Spreadsheet, text: str) -> tuple[Sheet, a1.Span]:
@@ -46,45 +47,42 @@ def _rendered(sheet: Sheet, bounds: tuple[int, int, int, int], render: str, date
               by_column: bool) -> list[list[Any]]:
     """The non-empty values of a range as lists by row (or by column), trailing blanks trimmed, inner blanks ''.
 
-    Walks the stored cells, or the grid when the range is smaller than the sheet's cell map, so a read
-    costs the filled cells it returns rather than the grid's size.
+    Takes the stored cells, or the grid's positions when the range is smaller than the sheet's cell map, so
+    a read costs the filled cells it returns rather than the grid's size; the per-cell work is one
+    comprehension, the selection and the layout are NumPy's.
     """
     r0, r1, c0, c1 = bounds
-    if (r1 - r0) * (c1 - c0) < len(sheet.cells):
-        found: Iterable[tuple[tuple[int, int], Any]] = (
-            (key, sheet.cells.get(key)) for key in ((r, c) for r in range(r0, r1) for c in range(c0, c1)))
+    stored = sheet.cells
+    if (r1 - r0) * (c1 - c0) < len(stored):
+        keys = [key for key in itertools.product(range(r0, r1), range(c0, c1)) if key in stored]
+        found = [stored[key] for key in keys]
     else:
-        found = sheet.cells.items()
-    plain = render == "UNFORMATTED_VALUE" and datetime != "FORMATTED_STRING"  # the value as stored
-    rows_at: list[int] = []
-    cols_at: list[int] = []
-    values: list[Any] = []
-    for (r, c), cell in found:
-        if cell is None or r < r0 or r >= r1 or c < c0 or c >= c1:
-            continue
-        if plain:
-            value = cell.get("v")
-            if type(value) is float and value.is_integer():
-                value = int(value)
-        else:
-            value = cells.render(cell, render, datetime)
-        if value is None or value == "":
-            continue
-        rows_at.append(r)
-        cols_at.append(c)
-        values.append(value)
-    if not values:
+        keys, found = list(stored), list(stored.values())
+    if not keys:
         return []
+    if render == "UNFORMATTED_VALUE" and datetime != "FORMATTED_STRING":  # the value as stored
+        shown = [int(v) if (v := cell.get("v")).__class__ is float and v.is_integer() else v for cell in found]
+    else:
+        shown = [cells.render(cell, render, datetime) for cell in found]
+    del found
+    at = np.fromiter(itertools.chain.from_iterable(keys), dtype=np.int64, count=2 * len(keys)).reshape(-1, 2)
+    del keys
+    placed = np.empty(len(shown), dtype=object)
+    placed[:] = shown
+    del shown
+    rr, cc = at[:, 0] - r0, at[:, 1] - c0
+    keep = (rr >= 0) & (rr < r1 - r0) & (cc >= 0) & (cc < c1 - c0) & (placed != _NONE) & (placed != "")
+    if not keep.any():
+        return []
+    if not keep.all():
+        rr, cc, placed = rr[keep], cc[keep], placed[keep]
     # laid out by NumPy: each line as long as its last value, blanks '' (no per-position Python work)
-    rr, cc = np.array(rows_at, dtype=np.int64) - r0, np.array(cols_at, dtype=np.int64) - c0
     outer, inner = (cc, rr) if by_column else (rr, cc)
     length = np.zeros(int(outer.max()) + 1, dtype=np.int64)
     np.maximum.at(length, outer, inner + 1)
     starts = np.zeros(len(length) + 1, dtype=np.int64)
     np.cumsum(length, out=starts[1:])
     flat = np.full(int(starts[-1]), "", dtype=object)
-    placed = np.empty(len(values), dtype=object)
-    placed[:] = values
     flat[starts[outer] + inner] = placed
     laid = flat.tolist()
     return [laid[starts[k]:starts[k + 1]] for k in range(len(length))]
@@ -129,6 +127,32 @@ def _check_values(values: Any, field: str = "data.values") -> list[list[Any]]:
 _KEPT = dict.fromkeys(("fmt", "note", "validation"))  # what a value write leaves on a cell
 
 
+def _converted(given: list[Any], as_raw: bool) -> list[cells.Cell | None]:
+    """Cells for values as written: RAW keeps strings as they are (the common case inline), USER_ENTERED parses."""
+    if as_raw:
+        return [{"v": v} if v.__class__ is str and v else cells.raw(v) for v in given]
+    return [cells.user_entered(v) for v in given]
+
+
+def _store(stored: dict[tuple[int, int], cells.Cell], keys: list[tuple[int, int]],
+           new: list[cells.Cell | None]) -> None:
+    """Put new values at keys: a cell's format, note and validation stay (a cleared value drops validation)."""
+    olds = list(map(stored.get, keys))
+    for j, old in enumerate(olds):
+        if old and ("fmt" in old or "note" in old or "validation" in old):
+            kept = {k: v for k, v in old.items() if k in _KEPT}
+            cell = new[j]
+            if cell is not None:
+                new[j] = {**cell, **kept}
+            else:
+                kept.pop("validation", None)
+                new[j] = kept or None
+    if None in new:
+        for key in [key for key, cell in zip(keys, new, strict=True) if cell is None]:
+            stored.pop(key, None)
+    stored.update((key, cell) for key, cell in zip(keys, new, strict=True) if cell is not None)
+
+
 def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, major: str | None = "ROWS",
           field: str = "data.values") -> dict[str, Any]:
     """values.update of one range; refuses writes beyond the grid like Google does."""
@@ -149,39 +173,22 @@ def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, m
     if r0 + height > sheet.rows or c0 + width > sheet.cols:
         raise bad_request(f"Range ('{sheet.title}'!{text.split('!')[-1]}) exceeds grid limits. "
                           f"Max rows: {sheet.rows}, max columns: {sheet.cols}")
-    convert: Callable[[Any], cells.Cell | None] = cells.raw if input_option == "RAW" else cells.user_entered
+    if any(v.__class__ is str and len(v) > MAX_CELL_CHARS for line in lines for v in line):
+        raise bad_request(f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters "
+                          "in a single cell.")  # before any cell changes, as Google refuses the whole write
     updated = 0
-    stored = sheet.cells
     touched_outer: set[int] = set()
     touched_inner: set[int] = set()
     for outer, line in enumerate(lines):
-        landed = False
-        for inner, value in enumerate(line):
-            if value is None:
-                continue  # null leaves the cell as it is
-            if type(value) is str and len(value) > MAX_CELL_CHARS:
-                raise bad_request(f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters "
-                                  "in a single cell.")
-            cell = convert(value)
-            key = (r0 + inner, c0 + outer) if by_column else (r0 + outer, c0 + inner)
-            old = stored.get(key)
-            kept = None if old is None or old.keys().isdisjoint(_KEPT) else {
-                k: v for k, v in old.items() if k in _KEPT}
-            if cell is None:
-                stored.pop(key, None)
-                if kept:
-                    kept.pop("validation", None)
-                    if kept:
-                        stored[key] = kept
-            else:
-                if kept:
-                    cell.update(kept)
-                stored[key] = cell
-            updated += 1
-            landed = True
-            touched_inner.add(inner)
-        if landed:
-            touched_outer.add(outer)
+        at: list[int] | range = [i for i, v in enumerate(line) if v is not None] if None in line else range(len(line))
+        if not at:
+            continue  # null leaves the cell as it is
+        given = line if isinstance(at, range) else [line[i] for i in at]
+        keys = [(r0 + i, c0 + outer) for i in at] if by_column else [(r0 + outer, c0 + i) for i in at]
+        _store(sheet.cells, keys, _converted(given, input_option == "RAW"))
+        updated += len(at)
+        touched_inner.update(at)
+        touched_outer.add(outer)
     if height == 0 or width == 0:
         return {"spreadsheetId": book.spreadsheet_id, "updatedRange": text}
     return {"spreadsheetId": book.spreadsheet_id,
