@@ -386,36 +386,18 @@ def _stored_value(cell: dict[str, Any] | None) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_a_read_returns_each_value_where_the_grid_has_it(data: st.DataObject) -> None:
-    """values.get against a plain walk of the grid: every position of the range visited in order, each line cut
+def _walked(stored: dict[tuple[int, int], Any], bounds: tuple[int, int, int, int], render: str, when: str,
+            by_column: bool) -> list[list[Any]]:
+    """values.get by a plain walk of the grid: every position of the range visited in order, each line cut
     after its last value, blank positions before it '', lines after the last one with a value left out."""
     from sheets_bridge.emulator import cells as cell_values
-    from sheets_bridge.emulator.model import Sheet
-    from sheets_bridge.emulator.values import _rendered
-
-    grid_rows, grid_cols = data.draw(st.integers(1, 7)), data.draw(st.integers(1, 5))
-    stored = data.draw(st.dictionaries(st.tuples(st.integers(0, grid_rows - 1), st.integers(0, grid_cols - 1)),
-                                       _STORED, min_size=1, max_size=grid_rows * grid_cols))
-    sheet = Sheet(properties={"sheetId": 0, "title": "S", "gridProperties": {"rowCount": grid_rows,
-                                                                             "columnCount": grid_cols}},
-                  cells=stored)
-    r0 = data.draw(st.integers(0, grid_rows - 1))
-    r1 = data.draw(st.integers(r0 + 1, grid_rows))
-    c0 = data.draw(st.integers(0, grid_cols - 1))
-    c1 = data.draw(st.integers(c0 + 1, grid_cols))
-    plain = data.draw(st.booleans())  # the form the product reads in, half the time
-    render = "UNFORMATTED_VALUE" if plain else data.draw(st.sampled_from(["FORMATTED_VALUE", "FORMULA",
-                                                                          "UNFORMATTED_VALUE"]))
-    when = "SERIAL_NUMBER" if plain else data.draw(st.sampled_from(["SERIAL_NUMBER", "FORMATTED_STRING"]))
-    by_column = data.draw(st.booleans())
 
     def shown(cell: dict[str, Any] | None) -> Any:
         if render == "UNFORMATTED_VALUE" and when == "SERIAL_NUMBER":
             return _stored_value(cell)
         return cell_values.render(cell, render, when)  # the per-cell forms are the recordings' (conformance)
 
+    r0, r1, c0, c1 = bounds
     outer, inner = (range(c0, c1), range(r0, r1)) if by_column else (range(r0, r1), range(c0, c1))
     lines = []
     for o in outer:
@@ -426,9 +408,67 @@ def test_a_read_returns_each_value_where_the_grid_has_it(data: st.DataObject) ->
         lines.append(line)
     while lines and not lines[-1]:
         lines.pop()
-    got = _rendered(sheet, (r0, r1, c0, c1), render, when, by_column)
-    assert got == lines
-    assert [[type(v) for v in line] for line in got] == [[type(v) for v in line] for line in lines]
+    return lines
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_read_returns_each_value_where_the_grid_has_it(data: st.DataObject) -> None:
+    """Reads between changes of every kind a sheet's cells take (one cell, many, removal, a new cell map, a
+    copied spreadsheet changed), each against a plain walk of the grid as it is at that moment."""
+    from sheets_bridge.emulator.model import Sheet, Spreadsheet
+    from sheets_bridge.emulator.values import _rendered
+
+    grid_rows, grid_cols = data.draw(st.integers(1, 7)), data.draw(st.integers(1, 5))
+    position = st.tuples(st.integers(0, grid_rows - 1), st.integers(0, grid_cols - 1))
+    stored = data.draw(st.dictionaries(position, _STORED, min_size=1, max_size=grid_rows * grid_cols))
+    sheet = Sheet(properties={"sheetId": 0, "title": "S", "gridProperties": {"rowCount": grid_rows,
+                                                                             "columnCount": grid_cols}},
+                  cells=stored)
+    book = Spreadsheet("b", {}, [sheet], "", "")
+    whole = (0, grid_rows, 0, grid_cols)
+    for _ in range(data.draw(st.integers(1, 6))):
+        r0 = data.draw(st.integers(0, grid_rows - 1))
+        r1 = data.draw(st.integers(r0 + 1, grid_rows))
+        c0 = data.draw(st.integers(0, grid_cols - 1))
+        c1 = data.draw(st.integers(c0 + 1, grid_cols))
+        plain = data.draw(st.booleans())  # the form the product reads in, half the time
+        render = "UNFORMATTED_VALUE" if plain else data.draw(st.sampled_from(["FORMATTED_VALUE", "FORMULA",
+                                                                              "UNFORMATTED_VALUE"]))
+        when = "SERIAL_NUMBER" if plain else data.draw(st.sampled_from(["SERIAL_NUMBER", "FORMATTED_STRING"]))
+        by_column = data.draw(st.booleans())
+        expected = _walked(dict(sheet.cells), (r0, r1, c0, c1), render, when, by_column)
+        got = _rendered(sheet, (r0, r1, c0, c1), render, when, by_column)
+        assert got == expected
+        assert [[type(v) for v in line] for line in got] == [[type(v) for v in line] for line in expected]
+        change = data.draw(st.sampled_from(["set", "pop", "del", "update", "clear", "setdefault", "replace",
+                                            "copy", "none"]))
+        key, cell = data.draw(position), data.draw(_STORED)
+        if change == "set":
+            sheet.cells[key] = cell
+        elif change == "pop":
+            sheet.cells.pop(key, None)
+        elif change == "del" and key in sheet.cells:
+            del sheet.cells[key]
+        elif change == "update":
+            sheet.cells.update({key: cell, data.draw(position): data.draw(_STORED)})
+        elif change == "clear":
+            sheet.cells.clear()
+        elif change == "setdefault":
+            sheet.cells.setdefault(key, cell)
+        elif change == "replace":
+            sheet.cells = {k: v for k, v in sheet.cells.items() if k != key}
+        elif change == "copy":  # a batch works on a copy and keeps it; the copy then changes
+            book = book.clone()
+            before = dict(sheet.cells)
+            kept = sheet
+            sheet = book.sheets[0]
+            sheet.cells[key] = cell
+            assert _rendered(kept, whole, "UNFORMATTED_VALUE", "SERIAL_NUMBER", True) == \
+                _walked(before, whole, "UNFORMATTED_VALUE", "SERIAL_NUMBER", True)
+        # and the whole sheet by column as the product reads it, after every change
+        assert _rendered(sheet, whole, "UNFORMATTED_VALUE", "SERIAL_NUMBER", True) == \
+            _walked(dict(sheet.cells), whole, "UNFORMATTED_VALUE", "SERIAL_NUMBER", True)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

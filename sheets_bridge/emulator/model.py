@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import random
 import string
 from dataclasses import dataclass, field
@@ -26,16 +27,89 @@ def now_rfc3339() -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
+_VERSIONS = itertools.count(1)
+
+
+class CellMap(dict[tuple[int, int], Cell]):
+    """A sheet's cells by (row, column): a dict that takes a new version number at every change.
+
+    Readers may keep what they worked out from the cells with the version it was worked out at (`memo`);
+    it is theirs to use while the version is unchanged. Every way a dict changes is covered, and a copy
+    starts at its source's version with its source's memo (the same cells). Cells are never changed in
+    place (handlers build a new dict and store it), so a stored cell cannot change behind the version.
+    """
+
+    __slots__ = ("memo", "version")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = next(_VERSIONS)
+        self.memo: dict[str, Any] = {}
+
+    def copy_of_self(self) -> CellMap:
+        """A copy holding the same cell dicts, at the same version, with the same memo."""
+        twin = CellMap(self)
+        twin.version, twin.memo = self.version, dict(self.memo)
+        return twin
+
+    def _changed(self) -> None:
+        self.version = next(_VERSIONS)
+        self.memo = {}
+
+    def __setitem__(self, key: tuple[int, int], value: Cell) -> None:
+        self._changed()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: tuple[int, int]) -> None:
+        self._changed()
+        super().__delitem__(key)
+
+    def pop(self, key: tuple[int, int], *default: Any) -> Any:
+        self._changed()
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[tuple[int, int], Cell]:
+        self._changed()
+        return super().popitem()
+
+    def clear(self) -> None:
+        self._changed()
+        super().clear()
+
+    def setdefault(self, key: tuple[int, int], default: Cell = None) -> Cell:  # type: ignore[assignment]
+        self._changed()
+        return super().setdefault(key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._changed()
+        super().update(*args, **kwargs)
+
+    def __ior__(self, other: Any) -> CellMap:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+
 @dataclass
 class Sheet:
     """One tab: its properties, cells and the structures attached to it."""
 
     properties: dict[str, Any]
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    cells: dict[tuple[int, int], Cell] = field(default_factory=CellMap)  # always a CellMap (see __setattr__)
     merges: list[dict[str, Any]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)  # basicFilter, conditionalFormats, charts, ...
     row_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
     col_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "cells" and not isinstance(value, CellMap):  # any mapping given is kept as a CellMap
+            value = CellMap(value)
+        super().__setattr__(name, value)
+
+    @property
+    def cell_map(self) -> CellMap:
+        """The cells with their version and memo."""
+        assert isinstance(self.cells, CellMap)
+        return self.cells
 
     @property
     def sheet_id(self) -> int:
@@ -101,7 +175,8 @@ class Spreadsheet:
         Handlers never change a cell's dict in place (they build a new one and store it), so sharing the
         cell dicts is safe and copying a sheet of a million cells costs a dict copy, not a deep copy.
         """
-        sheets = [Sheet(properties=copy.deepcopy(s.properties), cells=dict(s.cells), merges=copy.deepcopy(s.merges),
+        sheets = [Sheet(properties=copy.deepcopy(s.properties), cells=s.cell_map.copy_of_self(),
+                        merges=copy.deepcopy(s.merges),
                         extras=copy.deepcopy(s.extras), row_meta=copy.deepcopy(s.row_meta),
                         col_meta=copy.deepcopy(s.col_meta)) for s in self.sheets]
         return Spreadsheet(self.spreadsheet_id, copy.deepcopy(self.properties), sheets, self.created, self.modified,

@@ -12,6 +12,7 @@ from sheets_bridge.emulator.errors import ApiError, bad_request
 from sheets_bridge.emulator.model import Sheet, Spreadsheet
 
 MAX_CELL_CHARS = 50_000
+_ANY = 1 << 40  # a bound beyond any grid
 _NONE = np.array(None, dtype=object)  # compared with each value of an object array
 
 
@@ -48,11 +49,30 @@ def _rendered(sheet: Sheet, bounds: tuple[int, int, int, int], render: str, date
     """The non-empty values of a range as lists by row (or by column), trailing blanks trimmed, inner blanks ''.
 
     Takes the stored cells, or the grid's positions when the range is smaller than the sheet's cell map, so
-    a read costs the filled cells it returns rather than the grid's size; the per-cell work is one
-    comprehension, the selection and the layout are NumPy's.
+    a read costs the filled cells it returns rather than the grid's size. A large read of stored values by
+    column is cut from the sheet's columns, laid out once per version of its cells.
     """
     r0, r1, c0, c1 = bounds
-    stored = sheet.cells
+    plain = render == "UNFORMATTED_VALUE" and datetime != "FORMATTED_STRING"  # the value as stored
+    if not by_column or not plain or (r1 - r0) * (c1 - c0) < len(sheet.cells):
+        return _laid_out(sheet.cells, bounds, render, datetime, by_column)
+    memo = sheet.cell_map.memo
+    columns = memo.get("stored columns")
+    if columns is None:
+        columns = memo["stored columns"] = _laid_out(sheet.cells, (0, _ANY, 0, _ANY), render, datetime, True)
+    lines = [column[r0:r1] for column in columns[c0:c1]]  # copies: the laid-out columns are never handed out
+    for line in lines:
+        while line and line[-1] == "":
+            line.pop()
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _laid_out(stored: dict[tuple[int, int], cells.Cell], bounds: tuple[int, int, int, int], render: str,
+              datetime: str, by_column: bool) -> list[list[Any]]:
+    """_rendered's work from the cells: one comprehension over them, the selection and the layout NumPy's."""
+    r0, r1, c0, c1 = bounds
     if (r1 - r0) * (c1 - c0) < len(stored):
         keys = [key for key in itertools.product(range(r0, r1), range(c0, c1)) if key in stored]
         found = [stored[key] for key in keys]
