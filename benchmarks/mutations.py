@@ -162,6 +162,15 @@ MUTATIONS = [
     Mutation("emulator-read-served-stale-after-a-bulk-write", "sheets_bridge/emulator/model.py",
              "    def update(self, *args: Any, **kwargs: Any) -> None:\n        self._changed()\n",
              "    def update(self, *args: Any, **kwargs: Any) -> None:\n", ("tests/test_emulator.py",)),
+    Mutation("emulator-values-batch-writes-before-checking-every-range", "sheets_bridge/emulator/app.py",
+             'field=f"data[{i}].values")\n                 for i, d in enumerate(body.get("data") or [])]\n'
+             "        responses = [values.apply_write(plan) for plan in plans]",
+             'field=f"data[{i}].values")\n                 for i, d in enumerate(body.get("data") or [])\n'
+             "                 if values.apply_write(values.plan_write(book, d.get('range', ''), d.get('values', []),\n"
+             "                                         body.get('valueInputOption'),\n"
+             "                                         d.get('majorDimension') or 'ROWS'))]\n"
+             "        responses = [values.apply_write(plan) for plan in plans]",
+             ("tests/test_emulator.py",)),
     Mutation("emulator-batch-shares-nested-formats", "sheets_bridge/emulator/batch.py",
              'fmt = copy.deepcopy(old or {})', 'fmt = dict(old or {})',
              ("tests/test_emulator.py",)),

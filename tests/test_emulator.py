@@ -93,6 +93,27 @@ def test_batch_is_atomic(client: FlaskClient) -> None:
     assert titles == ["Sheet1"]
 
 
+@pytest.mark.parametrize(("second", "message"), [
+    ({"range": "Nowhere!A1", "values": [["x"]]}, "Unable to parse range"),
+    ({"range": "Sheet1!A1:A2", "values": [["x", "y"]]}, "tried writing to column"),
+    ({"range": "Sheet1!A999999", "values": [["x"]]}, "exceeds grid limits"),
+    ({"range": "Sheet1!B1", "values": [["x" * 50_001]]}, "maximum of 50000 characters"),
+    ({"range": "Sheet1!B1", "values": "x"}, "Invalid value at 'data[1].values'"),
+])
+def test_a_values_batch_that_fails_anywhere_writes_nothing(client: FlaskClient, second: dict[str, Any],
+                                                           message: str) -> None:
+    """values.batchUpdate is all or nothing: when its second range is refused, the first is not written either."""
+    book = new_book(client)
+    client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1?valueInputOption=RAW", headers=AUTH,
+               json={"values": [["before"]]})
+    response = client.post(f"/v4/spreadsheets/{book}/values:batchUpdate", headers=AUTH, json={
+        "valueInputOption": "RAW", "data": [{"range": "Sheet1!A1:C2", "values": [["after", "b", "c"], ["d"]]},
+                                            second]})
+    assert response.status_code == 400 and message in response.get_json()["error"]["message"]
+    got = client.get(f"/v4/spreadsheets/{book}/values/Sheet1!A1:D3", headers=AUTH).get_json()
+    assert got["values"] == [["before"]]
+
+
 def test_cell_limit(client: FlaskClient) -> None:
     book = new_book(client)
     response = client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [

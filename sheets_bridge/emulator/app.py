@@ -615,12 +615,11 @@ def _values_batch(state: EmulatorState, book: Spreadsheet, method: str, verb: st
         return json_response({"spreadsheetId": book.spreadsheet_id, "valueRanges": ranges})
     if method == "POST" and verb == "batchUpdate":
         body = _json_body()
-        work = book.clone()
-        responses = [values.write(work, d.get("range", ""), d.get("values", []), body.get("valueInputOption"),
-                                  d.get("majorDimension") or "ROWS", field=f"data[{i}].values")
-                     for i, d in enumerate(body.get("data") or [])]
-        state.books[book.spreadsheet_id] = work
-        _touched(state, work, None, args)
+        plans = [values.plan_write(book, d.get("range", ""), d.get("values", []), body.get("valueInputOption"),
+                                   d.get("majorDimension") or "ROWS", field=f"data[{i}].values")
+                 for i, d in enumerate(body.get("data") or [])]
+        responses = [values.apply_write(plan) for plan in plans]  # all checked first: all or nothing, no copy
+        _touched(state, book, None, args)
         counted = [r for r in responses if "updatedCells" in r]
         result: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
         if counted:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -148,34 +149,59 @@ _KEPT = dict.fromkeys(("fmt", "note", "validation"))  # what a value write leave
 
 
 def _converted(given: list[Any], as_raw: bool) -> list[cells.Cell | None]:
-    """Cells for values as written: RAW keeps strings as they are (the common case inline), USER_ENTERED parses."""
+    """Cells for values as written: RAW keeps text and numbers as they are (inline, the common cases),
+    USER_ENTERED parses."""
     if as_raw:
-        return [{"v": v} if v.__class__ is str and v else cells.raw(v) for v in given]
+        return [{"v": v} if (kind := v.__class__) is str and v else {"v": float(v)} if kind is float or kind is int
+                else cells.raw(v) for v in given]
     return [cells.user_entered(v) for v in given]
 
 
-def _store(stored: dict[tuple[int, int], cells.Cell], keys: list[tuple[int, int]],
-           new: list[cells.Cell | None]) -> None:
+def _store(stored: dict[tuple[int, int], cells.Cell], keys: list[tuple[int, int]], new: list[Any]) -> None:
     """Put new values at keys: a cell's format, note and validation stay (a cleared value drops validation)."""
     olds = list(map(stored.get, keys))
-    for j, old in enumerate(olds):
-        if old and ("fmt" in old or "note" in old or "validation" in old):
-            kept = {k: v for k, v in old.items() if k in _KEPT}
-            cell = new[j]
-            if cell is not None:
-                new[j] = {**cell, **kept}
-            else:
-                kept.pop("validation", None)
-                new[j] = kept or None
+    for j in [j for j, old in enumerate(olds) if old and ("fmt" in old or "note" in old or "validation" in old)]:
+        kept = {k: v for k, v in olds[j].items() if k in _KEPT}  # type: ignore[union-attr]
+        cell = new[j]
+        if cell is not None:
+            new[j] = {**cell, **kept}
+        else:
+            kept.pop("validation", None)
+            new[j] = kept or None
     if None in new:
-        for key in [key for key, cell in zip(keys, new, strict=True) if cell is None]:
+        filled = [cell is not None for cell in new]
+        for key in itertools.compress(keys, [not f for f in filled]):
             stored.pop(key, None)
-    stored.update((key, cell) for key, cell in zip(keys, new, strict=True) if cell is not None)
+        stored.update(zip(itertools.compress(keys, filled), itertools.compress(new, filled), strict=True))
+    else:
+        stored.update(zip(keys, new, strict=True))
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A checked values write, not yet applied: where it lands and what it holds."""
+
+    book: Spreadsheet
+    sheet: Sheet
+    text: str
+    lines: list[list[Any]]
+    r0: int
+    c0: int
+    height: int
+    width: int
+    by_column: bool
+    as_raw: bool
 
 
 def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, major: str | None = "ROWS",
           field: str = "data.values") -> dict[str, Any]:
     """values.update of one range; refuses writes beyond the grid like Google does."""
+    return apply_write(plan_write(book, text, values, input_option, major, field))
+
+
+def plan_write(book: Spreadsheet, text: str, values: Any, input_option: str | None, major: str | None = "ROWS",
+               field: str = "data.values") -> Planned:
+    """Every check of a values write, with no cell changed: a batch plans all its writes before applying any."""
     if input_option not in {"RAW", "USER_ENTERED"}:
         raise bad_request("Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
     lines = _check_values(values, field)
@@ -193,9 +219,16 @@ def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, m
     if r0 + height > sheet.rows or c0 + width > sheet.cols:
         raise bad_request(f"Range ('{sheet.title}'!{text.split('!')[-1]}) exceeds grid limits. "
                           f"Max rows: {sheet.rows}, max columns: {sheet.cols}")
-    if any(v.__class__ is str and len(v) > MAX_CELL_CHARS for line in lines for v in line):
+    if any([True for line in lines for v in line if v.__class__ is str and len(v) > MAX_CELL_CHARS]):
         raise bad_request(f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters "
                           "in a single cell.")  # before any cell changes, as Google refuses the whole write
+    return Planned(book, sheet, text, lines, r0, c0, height, width, by_column, input_option == "RAW")
+
+
+def apply_write(plan: Planned) -> dict[str, Any]:
+    """Apply a planned values write; its response."""
+    book, sheet, text, lines, r0, c0 = plan.book, plan.sheet, plan.text, plan.lines, plan.r0, plan.c0
+    height, width, by_column = plan.height, plan.width, plan.by_column
     updated = 0
     touched_outer: set[int] = set()
     touched_inner: set[int] = set()
@@ -204,8 +237,11 @@ def write(book: Spreadsheet, text: str, values: Any, input_option: str | None, m
         if not at:
             continue  # null leaves the cell as it is
         given = line if isinstance(at, range) else [line[i] for i in at]
-        keys = [(r0 + i, c0 + outer) for i in at] if by_column else [(r0 + outer, c0 + i) for i in at]
-        _store(sheet.cells, keys, _converted(given, input_option == "RAW"))
+        first = r0 if by_column else c0  # where the line starts, along it
+        moved = range(first + at.start, first + at.stop) if isinstance(at, range) else [first + i for i in at]
+        fixed = itertools.repeat(c0 + outer if by_column else r0 + outer, len(at))  # the line's own row or column
+        keys = list(zip(moved, fixed, strict=True) if by_column else zip(fixed, moved, strict=True))
+        _store(sheet.cells, keys, _converted(given, plan.as_raw))
         updated += len(at)
         touched_inner.update(at)
         touched_outer.add(outer)
