@@ -148,14 +148,29 @@ def existing_keys(values: Values | None) -> set[str]:
     return {k for k in keys if k}
 
 
+def _header_of(columns: Columns) -> list[Any]:
+    """The first row of a tab answered by column, trimmed of trailing blanks as a ROWS answer is."""
+    top = [column[0] if column else "" for column in columns]
+    while top and top[-1] in ("", None):
+        top.pop()
+    return top
+
+
 def existing_prospects(values: Values | None) -> pd.DataFrame:
     """The Prospects tab as it stands: one row per Domain, columns named by their header cells."""
-    if not values or not values[0]:
+    rows = [] if values is None or isinstance(values, Columns) else values
+    top = _header_of(values) if isinstance(values, Columns) else list(rows[0]) if rows else []
+    if not top:
         return pd.DataFrame(columns=list(contract.PROSPECT_HEADER))
-    header = [str(c).strip() if c is not None else "" for c in values[0]]
+    header = [str(c).strip() if c is not None else "" for c in top]
     width = len(header)
-    body = [list(r[:width]) + [""] * (width - len(r)) for r in values[1:]]
-    frame = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object)
+    if isinstance(values, Columns):  # as Sheets answered it: each column taken whole, no row built
+        height = max(len(column) for column in values) - 1
+        body = {i: values[i][1:] + [""] * (height - len(values[i][1:])) for i in range(width)}
+        frame = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object)
+    else:
+        frame = pd.DataFrame([list(r[:width]) + [""] * (width - len(r)) for r in rows[1:]],
+                             columns=pd.RangeIndex(width), dtype=object)
     frame.columns = pd.Index(header)
     frame = frame.loc[:, ~frame.columns.duplicated()]
     if contract.KEY not in frame.columns:
@@ -184,13 +199,13 @@ def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progres
     blocked = parse_do_not_contact(_tab(tabs, contract.DO_NOT_CONTACT))
     result.prospects = flag_do_not_contact(result.prospects, blocked.domains)
     result.warnings = warnings + result.warnings + log.problems + blocked.problems
-    strays = sorted(set(log.frame["key"]) - set(result.prospects["Domain"]) - set(existing.get(contract.KEY, [])))
+    # plain object arrays: pandas' isin (and set()) walk an Arrow-backed column one Python scalar at a time
+    scored = pd.Series(result.prospects["Domain"].to_numpy(dtype=object), dtype=object)
+    strays = sorted(set(log.frame["key"]) - set(scored) - set(existing.get(contract.KEY, [])))
     if strays:
         result.warnings.append(f"Outreach log: {len(strays)} domains are not prospects (e.g. {strays[0]})")
     if settings.unknown_keys:
         result.warnings.append("Settings rows not understood: " + ", ".join(settings.unknown_keys))
-    # plain object arrays: pandas' isin walks an Arrow-backed argument one Python scalar at a time
-    scored = pd.Series(result.prospects["Domain"].to_numpy(dtype=object), dtype=object)
     keys = pd.Series(existing[contract.KEY].astype(str).to_numpy(dtype=object), dtype=object)
     left = existing[~keys.isin(scored).to_numpy()]
     if len(left):
