@@ -171,6 +171,13 @@ MUTATIONS = [
              "                                         d.get('majorDimension') or 'ROWS'))]\n"
              "        responses = [values.apply_write(plan) for plan in plans]",
              ("tests/test_emulator.py",)),
+    Mutation("emulator-failed-batch-keeps-a-changed-cell", "sheets_bridge/emulator/model.py",
+             "    def __setitem__(self, key: tuple[int, int], value: Cell) -> None:\n        self._changed(key)\n",
+             "    def __setitem__(self, key: tuple[int, int], value: Cell) -> None:\n        self._changed()\n",
+             ("tests/test_emulator.py",)),
+    Mutation("emulator-failed-batch-undone-oldest-first", "sheets_bridge/emulator/model.py",
+             "for key, held in reversed(self.journal or []):", "for key, held in (self.journal or []):",
+             ("tests/test_emulator.py",)),
     Mutation("emulator-batch-shares-nested-formats", "sheets_bridge/emulator/batch.py",
              'fmt = copy.deepcopy(old or {})', 'fmt = dict(old or {})',
              ("tests/test_emulator.py",)),

@@ -725,17 +725,23 @@ HANDLERS: dict[str, Handler] = {
 
 def apply_batch(book: Spreadsheet, requests: list[dict[str, Any]], rng: random.Random,
                 user: str) -> tuple[Spreadsheet, list[dict[str, Any]]]:
-    """Apply every request to a copy; the copy replaces the original only if all succeed."""
-    work = book.clone()
+    """Apply every request to a copy; the copy replaces the original only if all succeed (cells changed in
+    place are put back from their journals when one fails)."""
+    work = book.journaled()
     ctx = Context(rng, user)
     replies = []
-    for index, request in enumerate(requests):
-        if not isinstance(request, dict) or len(request) != 1:
-            raise bad_request(f"Invalid requests[{index}]: exactly one kind of request is required.")
-        (kind, body), = request.items()
-        handler = HANDLERS.get(kind)
-        if handler is None:
-            raise bad_request(f"Invalid requests[{index}]: the emulator does not support '{kind}'.")
-        ctx.index, ctx.kind = index, kind
-        replies.append(handler(work, body or {}, ctx))
+    try:
+        for index, request in enumerate(requests):
+            if not isinstance(request, dict) or len(request) != 1:
+                raise bad_request(f"Invalid requests[{index}]: exactly one kind of request is required.")
+            (kind, body), = request.items()
+            handler = HANDLERS.get(kind)
+            if handler is None:
+                raise bad_request(f"Invalid requests[{index}]: the emulator does not support '{kind}'.")
+            ctx.index, ctx.kind = index, kind
+            replies.append(handler(work, body or {}, ctx))
+    except BaseException:
+        book.settle(work, kept=False)
+        raise
+    book.settle(work, kept=True)
     return work, replies

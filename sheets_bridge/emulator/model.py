@@ -28,6 +28,8 @@ def now_rfc3339() -> str:
 
 
 _VERSIONS = itertools.count(1)
+_MISSING = object()  # in a journal: the key held no cell
+_EVERYTHING = object()  # in a journal: the whole map, before a clear()
 
 
 class CellMap(dict[tuple[int, int], Cell]):
@@ -37,14 +39,18 @@ class CellMap(dict[tuple[int, int], Cell]):
     it is theirs to use while the version is unchanged. Every way a dict changes is covered, and a copy
     starts at its source's version with its source's memo (the same cells). Cells are never changed in
     place (handlers build a new dict and store it), so a stored cell cannot change behind the version.
+
+    While a `journal` is kept, every change first notes what the key held, so `roll_back` can undo a
+    failed batch at the cost of the cells it touched rather than a copy of the whole sheet.
     """
 
-    __slots__ = ("memo", "version")
+    __slots__ = ("journal", "memo", "version")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.version = next(_VERSIONS)
         self.memo: dict[str, Any] = {}
+        self.journal: list[tuple[Any, Any]] | None = None
 
     def copy_of_self(self) -> CellMap:
         """A copy holding the same cell dicts, at the same version, with the same memo."""
@@ -52,37 +58,61 @@ class CellMap(dict[tuple[int, int], Cell]):
         twin.version, twin.memo = self.version, dict(self.memo)
         return twin
 
-    def _changed(self) -> None:
+    def roll_back(self) -> None:
+        """Undo every change since the journal began (newest first), and stop keeping it."""
+        for key, held in reversed(self.journal or []):
+            if key is _EVERYTHING:
+                dict.clear(self)
+                dict.update(self, held)
+            elif held is _MISSING:
+                dict.pop(self, key, None)
+            else:
+                dict.__setitem__(self, key, held)
+        self.journal = None
+        self._changed()
+
+    def _changed(self, *keys: Any) -> None:
+        if self.journal is not None:
+            self.journal.extend((key, dict.get(self, key, _MISSING)) for key in keys)
         self.version = next(_VERSIONS)
         self.memo = {}
 
     def __setitem__(self, key: tuple[int, int], value: Cell) -> None:
-        self._changed()
+        self._changed(key)
         super().__setitem__(key, value)
 
     def __delitem__(self, key: tuple[int, int]) -> None:
-        self._changed()
+        self._changed(key)
         super().__delitem__(key)
 
     def pop(self, key: tuple[int, int], *default: Any) -> Any:
-        self._changed()
+        self._changed(key)
         return super().pop(key, *default)
 
     def popitem(self) -> tuple[tuple[int, int], Cell]:
+        if self.journal is not None:
+            self.journal.append((_EVERYTHING, dict(self)))
         self._changed()
         return super().popitem()
 
     def clear(self) -> None:
+        if self.journal is not None:
+            self.journal.append((_EVERYTHING, dict(self)))
         self._changed()
         super().clear()
 
     def setdefault(self, key: tuple[int, int], default: Cell = None) -> Cell:  # type: ignore[assignment]
-        self._changed()
+        self._changed(key)
         return super().setdefault(key, default)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
-        self._changed()
-        super().update(*args, **kwargs)
+        if self.journal is None:
+            self._changed()
+            super().update(*args, **kwargs)
+            return
+        incoming = dict(*args, **kwargs)
+        self._changed(*incoming)
+        super().update(incoming)
 
     def __ior__(self, other: Any) -> CellMap:  # type: ignore[override,misc]
         self.update(other)
@@ -182,6 +212,32 @@ class Spreadsheet:
         return Spreadsheet(self.spreadsheet_id, copy.deepcopy(self.properties), sheets, self.created, self.modified,
                            copy.deepcopy(self.named_ranges), copy.deepcopy(self.protected_ranges), self.owner,
                            copy.deepcopy(self.developer_metadata), copy.deepcopy(self.permissions))
+
+    def journaled(self) -> Spreadsheet:
+        """A copy for a batch: structures deep-copied, each sheet's cell map shared and journaled.
+
+        The batch changes the shared maps in place; `settle` keeps the changes, or undoes them (from the
+        journals) when the batch fails, so this spreadsheet is as it was.
+        """
+        work = copy.copy(self)
+        work.sheets = [Sheet(properties=copy.deepcopy(s.properties), cells=s.cells, merges=copy.deepcopy(s.merges),
+                             extras=copy.deepcopy(s.extras), row_meta=copy.deepcopy(s.row_meta),
+                             col_meta=copy.deepcopy(s.col_meta)) for s in self.sheets]
+        for name in ("properties", "named_ranges", "protected_ranges", "developer_metadata", "permissions"):
+            setattr(work, name, copy.deepcopy(getattr(self, name)))
+        for sheet in self.sheets:
+            sheet.cell_map.journal = []
+        return work
+
+    def settle(self, work: Spreadsheet, kept: bool) -> None:
+        """End a batch begun with `journaled`: keep its changes to the cell maps, or undo them."""
+        for sheet in self.sheets:
+            if kept:
+                sheet.cell_map.journal = None
+            else:
+                sheet.cell_map.roll_back()
+        for sheet in work.sheets:
+            sheet.cell_map.journal = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"spreadsheetId": self.spreadsheet_id, "properties": self.properties,
