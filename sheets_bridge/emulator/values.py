@@ -51,17 +51,19 @@ def _rendered(sheet: Sheet, bounds: tuple[int, int, int, int], render: str, date
 
     Takes the stored cells, or the grid's positions when the range is smaller than the sheet's cell map, so
     a read costs the filled cells it returns rather than the grid's size. A large read of stored values by
-    column is cut from the sheet's columns, laid out once per version of its cells.
+    column lays out the sheet's columns once per version of its cells; reads of stored values are cut from
+    them while they last.
     """
     r0, r1, c0, c1 = bounds
     plain = render == "UNFORMATTED_VALUE" and datetime != "FORMATTED_STRING"  # the value as stored
-    if not by_column or not plain or (r1 - r0) * (c1 - c0) < len(sheet.cells):
-        return _laid_out(sheet.cells, bounds, render, datetime, by_column)
     memo = sheet.cell_map.memo
-    columns = memo.get("stored columns")
+    columns = memo.get("stored columns") if plain else None
     if columns is None:
+        if not by_column or not plain or (r1 - r0) * (c1 - c0) < len(sheet.cells):
+            return _laid_out(sheet.cells, bounds, render, datetime, by_column)
         columns = memo["stored columns"] = _laid_out(sheet.cells, (0, _ANY, 0, _ANY), render, datetime, True)
-    lines = [column[r0:r1] for column in columns[c0:c1]]  # copies: the laid-out columns are never handed out
+    cut = [column[r0:r1] for column in columns[c0:c1]]  # copies: the laid-out columns are never handed out
+    lines = cut if by_column else [list(row) for row in itertools.zip_longest(*cut, fillvalue="")]
     for line in lines:
         while line and line[-1] == "":
             line.pop()
