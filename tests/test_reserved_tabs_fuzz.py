@@ -82,31 +82,3 @@ def test_the_keys_read_before_a_write_are_the_prospects_keys(values: list[list[o
     """The pre-write key set is read straight from the rows; it must be the Prospects frame's Domains."""
     frame = existing_prospects(values)
     assert existing_keys(values) == set(frame[contract.KEY].astype(str).str.strip()) - {""}
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.builds(lambda head, body: [head, *body], st.sampled_from(["Domain", "Status", "Notes", "", "x"]),
-                          st.lists(st.one_of(st.sampled_from(["", "a.com", " b.com ", "x"]), st.integers(0, 3)),
-                                   max_size=6)), max_size=5))
-def test_the_prospects_tab_read_by_column_is_the_tab_read_by_row(columns: list[list[object]]) -> None:
-    """Sheets answers the Prospects tab column by column; the frame is the one its ROWS answer gives. The ROWS
-    answer is written here as the API documents it: row r holds each column's cell r ('' where a column is
-    shorter), trailing blanks of each row dropped, rows after the last one with a value left out."""
-    from sheets_bridge.pipeline.ingest import Columns
-
-    columns = [list(c) for c in columns]
-    for column in columns:  # each column as Sheets trims it
-        while column and column[-1] == "":
-            column.pop()
-    height = max((len(c) for c in columns), default=0)
-    rows = [[c[r] if r < len(c) else "" for c in columns] for r in range(height)]
-    for row in rows:
-        while row and row[-1] == "":
-            row.pop()
-    while rows and not rows[-1]:
-        rows.pop()
-    by_column = existing_prospects(Columns(columns))
-    by_row = existing_prospects(rows)
-    assert list(by_column.columns) == list(by_row.columns)
-    assert by_column.astype(str).values.tolist() == by_row.astype(str).values.tolist()
-    assert [type(v) for v in by_column.to_numpy().ravel()] == [type(v) for v in by_row.to_numpy().ravel()]

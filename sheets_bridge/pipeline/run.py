@@ -148,29 +148,14 @@ def existing_keys(values: Values | None) -> set[str]:
     return {k for k in keys if k}
 
 
-def _header_of(columns: Columns) -> list[Any]:
-    """The first row of a tab answered by column, trimmed of trailing blanks as a ROWS answer is."""
-    top = [column[0] if column else "" for column in columns]
-    while top and top[-1] in ("", None):
-        top.pop()
-    return top
-
-
 def existing_prospects(values: Values | None) -> pd.DataFrame:
     """The Prospects tab as it stands: one row per Domain, columns named by their header cells."""
-    rows = [] if values is None or isinstance(values, Columns) else values
-    top = _header_of(values) if isinstance(values, Columns) else list(rows[0]) if rows else []
-    if not top:
+    if not values or not values[0]:
         return pd.DataFrame(columns=list(contract.PROSPECT_HEADER))
-    header = [str(c).strip() if c is not None else "" for c in top]
+    header = [str(c).strip() if c is not None else "" for c in values[0]]
     width = len(header)
-    if isinstance(values, Columns):  # as Sheets answered it: each column taken whole, no row built
-        height = max(len(column) for column in values) - 1
-        body = {i: values[i][1:] + [""] * (height - len(values[i][1:])) for i in range(width)}
-        frame = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object)
-    else:
-        frame = pd.DataFrame([list(r[:width]) + [""] * (width - len(r)) for r in rows[1:]],
-                             columns=pd.RangeIndex(width), dtype=object)
+    body = [list(r[:width]) + [""] * (width - len(r)) for r in values[1:]]
+    frame = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object)
     frame.columns = pd.Index(header)
     frame = frame.loc[:, ~frame.columns.duplicated()]
     if contract.KEY not in frame.columns:
