@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import random
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,13 +206,7 @@ class Spreadsheet:
         Handlers never change a cell's dict in place (they build a new one and store it), so sharing the
         cell dicts is safe and copying a sheet of a million cells costs a dict copy, not a deep copy.
         """
-        sheets = [Sheet(properties=copy.deepcopy(s.properties), cells=s.cell_map.copy_of_self(),
-                        merges=copy.deepcopy(s.merges),
-                        extras=copy.deepcopy(s.extras), row_meta=copy.deepcopy(s.row_meta),
-                        col_meta=copy.deepcopy(s.col_meta)) for s in self.sheets]
-        return Spreadsheet(self.spreadsheet_id, copy.deepcopy(self.properties), sheets, self.created, self.modified,
-                           copy.deepcopy(self.named_ranges), copy.deepcopy(self.protected_ranges), self.owner,
-                           copy.deepcopy(self.developer_metadata), copy.deepcopy(self.permissions))
+        return self._copied(lambda sheet: sheet.cell_map.copy_of_self())
 
     def journaled(self) -> Spreadsheet:
         """A copy for a batch: structures deep-copied, each sheet's cell map shared and journaled.
@@ -219,15 +214,18 @@ class Spreadsheet:
         The batch changes the shared maps in place; `settle` keeps the changes, or undoes them (from the
         journals) when the batch fails, so this spreadsheet is as it was.
         """
-        work = copy.copy(self)
-        work.sheets = [Sheet(properties=copy.deepcopy(s.properties), cells=s.cells, merges=copy.deepcopy(s.merges),
-                             extras=copy.deepcopy(s.extras), row_meta=copy.deepcopy(s.row_meta),
-                             col_meta=copy.deepcopy(s.col_meta)) for s in self.sheets]
-        for name in ("properties", "named_ranges", "protected_ranges", "developer_metadata", "permissions"):
-            setattr(work, name, copy.deepcopy(getattr(self, name)))
         for sheet in self.sheets:
             sheet.cell_map.journal = []
-        return work
+        return self._copied(lambda sheet: sheet.cells)
+
+    def _copied(self, cells_of: Callable[[Sheet], dict[tuple[int, int], Cell]]) -> Spreadsheet:
+        """This spreadsheet with every structure deep-copied and each sheet's cells as `cells_of` gives them."""
+        sheets = [Sheet(properties=copy.deepcopy(s.properties), cells=cells_of(s), merges=copy.deepcopy(s.merges),
+                        extras=copy.deepcopy(s.extras), row_meta=copy.deepcopy(s.row_meta),
+                        col_meta=copy.deepcopy(s.col_meta)) for s in self.sheets]
+        return Spreadsheet(self.spreadsheet_id, copy.deepcopy(self.properties), sheets, self.created, self.modified,
+                           copy.deepcopy(self.named_ranges), copy.deepcopy(self.protected_ranges), self.owner,
+                           copy.deepcopy(self.developer_metadata), copy.deepcopy(self.permissions))
 
     def settle(self, work: Spreadsheet, kept: bool) -> None:
         """End a batch begun with `journaled`: keep its changes to the cell maps, or undo them."""
