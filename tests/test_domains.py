@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sheets_bridge.exceptions import InvalidHostError
@@ -112,5 +112,6 @@ FRAGMENTS = ["https://", "http://", "HTTP://", "//", "www.", "www2.", "WWW.", "a
 @given(st.lists(st.one_of(spellings().map(lambda p: p[1]),
                           st.text(alphabet="abc.:/@[]-_ 1xn#?\\", max_size=20),
                           st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join)), max_size=20))
+@example(["https://https://a.com", "https://http://a.com", "xhttps://a.com", "https://https://", "http://"])
 def test_vectorised_cleaning_matches_scalar(hosts: list[str]) -> None:
     assert list(clean_hosts(pd.Series(hosts, dtype=object))) == [clean_host(h) for h in hosts]
