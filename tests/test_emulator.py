@@ -487,9 +487,17 @@ def test_a_read_returns_each_value_where_the_grid_has_it(data: st.DataObject) ->
         assert got == expected
         assert [[type(v) for v in line] for line in got] == [[type(v) for v in line] for line in expected]
         change = data.draw(st.sampled_from(["set", "pop", "del", "update", "clear", "setdefault", "replace",
-                                            "copy", "none"]))
+                                            "copy", "write", "none"]))
         key, cell = data.draw(position), data.draw(_STORED)
-        if change == "set":
+        if change == "write":  # values.update (RAW) at key: new values, the values already there, or blanks
+            from sheets_bridge.emulator.values import write
+
+            here = _stored_value(sheet.cells.get(key))
+            block = data.draw(st.lists(st.lists(st.one_of(st.none(), st.just(""), st.just("x"), st.just(True),
+                                                          st.just(1), st.just(here)),
+                                                max_size=grid_cols - key[1]), max_size=grid_rows - key[0]))
+            write(book, f"S!{'ABCDE'[key[1]]}{key[0] + 1}", block, "RAW")
+        elif change == "set":
             sheet.cells[key] = cell
         elif change == "pop":
             sheet.cells.pop(key, None)
@@ -516,6 +524,37 @@ def test_a_read_returns_each_value_where_the_grid_has_it(data: st.DataObject) ->
             _walked(dict(sheet.cells), whole, "UNFORMATTED_VALUE", "SERIAL_NUMBER", True)
 
 
+_RULE = {"condition": {"type": "BOOLEAN"}}
+
+
+@pytest.mark.parametrize(("old", "typed", "after"), [
+    ({"v": True}, 1, {"v": 1.0}),  # equal in Python, not in a sheet: a checkbox value becomes a number
+    ({"v": 1.0}, True, {"v": True}),
+    ({"v": 0.0, "fmt": {"numberFormat": {"type": "DATE"}}}, False,
+     {"v": False, "fmt": {"numberFormat": {"type": "DATE"}}}),
+    ({"v": 2.0, "f": "=1+1"}, 2, {"v": 2.0}),  # the same value typed over a formula replaces the formula
+    ({"v": "x", "validation": _RULE}, "", None),  # a cleared value takes its validation with it
+    ({"fmt": {"numberFormat": {"type": "DATE"}}, "validation": _RULE}, "", {"fmt": {"numberFormat": {"type": "DATE"}}}),
+    ({"v": "x", "note": "seen"}, "x", {"v": "x", "note": "seen"}),
+])
+def test_a_write_that_only_seems_to_leave_a_cell_as_it_was(old: dict[str, Any], typed: Any,
+                                                            after: dict[str, Any] | None) -> None:
+    """Writes whose value equals the cell's by Python's == but not by the sheet's rules change the cell, written
+    once and written again (the second time over what the first left)."""
+    from sheets_bridge.emulator.model import Sheet, Spreadsheet
+    from sheets_bridge.emulator.values import write
+
+    for major in ("ROWS", "COLUMNS"):
+        book = Spreadsheet("b", {}, [Sheet(properties={"sheetId": 0, "title": "S", "gridProperties": {
+            "rowCount": 3, "columnCount": 3}}, cells={(1, 1): dict(old), (0, 0): {"v": "kept"}})], "", "")
+        for _ in range(2):
+            write(book, "S!B2", [[typed]], "RAW", major)
+            cell = book.sheets[0].cells.get((1, 1))
+            assert cell == after
+            assert after is None or type(cell.get("v")) is type(after.get("v"))  # type: ignore[union-attr]
+            assert book.sheets[0].cells[(0, 0)] == {"v": "kept"}
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_raw_write_changes_each_value_it_names_and_keeps_formats(data: st.DataObject) -> None:
@@ -530,7 +569,9 @@ def test_a_raw_write_changes_each_value_it_names_and_keeps_formats(data: st.Data
     extra = st.fixed_dictionaries({}, optional={"fmt": st.just({"numberFormat": {"type": "DATE"}}),
                                                 "note": st.just("seen"),
                                                 "validation": st.just({"condition": {"type": "BOOLEAN"}})})
-    old_cell = st.one_of(extra.filter(bool), st.builds(lambda v, e: {"v": v, **e}, st.sampled_from(["x", 2.0]), extra))
+    old_cell = st.one_of(extra.filter(bool),  # values a write may leave as they are, or may only seem to (True == 1.0)
+                         st.builds(lambda v, e: {"v": v, **e}, st.sampled_from(["x", "a", 2.0, 1.0, True]), extra),
+                         st.builds(lambda e: {"v": 2.0, "f": "=1+1", **e}, extra))
     stored = data.draw(st.dictionaries(st.tuples(st.integers(0, 5), st.integers(0, 3)), old_cell, max_size=24))
     before = copy.deepcopy(stored)
     by_column = data.draw(st.booleans())
@@ -567,3 +608,10 @@ def test_a_raw_write_changes_each_value_it_names_and_keeps_formats(data: st.Data
         assert answer["updatedCells"] == len(landed)
         assert answer["updatedRows"] == len({r for r, _ in landed})
         assert answer["updatedColumns"] == len({c for _, c in landed})
+    # the same write again leaves every cell as it is, and the sheet's version with it (readers keep their work)
+    version = book.sheets[0].cell_map.version
+    again = write(book, f"S!{'ABCD'[c0]}{r0 + 1}", lines, "RAW", "COLUMNS" if by_column else "ROWS")
+    assert again == answer
+    assert book.sheets[0].cells == expected
+    assert all(type(book.sheets[0].cells[k].get("v")) is type(expected[k].get("v")) for k in expected)
+    assert book.sheets[0].cell_map.version == version

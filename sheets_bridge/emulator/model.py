@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime as dt
 import itertools
@@ -114,6 +115,11 @@ class CellMap(dict[tuple[int, int], Cell]):
         incoming = dict(*args, **kwargs)
         self._changed(*incoming)
         super().update(incoming)
+
+    def discard(self, keys: list[tuple[int, int]]) -> None:
+        """Remove the cells at keys (a key with no cell is passed over), as one change."""
+        self._changed(*keys)
+        collections.deque(map(dict.pop, itertools.repeat(self), keys, itertools.repeat(None)), maxlen=0)
 
     def __ior__(self, other: Any) -> CellMap:  # type: ignore[override,misc]
         self.update(other)

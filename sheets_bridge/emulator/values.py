@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from sheets_bridge.emulator import a1, cells
 from sheets_bridge.emulator.errors import ApiError, bad_request
-from sheets_bridge.emulator.model import Sheet, Spreadsheet
+from sheets_bridge.emulator.model import CellMap, Sheet, Spreadsheet
 
 MAX_CELL_CHARS = 50_000
 _ANY = 1 << 40  # a bound beyond any grid
@@ -159,9 +160,43 @@ def _converted(given: list[Any], as_raw: bool) -> list[cells.Cell | None]:
     return [cells.user_entered(v) for v in given]
 
 
-def _store(stored: dict[tuple[int, int], cells.Cell], keys: list[tuple[int, int]], new: list[Any]) -> None:
-    """Put new values at keys: a cell's format, note and validation stay (a cleared value drops validation)."""
-    olds = list(map(stored.get, keys))  # below, _KEPT's names spelled out: three lookups beat a set operation
+def _values_of(found: list[cells.Cell | None]) -> Any:
+    """The values of the cells found (skipping empty positions and cells without one), without a Python loop."""
+    return map(dict.get, filter(None, found), itertools.repeat("v"))
+
+
+def _left_as_is(old: cells.Cell, new: cells.Cell | None) -> bool:
+    """Whether writing ``new`` over a stored cell that has more than a value leaves the cell as it was."""
+    rest = {k: v for k, v in old.items() if k not in _KEPT}
+    if new is None:
+        return not rest and "validation" not in old  # a cleared value drops validation
+    return rest == new and rest.get("v").__class__ is new.get("v").__class__
+
+
+def _store(stored: CellMap, keys: list[tuple[int, int]], new: list[Any]) -> None:
+    """Put new values at keys: a cell's format, note and validation stay (a cleared value drops validation).
+
+    A cell the write leaves as it was is not stored again: a re-score that writes the values a sheet holds
+    costs a comparison per cell, and the sheet keeps its version (and what readers worked out from it).
+    The value's class is compared too, as True == 1.0 in Python but not in a sheet.
+    """
+    olds = list(map(stored.get, keys))
+    same = list(map(operator.eq, olds, new))  # C speed; then the two cases where == is not the answer:
+    if bool in set(map(type, _values_of(olds))) | set(map(type, _values_of(new))):  # True == 1.0
+        same = [s and (o is None or o.get("v").__class__ is n.get("v").__class__)
+                for s, o, n in zip(same, olds, new, strict=True)]
+    for j in itertools.compress(range(len(same)), map(operator.not_, same)):
+        old = olds[j]  # a cell with a format, note or validation: they stay, so compare the rest
+        if old is not None and (len(old) > 1 or "v" not in old):
+            same[j] = _left_as_is(old, new[j])
+    if any(same):
+        if all(same):
+            return
+        changed = [not s for s in same]
+        keys = list(itertools.compress(keys, changed))
+        new = list(itertools.compress(new, changed))
+        olds = list(itertools.compress(olds, changed))
+    # below, _KEPT's names spelled out: three lookups beat a set operation
     for j in [j for j, old in enumerate(olds) if old and ("fmt" in old or "note" in old or "validation" in old)]:
         kept = {k: v for k, v in olds[j].items() if k in _KEPT}  # type: ignore[union-attr]
         cell = new[j]
@@ -172,8 +207,7 @@ def _store(stored: dict[tuple[int, int], cells.Cell], keys: list[tuple[int, int]
             new[j] = kept or None
     if None in new:
         filled = [cell is not None for cell in new]
-        for key in itertools.compress(keys, [not f for f in filled]):
-            stored.pop(key, None)
+        stored.discard(list(itertools.compress(keys, [not f for f in filled])))
         stored.update(zip(itertools.compress(keys, filled), itertools.compress(new, filled), strict=True))
     else:
         stored.update(zip(keys, new, strict=True))
@@ -243,7 +277,7 @@ def apply_write(plan: Planned) -> dict[str, Any]:
         moved = range(first + at.start, first + at.stop) if isinstance(at, range) else [first + i for i in at]
         fixed = itertools.repeat(c0 + outer if by_column else r0 + outer, len(at))  # the line's own row or column
         keys = list(zip(moved, fixed, strict=True) if by_column else zip(fixed, moved, strict=True))
-        _store(sheet.cells, keys, _converted(given, plan.as_raw))
+        _store(sheet.cell_map, keys, _converted(given, plan.as_raw))
         updated += len(at)
         touched_inner.update(at)
         touched_outer.add(outer)
