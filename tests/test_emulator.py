@@ -493,10 +493,20 @@ def test_a_read_returns_each_value_where_the_grid_has_it(data: st.DataObject) ->
             from sheets_bridge.emulator.values import write
 
             here = _stored_value(sheet.cells.get(key))
+            major = data.draw(st.sampled_from(["ROWS", "COLUMNS"]))
+            along, across = (grid_rows - key[0], grid_cols - key[1]) if major == "COLUMNS" else \
+                (grid_cols - key[1], grid_rows - key[0])
             block = data.draw(st.lists(st.lists(st.one_of(st.none(), st.just(""), st.just("x"), st.just(True),
-                                                          st.just(1), st.just(here)),
-                                                max_size=grid_cols - key[1]), max_size=grid_rows - key[0]))
-            write(book, f"S!{'ABCDE'[key[1]]}{key[0] + 1}", block, "RAW")
+                                                          st.just(1), st.just(2.5), st.just(here),
+                                                          st.sampled_from(["'", "=1+2", "7"])),  # typed forms
+                                                max_size=along), max_size=across))
+            typed = data.draw(st.sampled_from(["RAW", "USER_ENTERED"]))
+            before_write = data.draw(st.sampled_from(["read", "changed", "formats only"]))
+            if before_write == "changed":  # the write finds no laid-out columns
+                sheet.cells[key] = cell
+            elif before_write == "formats only":  # nor any value
+                sheet.cells = {k: {"fmt": {"textFormat": {"bold": True}}} for k in sheet.cells}
+            write(book, f"S!{'ABCDE'[key[1]]}{key[0] + 1}", block, typed, major)
         elif change == "set":
             sheet.cells[key] = cell
         elif change == "pop":
@@ -516,7 +526,13 @@ def test_a_read_returns_each_value_where_the_grid_has_it(data: st.DataObject) ->
             before = dict(sheet.cells)
             kept = sheet
             sheet = book.sheets[0]
-            sheet.cells[key] = cell
+            if data.draw(st.booleans()):
+                sheet.cells[key] = cell
+            else:  # a values write to the copy, by column and by row
+                from sheets_bridge.emulator.values import write
+
+                write(book, f"S!{'ABCDE'[key[1]]}{key[0] + 1}", [["copied"]], "RAW", "COLUMNS")
+                write(book, f"S!A{key[0] + 1}", [["row"] * grid_cols], "RAW", "ROWS")
             assert _rendered(kept, whole, "UNFORMATTED_VALUE", "SERIAL_NUMBER", True) == \
                 _walked(before, whole, "UNFORMATTED_VALUE", "SERIAL_NUMBER", True)
         # and the whole sheet by column as the product reads it, after every change

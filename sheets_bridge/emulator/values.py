@@ -261,6 +261,56 @@ def plan_write(book: Spreadsheet, text: str, values: Any, input_option: str | No
     return Planned(book, sheet, text, lines, r0, c0, height, width, by_column, input_option == "RAW")
 
 
+class _LaidColumns:
+    """A write's copy of the sheet's laid-out columns (``_rendered``'s memo), kept up to date as it writes.
+
+    A large write would otherwise leave the next read to lay the whole sheet out again (and a new tab's
+    first write starts them). The columns are the memo's own lists, shared with copies of the sheet, so
+    each is copied before its first change.
+    """
+
+    def __init__(self, cell_map: CellMap) -> None:
+        columns = cell_map.memo.get("stored columns")
+        if columns is None and not any(map(operator.contains, cell_map.values(), itertools.repeat("v"))):
+            columns = []  # a sheet with no values (new, or formats only) is laid out as no columns
+        self.columns = None if columns is None else list(columns)
+        self.copied: set[int] = set()
+
+    def _column(self, c: int, length: int) -> list[Any]:
+        columns = self.columns
+        assert columns is not None
+        if c >= len(columns):
+            columns.extend([] for _ in range(c + 1 - len(columns)))
+        if c not in self.copied:
+            columns[c] = list(columns[c])
+            self.copied.add(c)
+        column = columns[c]
+        if len(column) < length:
+            column.extend(itertools.repeat("", length - len(column)))
+        return column
+
+    def put(self, written: list[cells.Cell | None], along: range | list[int], fixed: int, by_column: bool) -> None:
+        """Cells written along one line (rows of column ``fixed``, or columns of row ``fixed``)."""
+        if self.columns is None:
+            return
+        shown = ["" if cell is None or (v := cell.get("v")) is None
+                 else int(v) if v.__class__ is float and v.is_integer() else v for cell in written]
+        if by_column and isinstance(along, range):
+            self._column(fixed, along.stop)[along.start:along.stop] = shown  # one slice: C speed
+        elif by_column:
+            column = self._column(fixed, along[-1] + 1)
+            for row, value in zip(along, shown, strict=True):
+                column[row] = value
+        else:
+            for col, value in zip(along, shown, strict=True):
+                self._column(col, fixed + 1)[fixed] = value
+
+    def keep(self, cell_map: CellMap) -> None:
+        """Hand the columns to the sheet's memo when the write changed it (an unchanged sheet keeps its own)."""
+        if self.columns is not None and "stored columns" not in cell_map.memo:
+            cell_map.memo["stored columns"] = self.columns
+
+
 def apply_write(plan: Planned) -> dict[str, Any]:
     """Apply a planned values write; its response."""
     book, sheet, text, lines, r0, c0 = plan.book, plan.sheet, plan.text, plan.lines, plan.r0, plan.c0
@@ -268,6 +318,7 @@ def apply_write(plan: Planned) -> dict[str, Any]:
     updated = 0
     touched_outer: set[int] = set()
     touched_inner: set[int] = set()
+    laid = _LaidColumns(sheet.cell_map)
     for outer, line in enumerate(lines):
         at: list[int] | range = [i for i, v in enumerate(line) if v is not None] if None in line else range(len(line))
         if not at:
@@ -277,10 +328,13 @@ def apply_write(plan: Planned) -> dict[str, Any]:
         moved = range(first + at.start, first + at.stop) if isinstance(at, range) else [first + i for i in at]
         fixed = itertools.repeat(c0 + outer if by_column else r0 + outer, len(at))  # the line's own row or column
         keys = list(zip(moved, fixed, strict=True) if by_column else zip(fixed, moved, strict=True))
-        _store(sheet.cell_map, keys, _converted(given, plan.as_raw))
+        converted = _converted(given, plan.as_raw)
+        laid.put(converted, moved, c0 + outer if by_column else r0 + outer, by_column)
+        _store(sheet.cell_map, keys, converted)
         updated += len(at)
         touched_inner.update(at)
         touched_outer.add(outer)
+    laid.keep(sheet.cell_map)
     if height == 0 or width == 0:
         return {"spreadsheetId": book.spreadsheet_id, "updatedRange": text}
     return {"spreadsheetId": book.spreadsheet_id,
