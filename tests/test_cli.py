@@ -99,3 +99,38 @@ def test_unusable_workbook_exits_2(tmp_path: Path) -> None:
 def test_bad_date_argument() -> None:
     result = run("score", "x.xlsx", "--today", "26/11/2026")
     assert result.returncode == 2 and "expected a date as YYYY-MM-DD" in result.stderr
+
+
+def test_a_one_off_command_leaves_the_collector_as_it_found_it(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The cyclic collector is paused for a one-off command only: on, it is on again after a run and after
+    a user error; off (a caller's choice), it stays off."""
+    import gc
+
+    assert gc.isenabled()
+    assert main(["demo", "--out", str(tmp_path / "demo.xlsx")]) == 0
+    assert gc.isenabled()
+    assert main(["score", str(tmp_path / "missing.xlsx")]) == 2
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert main(["score", str(tmp_path / "missing.xlsx")]) == 2
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("command", [["serve"], ["emulator"]])
+def test_a_serving_command_keeps_the_collector(command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """serve and emulator run until stopped: they run with the cyclic collector on."""
+    import gc
+
+    import sheets_bridge.emulator.server
+    import sheets_bridge.server
+
+    seen: list[bool] = []
+    monkeypatch.setattr(sheets_bridge.server, "run_server", lambda *a, **k: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(sheets_bridge.emulator.server, "serve", lambda *a, **k: seen.append(gc.isenabled()))
+    assert main(command) == 0
+    assert seen == [True]

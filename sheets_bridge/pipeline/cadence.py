@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import holidays as holidays_lib
 import numpy as np
 import pandas as pd
 
@@ -97,6 +96,8 @@ def parse_outreach_log(values: Sequence[Sequence[Any]] | None) -> OutreachLog:
 def _holiday_dates(country: str, years: range) -> list[dt.date]:
     if not country:
         return []
+    import holidays as holidays_lib  # only when a holiday country is set: every run's start-up is spared it
+
     try:
         calendar = holidays_lib.country_holidays(country.upper(), years=years)
     except NotImplementedError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,8 +25,9 @@ class WritePlan:
     new_keys: list[str]
     skipped_deleted: list[str]
     last_row: int
-    # (A1 range, values, major dimension): owned columns go as one list per column ("COLUMNS")
-    ranges: list[tuple[str, list[list[Any]], str]] = field(default_factory=list)
+    # (A1 range, values, major dimension): owned columns go as one list per column ("COLUMNS"), as
+    # plan_write's ``encode`` gave them when it was given one
+    ranges: list[tuple[str, Any, str]] = field(default_factory=list)
 
 
 def column_letter(index: int) -> str:
@@ -87,11 +88,14 @@ def sheet_value(value: Any) -> Any:
 
 
 def plan_write(tab: str, header: Sequence[Any], keys: Sequence[Any], frame: pd.DataFrame, owned: Sequence[str],
-               team: Sequence[str], known_before: set[str], used_rows: int) -> WritePlan:
+               team: Sequence[str], known_before: set[str], used_rows: int,
+               encode: Callable[[list[list[Any]]], Any] | None = None) -> WritePlan:
     """Plan the owned-column writes against the freshly re-read header and key column.
 
     ``keys`` is the Domain column as it stands now (row 2 first). A key that existed when the run
     read the sheet but is gone now was deleted by a collaborator mid-run: it is not written again.
+    ``encode``, when given, takes each owned column's values as soon as they are planned (a store that
+    sends JSON encodes them there, so one column's Python values are alive at a time, not every column's).
     """
     names = [str(h).strip() if h is not None else "" for h in header]
     while names and names[-1] == "":
@@ -134,7 +138,9 @@ def plan_write(tab: str, header: Sequence[Any], keys: Sequence[Any], frame: pd.D
         cells = np.full(bottom - top + 1, None, dtype=object)  # null leaves a cell as it is
         cells[slots] = np.asarray(sheet_values(frame[name].iloc[take]), dtype=object) if len(take) else []
         letter = column_letter(column_of[name])
-        plan.ranges.append((f"{_quote(tab)}!{letter}{top}:{letter}{bottom}", [cells.tolist()], "COLUMNS"))
+        values = [cells.tolist()]
+        plan.ranges.append((f"{_quote(tab)}!{letter}{top}:{letter}{bottom}",
+                            values if encode is None else encode(values), "COLUMNS"))
     return plan
 
 

@@ -51,6 +51,11 @@ def encode_json(body: Any) -> bytes:
     return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
 
 
+def encoded_now(value: Any) -> orjson.Fragment:
+    """A value encoded once, now, to go into a later request body as it is (its Python objects can go)."""
+    return orjson.Fragment(encode_json(value))
+
+
 def _decode_json(response: requests.Response, **_: Any) -> Any:
     """A response body decoded by orjson (large values:batchGet answers decode several times faster)."""
     try:

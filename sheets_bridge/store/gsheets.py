@@ -47,7 +47,13 @@ from sheets_bridge.pipeline.ingest import Columns, normalise_header
 from sheets_bridge.pipeline.run import existing_keys
 from sheets_bridge.store.align import column_letter, duplicate_keys, plan_merge, plan_write, sheet_value
 from sheets_bridge.store.base import Values, WriteReport
-from sheets_bridge.store.google_http import GoogleSession, encode_json, load_credentials, service_account_email
+from sheets_bridge.store.google_http import (
+    GoogleSession,
+    encode_json,
+    encoded_now,
+    load_credentials,
+    service_account_email,
+)
 from sheets_bridge.store.lease import DEFAULT_TTL, Lease
 from sheets_bridge.store.sheets_layout import (
     chart_request,
@@ -252,7 +258,7 @@ class GoogleStore:
             header, keys = self._reread(sheet, before)
             if duplicate_keys(keys):
                 header, keys, frame = self._merge_duplicates(sheet, team, frame, report)
-        plan = plan_write(PROSPECTS, header, keys, frame, owned, team, known, len(before))
+        plan = plan_write(PROSPECTS, header, keys, frame, owned, team, known, len(before), encode=encoded_now)
         if "sheetId" not in sheet and (plan.new_keys or plan.added_columns):
             self.metadata()
             sheet = next(s for s in self._sheets if s["title"] == PROSPECTS)
@@ -496,7 +502,7 @@ class GoogleStore:
         self._before_write()
         self._call("batch_update", self.spreadsheet_id, {"requests": requests})
 
-    def _write_values(self, ranges: list[tuple[str, list[list[Any]], str]], what: str) -> None:
+    def _write_values(self, ranges: list[tuple[str, Any, str]], what: str) -> None:
         """One values:batchUpdate (RAW) per 9 MB; a failure after a first part landed says so plainly."""
         chunks = _chunks(ranges)
         for number, chunk in enumerate(chunks):
@@ -601,9 +607,9 @@ class GoogleStore:
             raise type(exc)(f"{exc.message.split(';')[0]}; the {where}. Try the import again") from None
 
 
-ValueRange = tuple[str, list[list[Any]], str]
+ValueRange = tuple[str, Any, str]  # A1 range, values (lists, or encoded already: encoded_now), major dimension
 READ_METHODS = frozenset({"fetch_sheet_metadata", "values_batch_get", "values_get", "get_file_drive_metadata",
-                          "list_permissions", "request"})  # A1 range, values, major dimension
+                          "list_permissions", "request"})
 
 
 def _chunks(ranges: list[ValueRange]) -> list[list[ValueRange]]:
