@@ -65,12 +65,15 @@ MUTATIONS = [
              "        chunks = _chunks(ranges)\n", "        chunks = [[r] for r in ranges]\n"),
     # what a run writes
     Mutation("team-column-written-back-from-the-read", "sheets_bridge/store/gsheets.py",
-             "        plan = plan_write(PROSPECTS, header, keys, frame, owned, team, known, len(before))\n",
+             "        plan = plan_write(PROSPECTS, header, keys, frame, owned, team, known, len(before), "
+             "encode=encoded_now)\n",
+             "        from sheets_bridge.pipeline.run import existing_prospects\n"
              "        read = existing_prospects(before)\n"
              "        if len(read) and all(t in read.columns for t in team):\n"
              "            frame = frame.join(read.set_index(KEY)[list(team)], on=KEY)\n"
              "            owned = [*owned, *team]\n"
-             "        plan = plan_write(PROSPECTS, header, keys, frame, owned, team, known, len(before))\n"),
+             "        plan = plan_write(PROSPECTS, header, keys, frame, owned, team, known, len(before), "
+             "encode=encoded_now)\n"),
     Mutation("user-entered-instead-of-raw", "sheets_bridge/store/gsheets.py",
              '{"valueInputOption": "RAW", "data": [{"range": r, "values": v, "majorDimension": major}',
              '{"valueInputOption": "USER_ENTERED", "data": [{"range": r, "values": v, "majorDimension": major}'),
@@ -188,6 +191,16 @@ MUTATIONS = [
              "        if collecting:\n            gc.enable()\n", "", ("tests/test_cli.py",)),
     Mutation("cli-pauses-the-collector-of-a-server", "sheets_bridge/cli.py",
              "    if args.command not in SERVING:", "    if True:", ("tests/test_cli.py",)),
+    Mutation("write-plan-takes-a-keys-last-row", "sheets_bridge/store/align.py",
+             "    rows = dict(zip(reversed(texts), range(len(texts) + 1, 1, -1), strict=True))\n",
+             "    rows = dict(zip(texts, range(2, len(texts) + 2), strict=True))\n", ("tests/test_align.py",)),
+    Mutation("write-plan-writes-a-key-deleted-mid-run", "sheets_bridge/store/align.py",
+             "        if key in known_before:\n            plan.skipped_deleted.append(key)\n            continue\n",
+             "", ("tests/test_align.py",)),
+    Mutation("write-plan-counts-a-blank-key-as-a-duplicate", "sheets_bridge/store/align.py",
+             '    counts.pop("", None)\n', "", ("tests/test_align.py",)),
+    Mutation("write-plan-keeps-spaces-of-a-text-key", "sheets_bridge/store/align.py",
+             "        return list(map(str.strip, keys))", "        return list(keys)", ("tests/test_align.py",)),
     Mutation("emulator-cleared-value-keeps-its-validation", "sheets_bridge/emulator/values.py",
              '            kept.pop("validation", None)\n', "", ("tests/test_emulator.py",)),
     Mutation("emulator-repeat-cell-gives-every-cell-the-first-cells-format", "sheets_bridge/emulator/batch.py",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,17 +109,14 @@ def plan_write(tab: str, header: Sequence[Any], keys: Sequence[Any], frame: pd.D
         if name not in names:
             names.append(name)
             added.append(name)
-    rows: dict[str, int] = {}
-    for offset, key in enumerate(keys):
-        text = str(key).strip() if key is not None else ""
-        if text and text not in rows:
-            rows[text] = offset + 2
+    rows = key_rows(keys)
     last = max(used_rows, (max(rows.values()) if rows else 1), len(keys) + 1)
     plan = WritePlan(header=names, added_columns=added, rows=rows, new_keys=[], skipped_deleted=[], last_row=last)
     frame_keys = frame[KEY].astype(str).tolist()
-    for key in frame_keys:
+    # the keys not on the sheet now (C-speed lookups; only they are walked): deleted mid-run, or new
+    for key in itertools.compress(frame_keys, map(operator.is_, map(rows.get, frame_keys), itertools.repeat(None))):
         if key in rows:
-            continue
+            continue  # a new key listed twice: its first listing took the row
         if key in known_before:
             plan.skipped_deleted.append(key)
             continue
@@ -127,11 +127,11 @@ def plan_write(tab: str, header: Sequence[Any], keys: Sequence[Any], frame: pd.D
     if added:
         first = column_of[added[0]]
         plan.ranges.append((f"{_quote(tab)}!{column_letter(first)}1", [added], "ROWS"))
-    written = {k: rows[k] for k in frame_keys if k in rows and k not in plan.skipped_deleted}
-    if not written:
-        return plan
-    top, bottom = min(written.values()), max(written.values())
-    at = np.array([written.get(k, 0) - top for k in frame_keys], dtype=np.int64)
+    row_of = np.fromiter(map(rows.get, frame_keys, itertools.repeat(0)), dtype=np.int64, count=len(frame_keys))
+    if not row_of.any():
+        return plan  # every key was deleted mid-run (or there are none)
+    top, bottom = int(row_of[row_of > 0].min()), int(row_of.max())
+    at = row_of - top  # a key deleted mid-run has row 0: below top, so not written
     take = np.flatnonzero(at >= 0)
     slots = at[take]
     for name in owned:
@@ -142,6 +142,22 @@ def plan_write(tab: str, header: Sequence[Any], keys: Sequence[Any], frame: pd.D
         plan.ranges.append((f"{_quote(tab)}!{letter}{top}:{letter}{bottom}",
                             values if encode is None else encode(values), "COLUMNS"))
     return plan
+
+
+def _key_texts(keys: Sequence[Any]) -> list[str]:
+    """Each cell of a key column as the key it stands for: its text, stripped ('' for an empty cell)."""
+    if set(map(type, keys)) <= {str}:
+        return list(map(str.strip, keys))  # the usual column, at C speed
+    return [str(k).strip() if k is not None else "" for k in keys]
+
+
+def key_rows(keys: Sequence[Any]) -> dict[str, int]:
+    """The sheet row (row 2 first) where each key of a key column first stands; blank keys left out."""
+    texts = _key_texts(keys)
+    # read bottom-up, an earlier row overwrites a later one: each key keeps its first row (at C speed)
+    rows = dict(zip(reversed(texts), range(len(texts) + 1, 1, -1), strict=True))
+    rows.pop("", None)
+    return rows
 
 
 def _quote(title: str) -> str:
@@ -160,13 +176,9 @@ class MergePlan:
 
 def duplicate_keys(keys: Sequence[Any]) -> set[str]:
     """Keys that stand on more than one row of the key column."""
-    seen: set[str] = set()
-    twice: set[str] = set()
-    for key in keys:
-        text = str(key).strip() if key is not None else ""
-        if text:
-            (twice if text in seen else seen).add(text)
-    return twice
+    counts = collections.Counter(_key_texts(keys))  # counted at C speed
+    counts.pop("", None)
+    return {key for key, count in counts.items() if count > 1}
 
 
 def plan_merge(values: Sequence[Sequence[Any]], team: Sequence[str]) -> MergePlan:
