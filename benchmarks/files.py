@@ -94,6 +94,7 @@ def explain(product: set[str], peer: set[str], folder: Path, encoding: str) -> d
 
 
 def main() -> None:
+    measure.compiled_like_installed()  # the package as installed: byte-compiled
     for encoding in ARGS.encodings.split(","):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from large_sheet import _letters  # noqa: E402  (the same digit-free synthetic domains)
-from measure import run_measured  # noqa: E402  (each command's own peak RSS, not the benchmark's)
+from measure import compiled_like_installed, run_measured  # noqa: E402  (each command's own peak RSS)
 
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow", "Domain traffic", "Anchor"]
 SITES = ["site-own.com", "rival-1.com", "rival-2.com", "rival-3.com", "rival-4.com"]
@@ -126,6 +126,7 @@ def floor() -> None:
 
 
 def main(args: argparse.Namespace) -> None:
+    compiled_like_installed()  # the package as installed: byte-compiled
     baseline = measured([sys.executable, "-c", "import sheets_bridge.cli, sheets_bridge.store.gsheets, "
                          "sheets_bridge.pipeline.run"], ENV, psutil.Process())["rss"]
     print(f"import baseline RSS: {baseline:.0f} MiB")
