@@ -17,7 +17,7 @@ import pandas as pd
 
 from sheets_bridge.exceptions import ExportFormatError, InvalidHostError, SheetsBridgeError
 from sheets_bridge.memory import cyclic_gc_paused, return_freed
-from sheets_bridge.pipeline.decode import read_rows
+from sheets_bridge.pipeline.decode import file_bytes, read_rows
 from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.groups import group_export
 from sheets_bridge.pipeline.ingest import Export, recognise_file
@@ -48,7 +48,7 @@ def read_export_file(path: Path, site: str = "") -> Export:
     """Recognise one export file; its site from ``site``, else its name, else its target URLs."""
     if not path.is_file():
         raise ExportFormatError(f"No file at '{path}'")
-    return recognise_file(path.read_bytes(), path.name, site or site_of_filename(path.name))
+    return recognise_file(file_bytes(path), path.name, site or site_of_filename(path.name))
 
 
 def read_export_files(paths: list[Path], sites: list[str], jobs: int = 0) -> list[Export]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from pathlib import Path
 from unittest.mock import patch
 
 import pandas as pd
@@ -153,6 +154,46 @@ def test_file_encodings_and_delimiters(encode: object) -> None:
     assert export.format == "Ahrefs referring domains"
     assert export.frame["host"].tolist() == ["café.fr"]
     assert export.frame["ref_domains"].tolist() == [1234.0]
+
+
+_ENCODINGS = {
+    "utf16-bom": lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
+    "utf16-be-bom": lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+    "utf16-no-bom": lambda text: text.encode("utf-16-le"),
+    "utf8": lambda text: text.encode("utf-8"),
+    "utf8-bom": lambda text: codecs.BOM_UTF8 + text.encode("utf-8"),
+    "cp1252": lambda text: text.encode("cp1252", errors="replace"),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(sorted(_ENCODINGS)), chunk=st.integers(1, 9),
+       cells=st.lists(st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=6),
+                      min_size=1, max_size=12))
+def test_a_file_read_from_disk_is_the_export_its_bytes_are(tmp_path_factory: pytest.TempPathFactory, name: str,
+                                                          chunk: int, cells: list[str]) -> None:
+    """A UTF-16 file transcoded as it is read (a few bytes at a time here, so chunks split characters,
+    surrogate pairs and the BOM) gives the text Python's codec gives, NULs dropped; any other file its bytes."""
+    text = "Referring page URL\tAnchor\r\n" + "".join(f"https://a{i}.com/\t{c}\r\n" for i, c in enumerate(cells))
+    raw = _ENCODINGS[name](text.replace("\x00", ""))
+    path = tmp_path_factory.mktemp("export") / "rival.com.tsv"
+    path.write_bytes(raw)
+    with patch.object(decode, "_CHUNK", chunk):
+        got = decode.file_bytes(path)
+    if name.startswith("utf16"):
+        assert bytes(got).decode("utf-8") == raw.decode("utf-16" if "bom" in name else "utf-16-le").lstrip("\ufeff")
+    else:
+        assert bytes(got) == raw
+    assert recognise_file(got, path.name, "rival.com").frame.equals(recognise_file(raw, path.name, "rival.com").frame)
+
+
+def test_a_file_that_only_looks_utf16_is_read_as_it_is(tmp_path: Path) -> None:
+    """NULs at every other byte, then bytes no UTF-16 decoder takes (a lone low surrogate): read as they are."""
+    raw = "abcdefgh".encode("utf-16-le") + b"\x00\xdc" + b"x" * 6
+    assert raw[1::2].count(0) > len(raw) // 4  # so it is taken for UTF-16 at first
+    path = tmp_path / "odd.csv"
+    path.write_bytes(raw)
+    assert decode.file_bytes(path) == raw
 
 
 def test_malformed_csv_rows_are_reported_not_fatal() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,12 +25,12 @@ _DELIMITERS = ("\t", ",", ";", "|")
 _BLANK_BYTES = b"\x00\r\n\t ,;\xef\xbb\xbf\xff\xfe"
 
 
-def _blank_bytes(data: bytes) -> bool:
+def _blank_bytes(data: bytes | bytearray) -> bool:
     """Whether a file holds nothing but separators, BOMs and whitespace (the whole file only read if its head is)."""
     return not data[:4096].strip(_BLANK_BYTES) and not data.strip(_BLANK_BYTES)
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
+def decode_text(data: bytes | bytearray) -> tuple[str, str]:
     """Decode export bytes; returns (text, encoding name). UTF-16 by BOM or NUL pattern, UTF-8, cp1252."""
     body, encoding = utf8_bytes(data)
     return body.decode("utf-8"), encoding
@@ -44,7 +46,7 @@ def sniff_delimiter(text: str) -> str:
     return ","
 
 
-def read_rows(data: bytes, name: str) -> tuple[list[list[str]], list[str]]:
+def read_rows(data: bytes | bytearray, name: str) -> tuple[list[list[str]], list[str]]:
     """Return the rows of an export file and warnings about what was repaired."""
     if _blank_bytes(data):
         raise ExportFormatError(f"File '{name}' is empty: expected a header row and link rows")
@@ -84,7 +86,7 @@ class RowReaderNeeded(Exception):
 _HEAD_BYTES = 1 << 16
 
 
-def utf8_bytes(data: bytes) -> tuple[bytes | bytearray, str]:
+def utf8_bytes(data: bytes | bytearray) -> tuple[bytes | bytearray, str]:
     """The export as UTF-8 bytes (UTF-16 and Windows-1252 transcoded once, BOM and NULs dropped), and its encoding."""
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         try:
@@ -111,24 +113,49 @@ def utf8_bytes(data: bytes) -> tuple[bytes | bytearray, str]:
 _CHUNK = 1 << 22  # bytes of input transcoded at a time
 
 
-def _transcode(data: bytes, encoding: str) -> bytearray:
+def _transcode(data: bytes | bytearray, encoding: str) -> bytearray:
     """``data.decode(encoding)`` with NULs dropped, as UTF-8 bytes, a few MiB at a time.
 
     Decoding a whole UTF-16 export first would hold the file three times over (the bytes, the decoded
     text, the text without NULs) before the UTF-8 copy is made; chunk by chunk only the result grows.
     Raises UnicodeDecodeError as the one-shot decode would.
     """
+    view = memoryview(data)
+    return _transcoded((view[start:start + _CHUNK] for start in range(0, len(data), _CHUNK)), encoding)
+
+
+def _transcoded(chunks: Iterable[bytes | memoryview], encoding: str) -> bytearray:
     decoder = codecs.getincrementaldecoder(encoding)()
     out = bytearray()
-    view = memoryview(data)
-    for start in range(0, len(data), _CHUNK):
-        text = decoder.decode(view[start:start + _CHUNK])
-        out += text.replace("\x00", "").encode("utf-8")
+    for chunk in chunks:
+        out += decoder.decode(chunk).replace("\x00", "").encode("utf-8")
     out += decoder.decode(b"", final=True).replace("\x00", "").encode("utf-8")
     return out  # a bytearray: copying it into bytes would hold the file twice once more
 
 
-def _is_utf8(body: bytes) -> bool:
+def file_bytes(path: Path) -> bytes | bytearray:
+    """A file's bytes for ``recognise_file``; a UTF-16 file comes transcoded to UTF-8 as it is read.
+
+    Ahrefs exports are UTF-16: read whole, a file would be held twice (its UTF-16 bytes and their UTF-8
+    copy) while it is recognised; transcoded from the disk a few MiB at a time, only the UTF-8 copy is.
+    Which files are UTF-16 is decided as ``utf8_bytes`` decides; a file that then fails to decode is read
+    as it is, for ``utf8_bytes`` to read another way.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encoding = "utf-16"
+        elif not head.startswith(codecs.BOM_UTF8) and len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
+            encoding = "utf-16-le"
+        else:
+            return head + handle.read()
+        try:
+            return _transcoded(itertools.chain([head], iter(lambda: handle.read(_CHUNK), b"")), encoding)
+        except UnicodeDecodeError:
+            return path.read_bytes()
+
+
+def _is_utf8(body: bytes | bytearray) -> bool:
     """Whether bytes are valid UTF-8, checked in place (no decoded copy of a large file)."""
     if body.isascii():
         return True
@@ -170,7 +197,7 @@ def _blank_rows(table: pa.Table) -> pa.Array | None:
     return pa.array(blank)
 
 
-def read_table(data: bytes, name: str, find_header: Callable[[list[list[str]]], int],
+def read_table(data: bytes | bytearray, name: str, find_header: Callable[[list[list[str]]], int],
                columns: Callable[[list[str]], list[int]] | None = None) -> Table:
     """Read an export file column-wise with Arrow's CSV reader; the header row is the one ``find_header`` picks.
 

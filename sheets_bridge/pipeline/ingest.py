@@ -355,7 +355,7 @@ def recognise_table(header: list[str], raw: pd.DataFrame, source: str, site: str
     return export
 
 
-def recognise_file(data: bytes, name: str, site: str = "") -> Export:
+def recognise_file(data: bytes | bytearray, name: str, site: str = "") -> Export:
     """Recognise an export file's raw bytes (UTF-16/UTF-8/cp1252, delimiter sniffed)."""
     source = f"File '{name}'"
     try:
