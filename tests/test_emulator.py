@@ -571,6 +571,27 @@ def test_a_write_that_only_seems_to_leave_a_cell_as_it_was(old: dict[str, Any], 
             assert book.sheets[0].cells[(0, 0)] == {"v": "kept"}
 
 
+@pytest.mark.parametrize("major", ["ROWS", "COLUMNS"])
+def test_the_read_after_a_write_shows_what_was_written(major: str) -> None:
+    """After the sheet's columns were laid out by a read, a write's whole numbers read back as integers, a
+    cleared cell as blank, a new row and column where they landed; a copy made before the write keeps its own."""
+    from sheets_bridge.emulator.model import Sheet, Spreadsheet
+    from sheets_bridge.emulator.values import _rendered, write
+
+    book = Spreadsheet("b", {}, [Sheet(properties={"sheetId": 0, "title": "S", "gridProperties": {
+        "rowCount": 6, "columnCount": 4}}, cells={(0, 0): {"v": "a"}, (1, 0): {"v": 2.5}, (1, 1): {"v": "x"}})], "", "")
+    whole = (0, 6, 0, 4)
+    assert _rendered(book.sheets[0], whole, "UNFORMATTED_VALUE", "SERIAL_NUMBER", True) == [["a", 2.5], ["", "x"]]
+    copy = book.clone()
+    lines = [[3, ""], [None, 7.0]] if major == "ROWS" else [[3], ["", 7.0]]  # A1 3, B1 cleared, B2 7
+    write(book, "S!A1", lines, "RAW", major)
+    write(book, "S!D4", [[4.0]], "RAW", major)
+    got = _rendered(book.sheets[0], whole, "UNFORMATTED_VALUE", "SERIAL_NUMBER", True)
+    assert got == [[3, 2.5], ["", 7], [], ["", "", "", 4]]
+    assert [type(v) for v in got[0]] == [int, float] and type(got[3][3]) is int
+    assert _rendered(copy.sheets[0], whole, "UNFORMATTED_VALUE", "SERIAL_NUMBER", True) == [["a", 2.5], ["", "x"]]
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_raw_write_changes_each_value_it_names_and_keeps_formats(data: st.DataObject) -> None:
