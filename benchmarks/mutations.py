@@ -209,7 +209,7 @@ MUTATIONS = [
              "        except UnicodeDecodeError:\n            return path.read_bytes()\n",
              "        except UnicodeDecodeError:\n            return b\"\"\n", ("tests/test_ingest.py",)),
     Mutation("utf16-file-read-as-little-endian-always", "sheets_bridge/pipeline/decode.py",
-             '            encoding = "utf-16"\n', '            encoding = "utf-16-le"\n', ("tests/test_ingest.py",)),
+             '        return "utf-16"\n', '        return "utf-16-le"\n', ("tests/test_ingest.py",)),
     Mutation("emulator-cleared-value-keeps-its-validation", "sheets_bridge/emulator/values.py",
              '            kept.pop("validation", None)\n', "", ("tests/test_emulator.py",)),
     Mutation("emulator-repeat-cell-gives-every-cell-the-first-cells-format", "sheets_bridge/emulator/batch.py",

@@ -88,15 +88,10 @@ _HEAD_BYTES = 1 << 16
 
 def utf8_bytes(data: bytes | bytearray) -> tuple[bytes | bytearray, str]:
     """The export as UTF-8 bytes (UTF-16 and Windows-1252 transcoded once, BOM and NULs dropped), and its encoding."""
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+    utf16 = _utf16_of(data[:4096])
+    if utf16:
         try:
-            return _transcode(data, "utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
-    head = data[:4096]
-    if not data.startswith(codecs.BOM_UTF8) and len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
-        try:
-            return _transcode(data, "utf-16-le"), "utf-16-le"
+            return _transcode(data, utf16), utf16
         except UnicodeDecodeError:
             pass
     body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
@@ -111,6 +106,15 @@ def utf8_bytes(data: bytes | bytearray) -> tuple[bytes | bytearray, str]:
 
 
 _CHUNK = 1 << 22  # bytes of input transcoded at a time
+
+
+def _utf16_of(head: bytes | bytearray) -> str | None:
+    """The UTF-16 codec a file's first bytes show (a BOM, or NULs at every other byte), else None."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if not head.startswith(codecs.BOM_UTF8) and len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
+        return "utf-16-le"
+    return None
 
 
 def _transcode(data: bytes | bytearray, encoding: str) -> bytearray:
@@ -138,16 +142,13 @@ def file_bytes(path: Path) -> bytes | bytearray:
 
     Ahrefs exports are UTF-16: read whole, a file would be held twice (its UTF-16 bytes and their UTF-8
     copy) while it is recognised; transcoded from the disk a few MiB at a time, only the UTF-8 copy is.
-    Which files are UTF-16 is decided as ``utf8_bytes`` decides; a file that then fails to decode is read
-    as it is, for ``utf8_bytes`` to read another way.
+    Which files are UTF-16 is decided as in ``utf8_bytes`` (``_utf16_of``); a file that then fails to
+    decode is read as it is, for ``utf8_bytes`` to read another way.
     """
     with path.open("rb") as handle:
         head = handle.read(4096)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            encoding = "utf-16"
-        elif not head.startswith(codecs.BOM_UTF8) and len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
-            encoding = "utf-16-le"
-        else:
+        encoding = _utf16_of(head)
+        if not encoding:
             return head + handle.read()
         try:
             return _transcoded(itertools.chain([head], iter(lambda: handle.read(_CHUNK), b"")), encoding)
