@@ -13,6 +13,7 @@ import pandas as pd
 
 from sheets_bridge import contract
 from sheets_bridge.exceptions import ExportFormatError, InvalidHostError
+from sheets_bridge.memory import return_freed
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.classify import classify_pages
 from sheets_bridge.pipeline.clean import clean_links, join_flags
@@ -66,6 +67,7 @@ def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], li
             else:
                 exports.append(recognise_values(values, f"Tab '{name}'", site))
             group_export(exports[-1])  # one tab's rows at a time: only its groups are kept
+            return_freed()  # and the pages its cells and rows held go back before the next tab is decoded
         except ExportFormatError:
             if site:
                 raise
@@ -219,4 +221,4 @@ def _left_flag(flags: str, key: str, own_links: pd.Series) -> str:
 def _tab(tabs: Mapping[str, Values], name: str) -> Values | None:
     """A reserved tab by name, matched case-insensitively."""
     wanted = normalise_header(name)
-    return next((v for k, v in tabs.items() if normalise_header(k) == wanted), None)
+    return next((tabs[k] for k in tabs if normalise_header(k) == wanted), None)  # by title: a store decodes on ask

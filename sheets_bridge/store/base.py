@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -37,7 +37,7 @@ class Store(Protocol):
         """Hold the spreadsheet for one run against every other process, or raise RunInProgressError."""
         ...
 
-    def read_tabs(self) -> dict[str, Values]:
+    def read_tabs(self) -> Mapping[str, Values]:
         """Every tab's values, header first, in tab order."""
         ...
 

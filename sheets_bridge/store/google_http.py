@@ -56,12 +56,12 @@ def encoded_now(value: Any) -> orjson.Fragment:
     return orjson.Fragment(encode_json(value))
 
 
-def _decode_json(response: requests.Response, **_: Any) -> Any:
+def _decode_json(content: bytes, **_: Any) -> Any:
     """A response body decoded by orjson (large values:batchGet answers decode several times faster)."""
     try:
-        return orjson.loads(response.content)
+        return orjson.loads(content)
     except orjson.JSONDecodeError as exc:
-        raise requests.JSONDecodeError(str(exc), response.text, 0) from None
+        raise requests.JSONDecodeError(str(exc), content.decode("utf-8", errors="replace"), 0) from None
 
 
 class GoogleSession(AuthorizedSession):
@@ -107,7 +107,9 @@ class GoogleSession(AuthorizedSession):
                         "nothing was written. Try again in a minute") from None
             else:
                 if response.status_code not in RETRY_STATUSES:
-                    response.json = functools.partial(_decode_json, response)  # type: ignore[method-assign]
+                    # bound to the bytes, not to the response: a response holding a partial that holds the
+                    # response is a cycle, kept (with its body) until the cyclic collector runs, which a run pauses
+                    response.json = functools.partial(_decode_json, response.content)  # type: ignore[method-assign]
                     return response
                 delay = self._delay(attempt, response.headers.get("Retry-After"))
                 if attempt == self.max_attempts or waited + delay > self.max_wait:

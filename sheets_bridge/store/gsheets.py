@@ -7,7 +7,7 @@ import json
 import re
 import uuid
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -43,7 +43,7 @@ from sheets_bridge.layout import (
     TAB_HEADERS,
     TIER_COLOURS,
 )
-from sheets_bridge.pipeline.ingest import Columns, normalise_header
+from sheets_bridge.pipeline.ingest import normalise_header
 from sheets_bridge.pipeline.run import existing_keys
 from sheets_bridge.store.align import column_letter, duplicate_keys, plan_merge, plan_write, sheet_value
 from sheets_bridge.store.base import Values, WriteReport
@@ -62,6 +62,7 @@ from sheets_bridge.store.sheets_layout import (
     pixels,
     prospect_format_requests,
 )
+from sheets_bridge.store.value_ranges import SheetTabs, ValueRanges
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 URL_PATTERNS = (re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]{20,100})"),  # .../u/1/d/ID/edit#gid=0
@@ -210,26 +211,25 @@ class GoogleStore:
         self._sheets = [s["properties"] for s in body.get("sheets", [])]
         return self._sheets
 
-    def read_tabs(self) -> dict[str, Values]:
+    def read_tabs(self) -> Mapping[str, Values]:
         """Every tab's values in two requests: metadata, then one batchGet (unformatted, serial dates).
 
         Values come column by column (``majorDimension=COLUMNS``): an export tab is handed to the pipeline
         as ``Columns``, so each column becomes one array without a pass over rows; the reserved tabs,
-        which are small and read by row, are turned into rows.
+        which are small and read by row, are turned into rows. The answer is decoded one tab at a time,
+        an export tab only when the pipeline asks for it (``value_ranges.SheetTabs``).
         """
         sheets = self.metadata()
         titles = [s["title"] for s in sheets]
         if not titles:
             return {}
-        body = self._call("values_batch_get", self.spreadsheet_id, [_quote(t) for t in titles],
-                          params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
-                                  "majorDimension": "COLUMNS"})
+        response = self._call("request", "get", f"{SHEETS_ROOT}/{self.spreadsheet_id}/values:batchGet",
+                              params={"ranges": [_quote(t) for t in titles], "valueRenderOption": "UNFORMATTED_VALUE",
+                                      "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "COLUMNS"})
         reserved = {normalise_header(t) for t in RESERVED_TABS}
-        tabs: dict[str, Values] = {}
-        for title, vr in zip(titles, body.get("valueRanges", []), strict=False):
-            columns = Columns(vr.get("values", []))
-            tabs[title] = columns.rows() if normalise_header(title) in reserved else columns
-        self._read = tabs
+        tabs = SheetTabs(titles, ValueRanges(response.content, len(titles)),
+                         kept=lambda title: normalise_header(title) in reserved)
+        self._read = dict(tabs.kept)
         return tabs
 
     def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str],

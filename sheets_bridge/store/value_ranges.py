@@ -1,0 +1,135 @@
+"""A values:batchGet answer read one value range at a time, straight from the answer's bytes.
+
+orjson decodes a document by first parsing all of it into a tree of its own and then building the Python
+objects: a 500,000-row spreadsheet's 52 MB answer took about 330 MB above its bytes to decode at once, more
+than half of it gone again once decoded. Each value range is one JSON object of the answer's
+``valueRanges`` array, so each can be decoded alone, when it is needed: the peak is then one tab's, and an
+export tab's cells can be freed (once the pipeline holds them as arrays) before the next tab is decoded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import orjson
+
+from sheets_bridge.exceptions import GoogleApiError
+from sheets_bridge.pipeline.ingest import Columns
+
+Values = list[list[Any]]
+
+# In valid JSON these match only where they are structure: inside a string a bare '"' would end the string,
+# and what follows ('range"', 'valueRanges"') could not come next. A cell is never an object, so every
+# '{' followed by the key "range" starts a value range.
+_ARRAY_START = re.compile(rb'"valueRanges"\s*:\s*\[\s*')
+_RANGE_START = re.compile(rb'\{\s*"range"\s*:')
+_LOOK_BACK = 4096  # whitespace between two value ranges (Google indents its answers by a few spaces)
+
+
+class ValueRangesError(GoogleApiError):
+    """A values:batchGet answer that is not the JSON the Sheets API documents."""
+
+
+def value_range_spans(body: bytes, count: int) -> list[tuple[int, int]] | None:
+    """Where each of ``count`` value ranges lies in a batchGet answer (start, end), in order.
+
+    None when the answer is not laid out as Google lays it out (``{"spreadsheetId": ..., "valueRanges":
+    [{"range": ...}, ...]}``, any whitespace): the caller then decodes it whole.
+    """
+    array = _ARRAY_START.search(body)
+    if array is None:
+        return None
+    starts = [m.start() for m in _RANGE_START.finditer(body, array.end())]
+    if len(starts) != count or (starts and starts[0] != array.end()):
+        return None
+    spans = []
+    for here, after in itertools.pairwise(starts):
+        end = _end_before(body, here, after, b",")
+        if end is None:
+            return None
+        spans.append((here, end))
+    if starts:
+        end = _end_before(body, starts[-1], len(body), b"}", b"]")
+        if end is None:
+            return None
+        spans.append((starts[-1], end))
+    return spans
+
+
+def _end_before(body: bytes, start: int, stop: int, *closers: bytes) -> int | None:
+    """The end of the object that runs from ``start`` when only whitespace and ``closers`` (last first)
+    separate it from ``stop``; None otherwise."""
+    window = body[max(start, stop - _LOOK_BACK):stop]
+    rest = window.rstrip()
+    for closer in closers:
+        if not rest.endswith(closer):
+            return None
+        rest = rest[:-1].rstrip()
+    if not rest.endswith(b"}"):
+        return None
+    return stop - len(window) + len(rest)
+
+
+def _loads(data: bytes | memoryview) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ValueRangesError(f"Google Sheets answered with values that are not valid JSON ({exc})") from None
+
+
+class ValueRanges:
+    """The value ranges of one batchGet answer, each decoded when asked for and not kept."""
+
+    def __init__(self, body: bytes, count: int) -> None:
+        spans = value_range_spans(body, count)
+        self._body = memoryview(body)
+        self._spans = spans or []
+        self._whole: list[Any] | None = None
+        if spans is None:  # laid out otherwise: decoded once, whole (correct, at the old peak)
+            self._whole = list(_loads(body).get("valueRanges", []))
+            self._body = memoryview(b"")
+
+    def __len__(self) -> int:
+        return len(self._spans) if self._whole is None else len(self._whole)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        if self._whole is not None:
+            return dict(self._whole[index])
+        start, end = self._spans[index]
+        value_range = _loads(self._body[start:end])
+        if not isinstance(value_range, dict):
+            raise ValueRangesError("Google Sheets answered with a value range that is not a JSON object")
+        return value_range
+
+    def values(self, index: int) -> Values:
+        """The cells of one value range as the answer gives them (rows, or columns for COLUMNS)."""
+        return list(self[index].get("values", []))
+
+
+class SheetTabs(Mapping[str, Values]):
+    """Every tab of one batchGet (``majorDimension=COLUMNS``) by title, in tab order.
+
+    ``kept`` tabs (the reserved ones: small, and read more than once) are decoded at once, as rows. Every
+    other tab is decoded as ``Columns`` each time it is asked for and not kept, so once the pipeline has
+    turned a tab's columns into arrays and emptied them (``pipeline.run.read_exports``) its cells are gone.
+    The answer's bytes are held until the mapping is dropped.
+    """
+
+    def __init__(self, titles: list[str], ranges: ValueRanges, kept: Callable[[str], bool]) -> None:
+        self._at = {t: i for i, t in enumerate(titles[: len(ranges)])}
+        self._ranges = ranges
+        self.kept: dict[str, Values] = {t: Columns(ranges.values(i)).rows() for t, i in self._at.items() if kept(t)}
+
+    def __getitem__(self, title: str) -> Values:
+        if title in self.kept:
+            return self.kept[title]
+        return Columns(self._ranges.values(self._at[title]))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
