@@ -205,6 +205,8 @@ MUTATIONS = [
     Mutation("utf16-file-read-drops-its-first-chunk", "sheets_bridge/pipeline/decode.py",
              "itertools.chain([head], iter(lambda: handle.read(_CHUNK), b\"\"))",
              "iter(lambda: handle.read(_CHUNK), b\"\")", ("tests/test_ingest.py",)),
+    Mutation("file-read-loses-its-sniffed-head", "sheets_bridge/pipeline/decode.py",
+             "            handle.seek(0)  #", "            handle.tell()  #", ("tests/test_ingest.py",)),
     Mutation("utf16-file-read-gives-up-on-a-bad-file", "sheets_bridge/pipeline/decode.py",
              "        except UnicodeDecodeError:\n            return path.read_bytes()\n",
              "        except UnicodeDecodeError:\n            return b\"\"\n", ("tests/test_ingest.py",)),

@@ -187,6 +187,14 @@ def test_a_file_read_from_disk_is_the_export_its_bytes_are(tmp_path_factory: pyt
     assert recognise_file(got, path.name, "rival.com").frame.equals(recognise_file(raw, path.name, "rival.com").frame)
 
 
+def test_a_file_longer_than_the_sniffed_head_is_read_whole(tmp_path: Path) -> None:
+    raw = ("Referring page URL,Anchor\r\n" + "".join(f"https://a{i}.com/,é {i}\r\n" for i in range(2000))).encode()
+    assert len(raw) > 3 * 4096
+    path = tmp_path / "rival.com.csv"
+    path.write_bytes(raw)
+    assert bytes(decode.file_bytes(path)) == raw
+
+
 def test_a_file_that_only_looks_utf16_is_read_as_it_is(tmp_path: Path) -> None:
     """NULs at every other byte, then bytes no UTF-16 decoder takes (a lone low surrogate): read as they are."""
     raw = "abcdefgh".encode("utf-16-le") + b"\x00\xdc" + b"x" * 6

@@ -149,7 +149,8 @@ def file_bytes(path: Path) -> bytes | bytearray:
         head = handle.read(4096)
         encoding = _utf16_of(head)
         if not encoding:
-            return head + handle.read()
+            handle.seek(0)  # one read of the whole file: ``head + rest`` would hold it twice for a moment
+            return handle.read()
         try:
             return _transcoded(itertools.chain([head], iter(lambda: handle.read(_CHUNK), b"")), encoding)
         except UnicodeDecodeError:

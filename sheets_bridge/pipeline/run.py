@@ -13,7 +13,6 @@ import pandas as pd
 
 from sheets_bridge import contract
 from sheets_bridge.exceptions import ExportFormatError, InvalidHostError
-from sheets_bridge.memory import return_freed
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.classify import classify_pages
 from sheets_bridge.pipeline.clean import clean_links, join_flags
@@ -67,7 +66,6 @@ def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], li
             else:
                 exports.append(recognise_values(values, f"Tab '{name}'", site))
             group_export(exports[-1])  # one tab's rows at a time: only its groups are kept
-            return_freed()  # and the pages its cells and rows held go back before the next tab is decoded
         except ExportFormatError:
             if site:
                 raise
