@@ -18,8 +18,7 @@ import orjson
 
 from sheets_bridge.exceptions import GoogleApiError
 from sheets_bridge.pipeline.ingest import Columns
-
-Values = list[list[Any]]
+from sheets_bridge.store.base import Values
 
 # In valid JSON these match only where they are structure: inside a string a bare '"' would end the string,
 # and what follows ('range"', 'valueRanges"') could not come next. A cell is never an object, so every
@@ -97,7 +96,7 @@ class ValueRanges:
 
     def __getitem__(self, index: int) -> dict[str, Any]:
         if self._whole is not None:
-            return dict(self._whole[index])
+            return self._whole[index]
         start, end = self._spans[index]
         value_range = _loads(self._body[start:end])
         if not isinstance(value_range, dict):
