@@ -86,7 +86,6 @@ def _score(store: Store, today: dt.date, progress: Progress, user: str) -> tuple
     progress("reading", 0.0)
     tabs = store.read_tabs()
     result = score_workbook(tabs, today, progress)
-    del tabs  # a Google answer's bytes (52 MB at 500,000 rows) go before the write builds its own
     progress("writing", 0.9)
     tiers = result.prospects["Tier"].astype(str).value_counts()
     warnings = [w for e in result.exports for w in (f"{e.source}: {x}" for x in e.warnings)] + result.warnings

@@ -159,3 +159,28 @@ def test_grouping_frees_the_rows_and_keeps_counts() -> None:
     prospects, _ = build_gap(clean, ["rival-a.com"], "", Settings())
     a = prospects.set_index("key").loc["a.com"]
     assert (a["links"], a["authority"], a["first_seen"]) == (2, 9.0, pd.Timestamp("2026-01-01"))
+
+
+def test_a_run_frees_each_exports_groups_once_combined_and_an_export_is_scored_once() -> None:
+    import datetime as dt
+
+    import pytest
+
+    from sheets_bridge.pipeline.groups import GroupsFreedError
+    from sheets_bridge.pipeline.run import score_frames
+
+    header = ["Referring page URL", "Domain rating", "First seen"]
+    tabs = {"rival-a.com": [header, ["https://alpha.com/x", "40", "2026-01-01"], ["https://beta.com/", "30", ""]],
+            "rival-b.com": [header, ["https://alpha.com/y", "41", "2026-02-01"]],
+            "mine.com": [header, ["https://beta.com/z", "20", ""]]}
+    exports = [group_export(recognise_values(v, f"Tab '{s}'", s)) for s, v in tabs.items()]
+    log = pd.DataFrame(columns=["date", "key", "touch", "angle", "result", "link_url", "anchor", "row"])
+    run = (Settings(your_domain="mine.com", min_authority=0), pd.DataFrame(columns=["url"]), log,
+           pd.Series(dtype=object), dt.date(2026, 11, 26))
+    result = score_frames(exports, *run)
+    assert result.prospects["Domain"].tolist() == ["alpha.com"]  # beta.com already links to mine.com
+    assert all(e.groups is None for e in result.exports)  # the combined frame was the run's only copy
+    assert [e.sites for e in result.exports] == [["rival-a.com"], ["rival-b.com"], ["mine.com"]]
+    assert [e.newest_link for e in result.exports][:2] == [pd.Timestamp("2026-01-01"), pd.Timestamp("2026-02-01")]
+    with pytest.raises(GroupsFreedError, match=r"Tab 'rival-a\.com' was scored already"):
+        score_frames(exports, *run)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from sheets_bridge.pipeline.ingest import Columns
 from sheets_bridge.pipeline.run import score_workbook
-from sheets_bridge.store.value_ranges import SheetTabs, ValueRanges, ValueRangesError, value_range_spans
+from sheets_bridge.store.value_ranges import SheetTabs, ValueRangesError, value_range_spans
 
 TRICKY = ['{"range": "x"}', '"valueRanges": [', "}, {", '\\"range\\":', "]}", "{", "}", ",", "range", '"', "\\",
           "🌵 ünïcode", "", "  ", '{"range":', "\n"]
@@ -39,9 +39,16 @@ def value_range(title: str, columns: list[list[Any]]) -> dict[str, Any]:
     return out
 
 
-def decoded(body: bytes, count: int) -> list[dict[str, Any]]:
-    ranges = ValueRanges(body, count)
-    return [ranges[i] for i in range(len(ranges))]
+def decoded(body: bytes, count: int) -> dict[str, list[Any]]:
+    """Each tab's cells as SheetTabs hands them out (none kept), by the title asked for."""
+    tabs = SheetTabs([f"tab {i}" for i in range(count)], body, kept=lambda title: False)
+    return {title: list(tabs[title]) for title in tabs}
+
+
+def expected(body: bytes, count: int) -> dict[str, list[Any]]:
+    """The same from the whole answer (zip: titles beyond the answer's value ranges are not tabs)."""
+    ranges = json.loads(body)["valueRanges"]
+    return {f"tab {i}": r.get("values", []) for i, r in zip(range(count), ranges, strict=False)}
 
 
 cells = st.one_of(st.sampled_from(TRICKY), st.text(max_size=12), st.integers(-10**6, 10**6),
@@ -58,7 +65,7 @@ def test_each_value_range_decodes_alone_to_what_the_whole_answer_holds(tabs: lis
     spans = value_range_spans(body, len(ranges))
     assert spans is not None, "an answer laid out as the API documents it is split"
     assert [json.loads(body[s:e]) for s, e in spans] == json.loads(body)["valueRanges"]
-    assert decoded(body, len(ranges)) == json.loads(body)["valueRanges"]
+    assert decoded(body, len(ranges)) == expected(body, len(ranges))
 
 
 def test_the_split_matches_googles_own_layout() -> None:
@@ -67,7 +74,7 @@ def test_the_split_matches_googles_own_layout() -> None:
             b'      "majorDimension": "ROWS",\n      "values": [\n        [\n          "x"\n        ]\n      ]\n'
             b'    },\n    {\n      "range": "b!B1:B10",\n      "majorDimension": "ROWS"\n    }\n  ]\n}\n')
     assert value_range_spans(body, 2) is not None
-    assert decoded(body, 2) == json.loads(body)["valueRanges"]
+    assert decoded(body, 2) == expected(body, 2) == {"tab 0": [["x"]], "tab 1": []}
 
 
 @pytest.mark.parametrize("body, count", [
@@ -83,34 +90,40 @@ def test_the_split_matches_googles_own_layout() -> None:
     (answer([], 2), 0),
 ])
 def test_an_answer_laid_out_otherwise_is_decoded_whole(body: bytes, count: int) -> None:
-    expected = json.loads(body)["valueRanges"]
     if count:
         assert value_range_spans(body, count) is None
-    assert decoded(body, count) == expected
+    assert decoded(body, count) == expected(body, count)
 
 
 def test_an_answer_that_is_not_json_is_a_named_error() -> None:
     with pytest.raises(ValueRangesError, match="not valid JSON"):
-        ValueRanges(b'{"spreadsheetId": "1", "valueRanges": [{"range": "a", "values": [[1,]]}]}', 1)[0]
+        SheetTabs(["a"], b'{"spreadsheetId": "1", "valueRanges": [{"range": "a", "values": [[1,]]}]}',
+                  kept=lambda title: False)["a"]
     with pytest.raises(ValueRangesError, match="not valid JSON"):
-        ValueRanges(b"<html>Service unavailable</html>", 1)
+        SheetTabs(["a"], b"<html>Service unavailable</html>", kept=lambda title: False)
+    with pytest.raises(ValueRangesError, match="not a JSON object"):
+        SheetTabs(["a"], b'{"valueRanges": [[1]]}', kept=lambda title: False)
 
 
-def test_a_kept_tab_is_rows_decoded_once_and_the_others_columns_on_each_ask() -> None:
+def test_a_kept_tab_is_rows_and_the_others_columns_decoded_when_first_asked_for() -> None:
     columns = {"Settings": [["Your domain", "Topic"], ["mine.com", "crm"]],
                "rival.com": [["Referring page URL", "https://a.com/x", "https://b.com/"], ["DR", 10, 20]],
                "Prospects": [["Domain", "a.com"], ["Tier", "A"]]}
-    body = answer([value_range(t, c) for t, c in columns.items()] + [value_range("Empty", [])])
-    tabs = SheetTabs([*columns, "Empty", "not answered"], ValueRanges(body, 4), kept=lambda t: t in {"Settings",
-                                                                                                    "Prospects"})
-    assert list(tabs) == ["Settings", "rival.com", "Prospects", "Empty"]  # as zip() over the answer had it
+    body = bytearray(answer([value_range(t, c) for t, c in columns.items()] + [value_range("Empty", [])]))
+    tabs = SheetTabs([*columns, "Empty"], body, kept=lambda t: t in {"Settings", "Prospects"})
+    assert list(tabs) == ["Settings", "rival.com", "Prospects", "Empty"]
     assert tabs["Settings"] == [["Your domain", "mine.com"], ["Topic", "crm"]]
-    assert tabs["Settings"] is tabs["Settings"]
-    first, second = tabs["rival.com"], tabs["rival.com"]
-    assert isinstance(first, Columns) and first == columns["rival.com"] and first is not second
-    first.clear()  # the pipeline empties what it was handed: the next ask is whole again
-    assert tabs["rival.com"] == columns["rival.com"]
-    assert tabs["Empty"] == [] and "not answered" not in tabs
+    assert tabs.kept["Settings"] is tabs["Settings"]
+    with pytest.raises(BufferError):
+        body.extend(b" ")  # two tabs not decoded yet: the answer's bytes are still held
+    first = tabs["rival.com"]
+    assert isinstance(first, Columns) and first == columns["rival.com"] and tabs["rival.com"] is first
+    first.clear()  # what the pipeline does once the columns are arrays: later asks see it emptied, as in a dict
+    assert tabs["rival.com"] == []
+    assert tabs["Empty"] == []
+    body.extend(b" ")  # every tab decoded: the bytes were let go (a held buffer cannot grow)
+    assert dict(tabs) == {"Settings": [["Your domain", "mine.com"], ["Topic", "crm"]], "rival.com": [],
+                          "Prospects": [["Domain", "Tier"], ["a.com", "A"]], "Empty": []}
 
 
 class CountingTabs(Mapping[str, Any]):

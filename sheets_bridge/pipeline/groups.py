@@ -98,8 +98,14 @@ def group_links(links: pd.DataFrame) -> pd.DataFrame:
     return out[list(GROUP_COLUMNS)]
 
 
+class GroupsFreedError(RuntimeError):
+    """An export asked for its link groups after a run had combined and freed them."""
+
+
 def group_export(export: Export) -> Export:
     """Group an export's rows in place and free them (its ``frame`` keeps the columns, no rows)."""
+    if export.scored:
+        raise GroupsFreedError(f"{export.source} was scored already: its link groups were freed")
     if export.groups is None:
         frame = export.frame
         export.newest_link = frame["first_seen"].max() if len(frame) else pd.NaT

@@ -65,6 +65,7 @@ class Export:
     warnings: list[str] = field(default_factory=list)
     rows_read: int = 0
     groups: pd.DataFrame | None = None  # the rows as link groups once grouped (``groups.group_export``)
+    scored: bool = False  # its groups went into a run and were freed (``run.score_frames``): scored once
     newest_link: Any = pd.NaT  # the latest first-seen date of its rows, kept when the rows are freed
 
 

@@ -78,7 +78,11 @@ def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], li
 
 def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFrame, log: pd.DataFrame,
                  status: pd.Series, today: dt.date, progress: Progress = _quiet) -> ScoreResult:
-    """Run clean → gap → classify → score → targets → cadence on recognised exports."""
+    """Run clean → gap → classify → score → targets → cadence on recognised exports.
+
+    The exports' link groups are combined into one frame and each export's own copy is freed, so an export
+    is scored once (a second run raises ``GroupsFreedError``); its summary (sites, counts, warnings) stays.
+    """
     validate_weights(settings)
     own = settings.your_domain
     sites = list(dict.fromkeys(s for e in exports for s in e.sites if s))
@@ -92,6 +96,8 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
                         "could not be removed")
     progress("cleaning", 0.1)
     links = combine_groups([group_export(e).groups for e in exports])  # type: ignore[misc]
+    for export in exports:  # combined: each export keeps its summary; its own copy of the groups goes
+        export.groups, export.scored = None, True
     clean, excluded = clean_links(links, keep_lost=settings.keep_lost_links)
     own_rows = clean.usable & (links["site"] == own).to_numpy(dtype=bool) if own else np.zeros(len(links), bool)
     own_links = pd.Series(links["first_seen"].to_numpy()[own_rows],

@@ -62,7 +62,7 @@ from sheets_bridge.store.sheets_layout import (
     pixels,
     prospect_format_requests,
 )
-from sheets_bridge.store.value_ranges import SheetTabs, ValueRanges
+from sheets_bridge.store.value_ranges import SheetTabs
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 URL_PATTERNS = (re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]{20,100})"),  # .../u/1/d/ID/edit#gid=0
@@ -217,7 +217,7 @@ class GoogleStore:
         Values come column by column (``majorDimension=COLUMNS``): an export tab is handed to the pipeline
         as ``Columns``, so each column becomes one array without a pass over rows; the reserved tabs,
         which are small and read by row, are turned into rows. The answer is decoded one tab at a time,
-        an export tab only when the pipeline asks for it (``value_ranges.SheetTabs``).
+        an export tab only when the pipeline first asks for it (``value_ranges.SheetTabs``).
         """
         sheets = self.metadata()
         titles = [s["title"] for s in sheets]
@@ -227,8 +227,7 @@ class GoogleStore:
                               params={"ranges": [_quote(t) for t in titles], "valueRenderOption": "UNFORMATTED_VALUE",
                                       "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "COLUMNS"})
         reserved = {normalise_header(t) for t in RESERVED_TABS}
-        tabs = SheetTabs(titles, ValueRanges(response.content, len(titles)),
-                         kept=lambda title: normalise_header(title) in reserved)
+        tabs = SheetTabs(titles, response.content, kept=lambda title: normalise_header(title) in reserved)
         self._read = dict(tabs.kept)
         return tabs
 

@@ -32,7 +32,7 @@ class ValueRangesError(GoogleApiError):
     """A values:batchGet answer that is not the JSON the Sheets API documents."""
 
 
-def value_range_spans(body: bytes, count: int) -> list[tuple[int, int]] | None:
+def value_range_spans(body: bytes | bytearray, count: int) -> list[tuple[int, int]] | None:
     """Where each of ``count`` value ranges lies in a batchGet answer (start, end), in order.
 
     None when the answer is not laid out as Google lays it out (``{"spreadsheetId": ..., "valueRanges":
@@ -58,7 +58,7 @@ def value_range_spans(body: bytes, count: int) -> list[tuple[int, int]] | None:
     return spans
 
 
-def _end_before(body: bytes, start: int, stop: int, *closers: bytes) -> int | None:
+def _end_before(body: bytes | bytearray, start: int, stop: int, *closers: bytes) -> int | None:
     """The end of the object that runs from ``start`` when only whitespace and ``closers`` (last first)
     separate it from ``stop``; None otherwise."""
     window = body[max(start, stop - _LOOK_BACK):stop]
@@ -72,63 +72,65 @@ def _end_before(body: bytes, start: int, stop: int, *closers: bytes) -> int | No
     return stop - len(window) + len(rest)
 
 
-def _loads(data: bytes | memoryview) -> Any:
+def _loads(data: bytes | bytearray | memoryview) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise ValueRangesError(f"Google Sheets answered with values that are not valid JSON ({exc})") from None
 
 
-class ValueRanges:
-    """The value ranges of one batchGet answer, each decoded when asked for and not kept."""
-
-    def __init__(self, body: bytes, count: int) -> None:
-        spans = value_range_spans(body, count)
-        self._body = memoryview(body)
-        self._spans = spans or []
-        self._whole: list[Any] | None = None
-        if spans is None:  # laid out otherwise: decoded once, whole (correct, at the old peak)
-            self._whole = list(_loads(body).get("valueRanges", []))
-            self._body = memoryview(b"")
-
-    def __len__(self) -> int:
-        return len(self._spans) if self._whole is None else len(self._whole)
-
-    def __getitem__(self, index: int) -> dict[str, Any]:
-        if self._whole is not None:
-            return self._whole[index]
-        start, end = self._spans[index]
-        value_range = _loads(self._body[start:end])
-        if not isinstance(value_range, dict):
-            raise ValueRangesError("Google Sheets answered with a value range that is not a JSON object")
-        return value_range
-
-    def values(self, index: int) -> Values:
-        """The cells of one value range as the answer gives them (rows, or columns for COLUMNS)."""
-        return list(self[index].get("values", []))
+def _values(value_range: Any) -> Values:
+    if not isinstance(value_range, dict):
+        raise ValueRangesError("Google Sheets answered with a value range that is not a JSON object")
+    return list(value_range.get("values", []))
 
 
 class SheetTabs(Mapping[str, Values]):
-    """Every tab of one batchGet (``majorDimension=COLUMNS``) by title, in tab order.
+    """Every tab of one batchGet answer (``majorDimension=COLUMNS``) by title, in tab order.
 
     ``kept`` tabs (the reserved ones: small, and read more than once) are decoded at once, as rows. Every
-    other tab is decoded as ``Columns`` each time it is asked for and not kept, so once the pipeline has
-    turned a tab's columns into arrays and emptied them (``pipeline.run.read_exports``) its cells are gone.
-    The answer's bytes are held until the mapping is dropped.
+    other tab is decoded as ``Columns`` the first time it is asked for, and the same list is handed out
+    after that, as a dict of them would: once the pipeline has turned a tab's columns into arrays and
+    emptied the list (``pipeline.run.read_exports``), its cells are gone. The answer's bytes are let go
+    as soon as every tab has been decoded.
     """
 
-    def __init__(self, titles: list[str], ranges: ValueRanges, kept: Callable[[str], bool]) -> None:
-        self._at = {t: i for i, t in enumerate(titles[: len(ranges)])}
-        self._ranges = ranges
-        self.kept: dict[str, Values] = {t: Columns(ranges.values(i)).rows() for t, i in self._at.items() if kept(t)}
+    def __init__(self, titles: list[str], body: bytes | bytearray, kept: Callable[[str], bool]) -> None:
+        spans = value_range_spans(body, len(titles))
+        self._tabs: dict[str, Values | None]
+        if spans is None:  # laid out otherwise: decoded whole, once (correct, at the old peak)
+            ranges = _loads(body).get("valueRanges", [])
+            self._tabs = {t: Columns(_values(r)) for t, r in zip(titles, ranges, strict=False)}
+            self._spans: dict[str, tuple[int, int]] = {}
+            self._body: memoryview | None = None
+        else:
+            self._tabs = dict.fromkeys(titles)
+            self._spans = dict(zip(titles, spans, strict=True))
+            self._body = memoryview(body)
+        self.kept: dict[str, Values] = {t: Columns(self._values(t)).rows() for t in self._tabs if kept(t)}
+        self._tabs.update(self.kept)
+
+    def _values(self, title: str) -> Values:
+        """A tab's cells as decoded from its span of the answer, which is then forgotten."""
+        tab = self._tabs[title]
+        if tab is not None:
+            return tab
+        start, end = self._spans.pop(title)
+        assert self._body is not None
+        values = _values(_loads(self._body[start:end]))
+        if not self._spans:  # every tab decoded: the answer's bytes can go
+            self._body.release()
+            self._body = None
+        return values
 
     def __getitem__(self, title: str) -> Values:
-        if title in self.kept:
-            return self.kept[title]
-        return Columns(self._ranges.values(self._at[title]))
+        tab = self._tabs[title]
+        if tab is None:
+            tab = self._tabs[title] = Columns(self._values(title))
+        return tab
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._at)
+        return iter(self._tabs)
 
     def __len__(self) -> int:
-        return len(self._at)
+        return len(self._tabs)
