@@ -15,6 +15,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from hypothesis import settings
 from identity import key_and_cert
 
 from sheets_bridge.demo import build_demo_workbook
@@ -27,6 +28,10 @@ from sheets_bridge.store.gsheets import GoogleStore
 from sheets_bridge.store.xlsx import XlsxStore
 
 TODAY = dt.date(2026, 11, 26)
+# Properties check results, never time: hypothesis's default 200 ms deadline per example made a property
+# fail now and then on a busy machine (a first example that loads the suffix list). Speed is benchmarked.
+settings.register_profile("results", deadline=None)
+settings.load_profile("results")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))  # the client examples tests use
 
 
