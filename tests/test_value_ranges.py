@@ -103,6 +103,8 @@ def test_an_answer_that_is_not_json_is_a_named_error() -> None:
         SheetTabs(["a"], b"<html>Service unavailable</html>", kept=lambda title: False)
     with pytest.raises(ValueRangesError, match="not a JSON object"):
         SheetTabs(["a"], b'{"valueRanges": [[1]]}', kept=lambda title: False)
+    with pytest.raises(ValueRangesError, match="not a JSON object"):
+        SheetTabs(["a"], b'[{"range": "a"}]', kept=lambda title: False)
 
 
 def test_a_kept_tab_is_rows_and_the_others_columns_decoded_when_first_asked_for() -> None:

@@ -99,7 +99,10 @@ class SheetTabs(Mapping[str, Values]):
         spans = value_range_spans(body, len(titles))
         self._tabs: dict[str, Values | None]
         if spans is None:  # laid out otherwise: decoded whole, once (correct, at the old peak)
-            ranges = _loads(body).get("valueRanges", [])
+            answer = _loads(body)
+            if not isinstance(answer, dict):
+                raise ValueRangesError("Google Sheets answered with values that are not a JSON object")
+            ranges = answer.get("valueRanges", [])
             self._tabs = {t: Columns(_values(r)) for t, r in zip(titles, ranges, strict=False)}
             self._spans: dict[str, tuple[int, int]] = {}
             self._body: memoryview | None = None
