@@ -39,6 +39,14 @@ class ExportFormatError(SheetsBridgeError):
     status = 422
 
 
+class WrongReportError(ExportFormatError):
+    """A file or tab that is a known report, but not a link export (Outgoing domains, Indexed pages, ...)."""
+
+    def __init__(self, message: str, report: str) -> None:
+        super().__init__(message)
+        self.report = report
+
+
 class SettingsError(SheetsBridgeError):
     """A Settings row whose value cannot be understood."""
 

@@ -23,7 +23,7 @@ def prospect(**fields: object) -> pd.DataFrame:
 @pytest.mark.parametrize(("url", "title", "anchor", "page_type", "rule"), [
     ("https://site.com/resources/crm", "", "", "resource page", "resource-page"),
     ("https://site.com/useful-links", "", "", "resource page", "resource-page"),
-    ("https://site.com/best-crm-software", "", "", "roundup/list", "roundup"),
+    ("https://site.com/best-crm-software", "", "", "roundup/list", "roundup-url"),
     ("https://site.com/blog/x", "Top 10 sales tools", "", "roundup/list", "roundup"),
     ("https://site.com/hubspot-vs-pipedrive", "", "", "comparison", "comparison"),
     ("https://site.com/x", "Salesforce alternatives", "", "comparison", "comparison"),
@@ -35,7 +35,7 @@ def prospect(**fields: object) -> pd.DataFrame:
     ("https://site.com/write-for-us", "", "", "guest post", "guest-post"),
     ("https://site.com/x", "", "see the discussion thread", "forum/UGC", "forum-title"),
     ("https://site.com/about", "About us", "", "other", ""),
-    ("", "", "", "other", ""),
+    ("", "", "", "other", "home-page"),  # a domain with no page: its home page
 ])
 def test_page_type_rules(url: str, title: str, anchor: str, page_type: str, rule: str) -> None:
     result = classify_pages(prospect(source_url=url, title=title, anchor=anchor))

@@ -130,7 +130,8 @@ def _flags_by_the_rules(key: str, suffix: str, tld: str, is_ip: bool) -> str:
     flags = []
     if tld in data["abused_tlds"]:
         flags.append("abused TLD")
-    if not is_ip and any(w in label for w in data["poison_words"]):
+    if not is_ip and any(w in label.replace(".", "-").split("-") or f"-{w}-" in f"-{label.replace('.', '-')}-"
+                         for w in data["poison_words"]):
         flags.append("poison word")
     if not is_ip and (digits >= data["max_digits"] or digits / max(len(name), 1) > data["max_digit_share"]):
         flags.append("digit-heavy name")

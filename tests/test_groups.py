@@ -1,6 +1,6 @@
 """Link groups: collapsing an export's rows per host must not change a single figure of the gap.
 
-The oracle below walks the link rows one by one, as the gap is documented (``gap.build_gap``): per domain
+The oracle below walks the link rows one by one, as the gap is documented (``gap.gap``): per domain
 the best example link (a dofollow link with a page first, then the higher authority, then the higher
 traffic; the earlier row on a tie), the strongest authority (the preferred scale first, then the value;
 the earlier row on a tie), the most traffic, the earliest first-seen date, the nofollow share of the
@@ -33,7 +33,7 @@ HOSTS = ["a.com", "www.a.com", "A.COM", "blog.a.com", "b.co.uk", "www.b.co.uk", 
 
 def row_strategy() -> st.SearchStrategy[list[object]]:
     return st.tuples(
-        st.sampled_from(HOSTS), st.sampled_from(["", "/x", "/y?q=1", "/z#f"]),
+        st.sampled_from(HOSTS), st.sampled_from(["", "/x", "/y?p=1", "/z#f"]),
         st.sampled_from(["http://", "https://", ""]), st.sampled_from(["T1", "T2", ""]),
         st.sampled_from(["", "10", "40", "40"]), st.sampled_from(["", "30", "55"]),
         st.sampled_from(["", "true", "false"]), st.sampled_from(["", "", "2026-01-02"]),
@@ -54,22 +54,32 @@ def oracle(tabs: dict[str, list[list[object]]], competitors: list[str], own: str
     """Per domain, from the rows one at a time, what the gap documents."""
     best: dict[str, dict[str, object]] = {}
     seen_own: set[str] = set()
+    own_lost: set[str] = set()
+    own_count: dict[str, int] = defaultdict(int)
+    own_flags: dict[str, list[float]] = defaultdict(list)
+    per_site: dict[tuple[str, str], int] = defaultdict(int)
     sites_of: dict[str, set[str]] = defaultdict(set)
     for site, values in tabs.items():
         for cells in values[1:]:
             url, title, dr, da, nofollow, lost, traffic, first = cells
-            if str(lost).strip():
-                continue
             try:
                 key = key_host(url).key
             except InvalidHostError:
                 continue
+            if str(lost).strip():
+                if site == own:
+                    own_lost.add(key)
+                continue
             if site == own:
                 seen_own.add(key)
+                own_count[key] += 1
+                if str(nofollow) in ("true", "false"):
+                    own_flags[key].append(1.0 if str(nofollow) == "true" else 0.0)
                 continue
             if site not in competitors:
                 continue
             sites_of[key].add(site)
+            per_site[(key, site)] += 1
             scale, value = ("DR", number(dr)) if not math.isnan(number(dr)) else ("DA", number(da))
             norm = value / 100 if not math.isnan(value) else math.nan
             known = -0.01 if math.isnan(norm) else norm
@@ -94,8 +104,14 @@ def oracle(tabs: dict[str, list[list[object]]], competitors: list[str], own: str
                 entry["first_seen"] = when
     out = {}
     for key, entry in best.items():
-        if key in seen_own or key in competitors or key == own:
+        if key in competitors or key == own:
             continue
+        best_competitor = max(n for (k, _), n in per_site.items() if k == key)
+        nofollow_only = bool(own_flags[key]) and all(f == 1.0 for f in own_flags[key])
+        weak = (nofollow_only or own_count[key] < best_competitor) if key in seen_own else key in own_lost
+        if key in seen_own and not weak:
+            continue
+        entry["weak"] = weak
         flags = entry.pop("flags")
         entry["nofollow_share"] = float(np.mean(flags)) if flags else math.nan  # type: ignore[arg-type]
         entry["competitors_linking"] = len(sites_of[key])
@@ -128,6 +144,7 @@ def test_groups_give_what_the_rows_say(raw: dict[str, list[list[object]]]) -> No
         for column in ("title", "authority", "traffic", "first_seen", "nofollow_share", "competitors_linking",
                        "links"):
             assert same(got[column], want[column]), (key, column, got[column], want[column])
+        assert str(got["segment"]).startswith("weak") == want["weak"], (key, got["segment"])
 
 
 def test_a_tie_goes_to_the_earlier_row_across_hosts_and_exports() -> None:

@@ -40,8 +40,25 @@ def join_flags(checks: dict[str, np.ndarray], n: int) -> np.ndarray:
     return out
 
 
+WEAK_NAME_FLAGS = frozenset({"abused TLD", "digit-heavy name", "hyphen-heavy name"})  # never a verdict alone
+
+
+def split_flags(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """'; '-joined flags split into (strong, weak): weak ones are the name signals in ``WEAK_NAME_FLAGS``."""
+    strong = np.full(len(flags), "", dtype=object)
+    weak = np.full(len(flags), "", dtype=object)
+    for i in np.flatnonzero(np.asarray(flags, dtype=object) != ""):
+        parts = str(flags[i]).split("; ")
+        strong[i] = "; ".join(f for f in parts if f not in WEAK_NAME_FLAGS)
+        weak[i] = "; ".join(f for f in parts if f in WEAK_NAME_FLAGS)
+    return strong, weak
+
+
 def name_flags(domains: pd.DataFrame) -> np.ndarray:
-    """Spam flags from the domain name alone: abused TLD, poison words, digit and hyphen density.
+    """Flags from the domain name alone: abused TLD, poison words (whole words), digit and hyphen density.
+
+    Only a poison word is strong evidence; the others (``WEAK_NAME_FLAGS``) count against a domain only
+    when two of them meet, or when its pages say the same (``verdict``): ``abc13.com`` is a TV station.
 
     The label is the key without its public suffix; the name is the label's last part. Column-wise: one
     slice per distinct suffix, then Arrow string kernels (RE2) over all names at once.
@@ -64,7 +81,7 @@ def name_flags(domains: pd.DataFrame) -> np.ndarray:
     length = np.maximum(np.asarray(pc.utf8_length(name).to_numpy(zero_copy_only=False), dtype=float), 1.0)
     digits = np.asarray(pc.count_substring_regex(name, r"\p{Nd}").to_numpy(zero_copy_only=False), dtype=float)
     hyphens = np.asarray(pc.count_substring(name, "-").to_numpy(zero_copy_only=False), dtype=int)
-    words = "|".join(re.escape(w) for w in data["poison_words"])
+    words = "(^|[.-])(" + "|".join(re.escape(w) for w in data["poison_words"]) + ")([.-]|$)"  # words, not substrings
     has_poison = np.asarray(pc.match_substring_regex(label, words).to_numpy(zero_copy_only=False), dtype=bool)
     judged = ~is_ip  # an IP address is flagged as such, not judged as a name
     many_digits = judged & ((digits >= data["max_digits"]) | (digits / length > data["max_digit_share"]))
@@ -108,10 +125,11 @@ def clean_links(links: pd.DataFrame, keep_lost: bool = False) -> tuple[CleanLink
         "link farm ratio": ((per["linked"] >= data["min_linked_domains_for_ratio"])
                             & (ratio > data["max_linked_to_referring_ratio"])).to_numpy(dtype=bool),
     }, len(domains))
-    flags = name_flags(domains)
+    flags, weak = split_flags(name_flags(domains))
     both = (flags != "") & (row_flags != "")
     flags = np.where(flags == "", row_flags, np.where(both, flags + "; " + row_flags, flags))
     domains["spam"] = flags
+    domains["weak_spam"] = weak
     return CleanLinks(links, usable, domain, domains, problems), excluded
 
 

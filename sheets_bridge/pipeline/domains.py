@@ -121,8 +121,10 @@ def key_clean_host(host: str) -> HostKey:
         if sub:
             registrable = f"{sub.split('.')[-1]}.{registrable}"
             platform = True
-    return HostKey(key=_to_unicode(registrable), suffix=_to_unicode(parts.suffix), is_ip=False,
-                   is_platform=platform)
+    key, suffix, is_platform = (np.array([_to_unicode(registrable)], dtype=object),
+                                np.array([_to_unicode(parts.suffix)], dtype=object), np.array([platform]))
+    _rekey_copies(pd.Series([ascii_host], dtype=object), key, suffix, is_platform)
+    return HostKey(key=str(key[0]), suffix=str(suffix[0]), is_ip=False, is_platform=bool(is_platform[0]))
 
 
 def clean_hosts(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -275,13 +277,47 @@ def key_distinct_hosts(hosts: pa.Array) -> pd.DataFrame:
                 invalid[i] = exc.message
                 continue
             key[i], suffix[i], is_ip[i], is_platform[i] = hk.key, hk.suffix, hk.is_ip, hk.is_platform
+    staging = _rekey_copies(pd.Series(hosts.to_pylist(), dtype=object).fillna(""), key, suffix, is_platform)
     distinct = pd.Series(suffix).astype(object)
     country = {s: country_of_suffix(s) for s in pd.unique(distinct)}
     tld = {s: s.rsplit(".", 1)[-1] if s else "" for s in country}
     return pd.DataFrame({"key": key, "suffix": suffix, "tld": distinct.map(tld).to_numpy(dtype=object),
                          "country": distinct.map(country).to_numpy(dtype=object), "is_ip": is_ip,
-                         "is_platform": is_platform, "invalid": invalid}).astype(
+                         "is_platform": is_platform, "staging": staging, "invalid": invalid}).astype(
         {c: object for c in ("key", "suffix", "tld", "country", "invalid")})
+
+
+_BLOGGER_MIRROR = re.compile(r"^(?P<blog>[a-z0-9-]+)\.blogspot\.(?!com$)[a-z]{2,3}(?:\.[a-z]{2})?$")
+
+
+@cache
+def staging_pattern() -> re.Pattern[str]:
+    """A subdomain's first label that marks a staging or development copy (``dev.``, ``stage-www.``)."""
+    return re.compile(load_json("page_signals.json")["staging_labels"])
+
+
+def _rekey_copies(hosts: pd.Series, key: np.ndarray, suffix: np.ndarray, is_platform: np.ndarray) -> np.ndarray:
+    """Re-key, in place, the hosts the suffix list keys wrongly; return which are staging copies.
+
+    A Blogger country mirror (``x.blogspot.in``) is the blog ``x.blogspot.com``, not all of ``blogspot.in``.
+    A staging or development host (``dev.brand.com``) is keyed on its own: a parasite page there is not the
+    brand's, and a copy of the brand's site is not a second prospect. Only distinct hosts are walked.
+    """
+    staging = np.zeros(len(hosts), dtype=bool)
+    if not len(hosts):
+        return staging
+    mirror = hosts.str.contains(".blogspot.", regex=False).to_numpy(dtype=bool)
+    for i in np.flatnonzero(mirror):
+        found = _BLOGGER_MIRROR.match(str(hosts.iloc[i]))
+        if found:
+            key[i], suffix[i], is_platform[i] = f"{found['blog']}.blogspot.com", "blogspot.com", True
+    keys = pd.Series(key, dtype=object).astype(str)
+    sub = hosts.str.len().to_numpy() > keys.str.len().to_numpy() + 1
+    for i in np.flatnonzero(sub & (keys != "").to_numpy(dtype=bool)):
+        host = str(hosts.iloc[i])
+        if host.endswith("." + key[i]) and staging_pattern().match(host[: -len(key[i]) - 1].split(".")[0]):
+            key[i], staging[i] = _to_unicode(host), True
+    return staging
 
 
 def key_hosts(hosts: pd.Series) -> pd.DataFrame:

@@ -1,32 +1,63 @@
-"""The gap: domains linking to competitors but not to the own site, one row per domain."""
+"""The gap: domains linking to competitors but not to the own site (or weakly), one row per domain.
+
+Every domain left out gets one reason (``exclusion_reasons``), and the page that shows it, so a team can
+see and reverse it; a domain the team marked to keep skips the judgements on its name and pages.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sheets_bridge.pipeline.clean import CleanLinks, first_flag
 from sheets_bridge.pipeline.groups import EXAMPLE_TEXT, first_max
+from sheets_bridge.pipeline.verdict import BUILD, NOT_PROSPECT, SELLER, SPAM, judge_pages
 from sheets_bridge.settings import Settings
 
 SEGMENT_ALL, SEGMENT_SEVERAL, SEGMENT_ONE = "all competitors", "several competitors", "one competitor"
+SEGMENT_BUILD = "build yourself"
+WEAK_FEWER, WEAK_NOFOLLOW, WEAK_LOST = ("weak: fewer links to you", "weak: only nofollow to you",
+                                        "weak: your link was lost")
+EXCLUDED_COLUMNS = ("key", "reason", "evidence", "source_url", "linked_competitors", "authority",
+                    "authority_scale")
+
+
+@dataclass
+class GapResult:
+    """The prospects, the count of domains left out by reason, and those domains with their evidence."""
+
+    prospects: pd.DataFrame
+    excluded: Counter[str]
+    dropped: pd.DataFrame
 
 
 def build_gap(clean: CleanLinks, competitors: list[str], own: str,
               settings: Settings) -> tuple[pd.DataFrame, Counter[str]]:
+    """The prospects and the count of domains left out by reason (``gap`` without the evidence)."""
+    result = gap(clean, competitors, own, settings)
+    return result.prospects, result.excluded
+
+
+def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
+        keep: Collection[str] = ()) -> GapResult:
     """Union the competitors' usable link groups into one row per domain, minus the own site's profile.
 
     Evidence kept per domain: the strongest authority (by scale preference, then value), and an
-    example page that is dofollow where one exists, then the highest authority and traffic.
+    example page that is dofollow where one exists, then the highest authority and traffic. A domain
+    that links to your site less than to a competitor (fewer links, only nofollow, or a lost link) stays,
+    in a 'weak' segment. ``keep``: domains a team kept by hand (the Excluded tab's Keep column).
     """
     links = clean.links
     comp_index = {c: i for i, c in enumerate(competitors)}
     codes, sites = pd.factorize(links["site"])
     site_code = np.array([comp_index.get(s, -1) for s in sites] + [-1], dtype=np.int64)[codes]
     own_code = list(sites).index(own) if own in set(sites) else -2
-    own_domains = np.unique(clean.domain[clean.usable & (codes == own_code)])
+    own_rows = clean.usable & (codes == own_code)
+    own_domains = np.unique(clean.domain[own_rows])
     rows = np.flatnonzero(clean.usable & (site_code >= 0))
     d = clean.domain[rows]
     # each group holds its best link by each measure; a domain takes its groups' best, the earliest on a tie
@@ -67,6 +98,8 @@ def build_gap(clean: CleanLinks, competitors: list[str], own: str,
     texts = links[list(EXAMPLE_TEXT)].iloc[example]
     for column in EXAMPLE_TEXT:
         prospects[column] = texts[column].to_numpy(dtype=object)
+    prospects["external_links"] = links["external_links"].to_numpy(dtype=float)[example]
+    prospects["weak_spam"] = dom["weak_spam"].to_numpy(dtype=object) if "weak_spam" in dom else ""
     prospects["authority"] = authority[strongest]
     prospects["authority_scale"] = np.where(np.isnan(authority[strongest]), "", scale)
     prospects["authority_norm"] = links["authority_norm"].to_numpy(dtype=float)[strongest]
@@ -80,9 +113,50 @@ def build_gap(clean: CleanLinks, competitors: list[str], own: str,
         [prospects["competitors_linking"] >= n, prospects["competitors_linking"] > 1],
         [SEGMENT_ALL, SEGMENT_SEVERAL], SEGMENT_ONE)
     in_own = np.isin(domain_ids, own_domains)
-    reasons = _exclusion_reasons(prospects, in_own, set(competitors) | {own}, settings)
+    weak = _weak_links(clean, rows, site_code, own_rows, codes == own_code, domain_ids, in_own)
+    prospects["segment"] = np.where(weak != "", weak, prospects["segment"].to_numpy(dtype=object))
+    judged = judge_pages(prospects, [*competitors, own])
+    for column in judged.columns:
+        prospects[column] = judged[column].to_numpy(dtype=object)
+    build = prospects["verdict"].to_numpy() == BUILD
+    prospects.loc[build, "segment"] = SEGMENT_BUILD
+    prospects["build_note"] = np.where(build, prospects["verdict_reason"].to_numpy(dtype=object), "")
+    kept = prospects["key"].isin(set(keep)).to_numpy(dtype=bool)
+    reasons, evidence = exclusion_reasons(prospects, in_own & (weak == ""), set(competitors) | {own}, settings,
+                                          kept)
     excluded: Counter[str] = Counter({str(k): int(v) for k, v in reasons[reasons != ""].value_counts().items()})
-    return prospects[(reasons == "").to_numpy()].reset_index(drop=True), excluded
+    out = (reasons != "").to_numpy()
+    dropped = prospects.loc[out, [c for c in EXCLUDED_COLUMNS if c in prospects.columns]].assign(
+        reason=reasons[out].to_numpy(dtype=object), evidence=evidence[out]).reset_index(drop=True)
+    return GapResult(prospects[~out].reset_index(drop=True), excluded, dropped)
+
+
+def _weak_links(clean: CleanLinks, rows: np.ndarray, site_code: np.ndarray, own_rows: np.ndarray,
+                is_own: np.ndarray, domain_ids: np.ndarray, in_own: np.ndarray) -> np.ndarray:
+    """Per prospect: the weak-link segment when it links to your site less than to a competitor, else ''.
+
+    Fewer links to you than to its best-linked competitor, only nofollow links to you, or only a lost
+    link to you (counted only when lost links are otherwise dropped).
+    """
+    links = clean.links
+    n_domains = len(clean.domains)
+    counts = links["links"].to_numpy(dtype=np.int64)
+    own_count = np.bincount(clean.domain[own_rows], weights=counts[own_rows], minlength=n_domains)
+    nofollow_sum = links["nofollow_sum"].to_numpy(dtype=float)
+    nofollow_n = links["nofollow_n"].to_numpy(dtype=float)
+    own_nofollow = np.bincount(clean.domain[own_rows], weights=nofollow_sum[own_rows], minlength=n_domains)
+    own_known = np.bincount(clean.domain[own_rows], weights=nofollow_n[own_rows], minlength=n_domains)
+    per_site = pd.DataFrame({"d": clean.domain[rows], "s": site_code[rows], "n": counts[rows]})
+    best = per_site.groupby(["d", "s"])["n"].sum().groupby(level=0).max()
+    comp_best = np.zeros(n_domains)
+    comp_best[best.index.to_numpy(dtype=np.int64)] = best.to_numpy(dtype=float)
+    lost_own = is_own & links["lost"].to_numpy(dtype=bool) & ~clean.usable
+    has_lost = np.bincount(clean.domain[lost_own], minlength=n_domains) > 0 if lost_own.any() else np.zeros(
+        n_domains, dtype=bool)
+    d = domain_ids
+    nofollow_only = (own_known[d] > 0) & (own_nofollow[d] >= own_known[d])
+    return np.select([in_own & nofollow_only, in_own & (own_count[d] < comp_best[d]), ~in_own & has_lost[d]],
+                     [WEAK_NOFOLLOW, WEAK_FEWER, WEAK_LOST], "").astype(object)
 
 
 def _popcount(values: np.ndarray) -> np.ndarray:
@@ -94,25 +168,45 @@ def _popcount(values: np.ndarray) -> np.ndarray:
     return counts
 
 
-def _exclusion_reasons(p: pd.DataFrame, in_own: np.ndarray, sites: set[str], s: Settings) -> pd.Series:
-    """The first reason each domain is excluded, in a fixed order ('' when it stays)."""
+def exclusion_reasons(p: pd.DataFrame, in_own: np.ndarray, sites: set[str], s: Settings,
+                      kept: np.ndarray | None = None) -> tuple[pd.Series, np.ndarray]:
+    """The first reason each domain is excluded, in a fixed order ('' when it stays), and its evidence.
+
+    ``kept`` domains skip the judgements on their name and pages (a team's 'keep'), not the settings' filters.
+    """
+    n = len(p)
+    kept = np.zeros(n, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
     authority = p["authority"].fillna(0)
     country = p["country"].fillna("")
     tlds = set(s.excluded_tlds)
+    verdict = p["verdict"].to_numpy(dtype=object) if "verdict" in p else np.full(n, "", dtype=object)
+    why = p["verdict_reason"].astype(object) if "verdict_reason" in p else pd.Series("", index=p.index)
+    evidence = p["evidence"].to_numpy(dtype=object) if "evidence" in p else np.full(n, "", dtype=object)
+    spam = p["spam"].fillna("").astype(object)
+    weak = p["weak_spam"].fillna("").astype(object) if "weak_spam" in p else pd.Series("", index=p.index)
+    two_weak = weak.str.count("; ").to_numpy() >= 1
+    judged = ~kept
     conditions = [
-        (p["key"].isin(sites), "a competitor or your own site"),
-        (in_own, "already links to you"),
-        (p["spam"] != "", "spam: " + first_flag(p["spam"].fillna("").astype(object))),
-        (p["competitors_linking"] < s.min_competitors_linking, "links to too few competitors"),
-        (authority < s.min_authority, "authority below minimum"),
-        (authority > s.max_authority, "authority above maximum (giant publisher)"),
+        (p["key"].isin(sites), "a competitor or your own site", ""),
+        (in_own, "already links to you", ""),
+        (judged & (verdict == SELLER), "link seller: " + why, evidence),
+        (judged & (spam != "").to_numpy(), "spam: " + first_flag(spam), spam),
+        (judged & (verdict == SPAM), "spam: " + why, evidence),
+        (judged & (verdict == NOT_PROSPECT), "not a prospect: " + why, evidence),
+        (judged & two_weak, "spam: " + weak.str.replace("; ", " and "), "the name " + p["key"].astype(str)),
+        (p["competitors_linking"] < s.min_competitors_linking, "links to too few competitors", ""),
+        (authority < s.min_authority, "authority below minimum", ""),
+        (authority > s.max_authority, "authority above maximum (giant publisher)", ""),
         ((country != "") & bool(s.allowed_countries) & ~country.isin(s.allowed_countries),
-         "country not allowed"),
-        (country.isin(s.excluded_countries), "country excluded"),
-        (p["tld"].isin(tlds) | p["suffix"].isin(tlds), "TLD excluded"),
+         "country not allowed", ""),
+        (country.isin(s.excluded_countries), "country excluded", ""),
+        (p["tld"].isin(tlds) | p["suffix"].isin(tlds), "TLD excluded", ""),
     ]
-    reasons = np.full(len(p), "", dtype=object)
-    for mask, reason in conditions:
+    reasons = np.full(n, "", dtype=object)
+    shown = np.full(n, "", dtype=object)
+    for mask, reason, said in conditions:
         take = np.asarray(mask, dtype=bool) & (reasons == "")
         reasons[take] = reason[take] if isinstance(reason, pd.Series) else reason
-    return pd.Series(reasons, index=p.index)
+        shown[take] = (said.to_numpy(dtype=object)[take] if isinstance(said, pd.Series)
+                       else said[take] if isinstance(said, np.ndarray) else said)
+    return pd.Series(reasons, index=p.index), shown

@@ -20,11 +20,11 @@ from sheets_bridge.pipeline.domains import clean_host_codes
 from sheets_bridge.pipeline.ingest import Export
 from sheets_bridge.pipeline.reference import load_json
 
-EXAMPLE_TEXT = ("source_url", "title", "anchor", "contact")
+EXAMPLE_TEXT = ("source_url", "title", "anchor", "contact", "vendor_page_type")
 GROUP_COLUMNS = (
     "site", "clean_host", "lost", "links", "row", "vendor_spam", "linked_domains", "ref_domains", "traffic",
     "first_seen", "last_seen", "nofollow_sum", "nofollow_n", "evidence", "example_order", *EXAMPLE_TEXT,
-    "strength", "strength_order", "authority", "authority_scale", "authority_norm",
+    "external_links", "strength", "strength_order", "authority", "authority_scale", "authority_norm",
 )
 ORDER_SHIFT = 40  # positions within one export stay below 2**40; the export's index goes above
 
@@ -90,6 +90,7 @@ def group_links(links: pd.DataFrame) -> pd.DataFrame:
     texts = links[list(EXAMPLE_TEXT)].iloc[example].reset_index(drop=True)
     for column in EXAMPLE_TEXT:
         out[column] = texts[column]  # Arrow-backed text stays Arrow: no Python string per row
+    out["external_links"] = links["external_links"].to_numpy(dtype=float)[example]  # on the example page
     out["strength"] = strength[strongest]
     out["strength_order"] = strongest.astype(np.int64)
     out["authority"] = links["authority"].to_numpy(dtype=float)[strongest]

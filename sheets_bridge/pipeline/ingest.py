@@ -3,7 +3,7 @@
 Works on a sheet tab's 2D values or on rows read from a file. Every result has one row per link (or
 referring domain) with: site, host, source_url, title, anchor, authority, authority_scale,
 authority_norm, traffic, ref_domains, linked_domains, external_links, nofollow, first_seen, lost,
-vendor_spam, target_url, contact, row.
+vendor_spam, target_url, contact, vendor_page_type (the vendor's own page type, Ahrefs' "Page type"), row.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sheets_bridge.exceptions import ExportFormatError, InvalidHostError
+from sheets_bridge.exceptions import ExportFormatError, InvalidHostError, WrongReportError
 from sheets_bridge.pipeline.decode import RowReaderNeeded, read_rows, read_table
 from sheets_bridge.pipeline.domains import clean_host, key_host
 from sheets_bridge.pipeline.reference import load_json
@@ -28,13 +28,13 @@ from sheets_bridge.pipeline.values import parse_bools, parse_dates, parse_flags,
 
 AUTHORITY_MAX = {"DR": 100.0, "AS": 100.0, "DA": 100.0, "TF": 70.0, "CF": 80.0, "PA": 100.0}
 HOST_FIELDS = ("domain", "source_url")
-_TEXT = ("source_url", "title", "anchor", "target_url", "contact")
+_TEXT = ("source_url", "title", "anchor", "target_url", "contact", "vendor_page_type")
 _NUMBERS = ("traffic", "ref_domains", "linked_domains", "external_links", "spam_score", "links_to_target")
 _SITE_HEADER = re.compile(r"^(https?://)?(www\.)?([a-z0-9\-]+\.)+[a-z]{2,}/?$")
 CANONICAL = [
     "site", "host", "source_url", "title", "anchor", "authority", "authority_scale", "authority_norm",
     "traffic", "ref_domains", "linked_domains", "external_links", "nofollow", "first_seen", "lost",
-    "vendor_spam", "spam_score", "target_url", "contact", "row",
+    "vendor_spam", "spam_score", "target_url", "contact", "vendor_page_type", "row",
 ]
 
 
@@ -69,6 +69,15 @@ class Export:
     newest_link: Any = pd.NaT  # the latest first-seen date of its rows, kept when the rows are freed
 
 
+def refuse_other_reports(header: Sequence[Any], source: str) -> None:
+    """Raise ``WrongReportError`` when a header row is a known report that is not a link export."""
+    names = {normalise_header(c) for c in header}
+    for report in load_json("formats.json")["not_link_exports"]:
+        if all(r in names for r in report["requires"]) and not any(a in names for a in report["absent"]):
+            raise WrongReportError(f"{source} is a {report['name']} report: {report['why']}. Export "
+                                   f"{report['instead']} instead", str(report["name"]))
+
+
 def _find_header(rows: Sequence[Sequence[Any]], source: str) -> int:
     aliases = _alias_table()
     first = None
@@ -76,6 +85,7 @@ def _find_header(rows: Sequence[Sequence[Any]], source: str) -> int:
         cells = [normalise_header(c) for c in row]
         if not any(cells):
             continue
+        refuse_other_reports(cells, source)
         first = i if first is None else first
         mapped = {aliases.get(c) for c in cells}
         if mapped & set(HOST_FIELDS):
@@ -221,6 +231,7 @@ def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, fir
 
     ``raw`` may hold only the ``needed_columns``; the others are never read.
     """
+    refuse_other_reports(header, source)
     mapping, ignored, site_columns, warnings = _map_columns(header)
     if not set(HOST_FIELDS) & set(mapping):
         found = ", ".join(str(h).strip() for h in header if str(h).strip())[:300]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from sheets_bridge.pipeline.classify import classify_pages
 from sheets_bridge.pipeline.clean import clean_links, join_flags
 from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.drafts import flag_do_not_contact, parse_do_not_contact
-from sheets_bridge.pipeline.gap import build_gap
+from sheets_bridge.pipeline.gap import gap
 from sheets_bridge.pipeline.groups import combine_groups, group_export
 from sheets_bridge.pipeline.ingest import Columns, Export, normalise_header, recognise_columns, recognise_values
 from sheets_bridge.pipeline.score import prospect_text, score_prospects
@@ -41,6 +41,7 @@ class ScoreResult:
     own: str
     warnings: list[str] = field(default_factory=list)
     own_links: pd.Series = field(default_factory=lambda: pd.Series(dtype="datetime64[ns]"))
+    dropped: pd.DataFrame = field(default_factory=pd.DataFrame)  # domains left out, with reason and evidence
 
 
 def _quiet(stage: str, done: float) -> None:
@@ -77,11 +78,13 @@ def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], li
 
 
 def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFrame, log: pd.DataFrame,
-                 status: pd.Series, today: dt.date, progress: Progress = _quiet) -> ScoreResult:
+                 status: pd.Series, today: dt.date, progress: Progress = _quiet,
+                 keep: Collection[str] = ()) -> ScoreResult:
     """Run clean → gap → classify → score → targets → cadence on recognised exports.
 
     The exports' link groups are combined into one frame and each export's own copy is freed, so an export
     is scored once (a second run raises ``GroupsFreedError``); its summary (sites, counts, warnings) stays.
+    ``keep``: domains a team kept from the Excluded tab (they skip the judgements on name and pages).
     """
     validate_weights(settings)
     own = settings.your_domain
@@ -104,8 +107,9 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
                           index=clean.domains["key"].to_numpy(dtype=object)[clean.domain[own_rows]],
                           dtype="datetime64[ns]").groupby(level=0).min()
     progress("gap", 0.4)
-    prospects, gap_excluded = build_gap(clean, competitors, own, settings)
-    excluded.update(gap_excluded)
+    found = gap(clean, competitors, own, settings, keep)
+    prospects = found.prospects
+    excluded.update(found.excluded)
     warnings.extend(clean.problems)
     progress("scoring", 0.6)
     prospects = pd.concat([prospects, classify_pages(prospects)], axis=1)
@@ -120,7 +124,7 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
     prospects = pd.concat([prospects, cadence], axis=1)
     prospects = prospects.sort_values(["priority", "key"], ascending=[False, True], kind="stable")
     return ScoreResult(to_owned(prospects).reset_index(drop=True), exports, excluded, competitors, own, warnings,
-                       own_links)
+                       own_links, found.dropped)
 
 
 def to_owned(p: pd.DataFrame) -> pd.DataFrame:
@@ -128,6 +132,10 @@ def to_owned(p: pd.DataFrame) -> pd.DataFrame:
     flags = join_flags({"IP host": p["is_ip"].to_numpy(dtype=bool),
                         "shared platform": p["is_platform"].to_numpy(dtype=bool),
                         "nofollow only": (p["nofollow_share"] == 1.0).to_numpy(dtype=bool)}, len(p))
+    for extra in ("weak_spam", "build_note"):  # a weak name signal; what to build yourself
+        if extra in p:
+            said = p[extra].astype(object).fillna("").to_numpy(dtype=object)
+            flags = np.where(said == "", flags, np.where(flags == "", said, flags + "; " + said))
     guard = p["guard"].astype(object).fillna("").to_numpy(dtype=object)
     flags = np.where(guard == "", flags, np.where(flags == "", guard, flags + "; " + guard))
     return pd.DataFrame({

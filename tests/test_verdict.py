@@ -1,0 +1,133 @@
+"""Prospects judged by their pages: link sellers, spam and non-prospects out with a reason and evidence,
+names alone never a verdict, staging hosts and Blogger mirrors keyed right, weak links kept as a segment.
+
+Each expectation is written from what a link builder sees on the page (URL, title, anchor, external links),
+not from the product's rules.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from sheets_bridge.pipeline.clean import clean_links
+from sheets_bridge.pipeline.domains import key_host
+from sheets_bridge.pipeline.gap import gap
+from sheets_bridge.pipeline.groups import combine_groups, group_export
+from sheets_bridge.pipeline.ingest import recognise_values
+from sheets_bridge.settings import Settings
+
+AHREFS = ["Referring page URL", "Referring page title", "Anchor", "Domain rating", "External links", "Nofollow",
+          "Lost"]
+
+
+def run_gap(tabs: dict[str, list[list[object]]], own: str = "", keep: tuple[str, ...] = ()) -> tuple[
+        pd.DataFrame, Counter[str], pd.DataFrame]:
+    exports = [recognise_values([AHREFS, *rows], f"Tab '{site}'", site) for site, rows in tabs.items()]
+    clean, _ = clean_links(combine_groups([group_export(e).groups for e in exports]))  # type: ignore[misc]
+    competitors = [s for s in tabs if s != own]
+    result = gap(clean, competitors, own, Settings(your_domain=own), keep)
+    return result.prospects.set_index("key"), result.excluded, result.dropped.set_index("key")
+
+
+def page(url: str, title: str = "An article", anchor: str = "rival", dr: int = 40, ext: int = 12,
+         nofollow: str = "false", lost: str = "") -> list[object]:
+    return [url, title, anchor, dr, ext, nofollow, lost]
+
+
+@pytest.mark.parametrize(("row", "reason"), [
+    (page("https://best-seo-domains.com/7f0ddeff26c480507e9c0210871505a5-list.html",
+          "Where to buy 🚀 aged domains and backlinks 🔥 from Best-SEO-Domains"), "link seller"),
+    (page("https://shop.example.org/x", "Buy dofollow backlinks from DR 70 sites"), "link seller"),
+    (page("https://dr70-links.co.uk/show-0962a6e254fe2b015109926363b8080814"[:62], "Home"), "spam"),
+    (page("https://example.net/cgi-bin/out.cgi?id=12&url=https://rival.com"), "spam"),
+    (page("https://swap.example.org/links.php?id=77"), "spam"),
+    (page("https://blog.example.com/post", "Some post", ext=4800), "spam"),
+    (page("https://news.example.com/story", "Best online casino bonus codes"), "spam"),
+    (page("https://en.wikipedia.org/wiki/Rival_Inc"), "not a prospect"),
+    (page("https://www.bing.com/images/search?q=rival"), "not a prospect"),
+])
+def test_bad_pages_are_excluded_with_their_evidence(row: list[object], reason: str) -> None:
+    prospects, excluded, dropped = run_gap({"rival.com": [row, page("https://goodblog.com/crm-guide")]})
+    assert list(prospects.index) == ["goodblog.com"]
+    (key,) = dropped.index
+    assert dropped.loc[key, "reason"].startswith(reason + ": ")
+    assert dropped.loc[key, "evidence"] != ""
+    assert dropped.loc[key, "source_url"] == row[0]
+    assert sum(excluded.values()) == 1
+
+
+@pytest.mark.parametrize("host", ["abc13.com", "pix11.com", "hackaday.io", "bsidesexeter.co.uk",
+                                  "cannabisexpertise.com", "my-local-news-site.com"])
+def test_a_name_alone_never_excludes_a_good_page(host: str) -> None:
+    prospects, excluded, _ = run_gap({"rival.com": [page(f"https://{host}/2024/05/local-story", "Local story")]})
+    assert list(prospects.index) == [host]
+    assert not excluded
+
+
+def test_a_poison_word_or_two_weak_name_signals_still_exclude() -> None:
+    _, excluded, dropped = run_gap({"rival.com": [page("https://best-casino-bonus.com/a-b-c"),
+                                                  page("https://get-more-stuff-now.xyz/a-b-c")]})
+    assert dropped.loc["best-casino-bonus.com", "reason"] == "spam: poison word"
+    assert dropped.loc["get-more-stuff-now.xyz", "reason"] == "spam: abused TLD and hyphen-heavy name"
+
+
+def test_a_kept_domain_skips_the_judgements_but_not_the_facts() -> None:
+    rows = [page("https://best-seo-domains.com/7f0ddeff26c480507e9c0210871505a5-list.html",
+                 "Where to buy aged domains"), page("https://rival.com/self-link")]
+    prospects, _, dropped = run_gap({"rival.com": rows}, keep=("best-seo-domains.com", "rival.com"))
+    assert list(prospects.index) == ["best-seo-domains.com"]
+    assert dropped.loc["rival.com", "reason"] == "a competitor or your own site"
+
+
+def test_staging_hosts_are_keyed_on_their_own_and_not_prospects() -> None:
+    assert key_host("dev.thenation.com").key == "dev.thenation.com"
+    assert key_host("stage-www.brand.co.uk").key == "stage-www.brand.co.uk"
+    assert key_host("developer.mozilla.org").key == "mozilla.org"
+    assert key_host("test.co.uk").key == "test.co.uk"
+    prospects, _, dropped = run_gap({"rival.com": [page("https://dev.thenation.com/article/help-funds"),
+                                                   page("https://www.thenation.com/article/help-funds")]})
+    assert list(prospects.index) == ["thenation.com"]
+    assert dropped.loc["dev.thenation.com", "reason"] == "not a prospect: a staging or development copy"
+
+
+def test_blogger_country_mirrors_are_the_blog() -> None:
+    assert key_host("kyo9.blogspot.in").key == "kyo9.blogspot.com"
+    assert key_host("kyo9.blogspot.co.uk").key == "kyo9.blogspot.com"
+    assert key_host("other.blogspot.in").key == "other.blogspot.com"
+
+
+def test_a_competitors_own_properties_are_not_prospects() -> None:
+    prospects, _, dropped = run_gap({"accidentaltheologist.com": [
+        page("https://accidentaltheologist.wordpress.com/tag/cia/"), page("https://goodblog.com/a-post-here")]})
+    assert list(prospects.index) == ["goodblog.com"]
+    assert dropped.loc["accidentaltheologist.wordpress.com", "reason"] == "not a prospect: a property of a site you loaded"
+
+
+def test_listings_and_forums_stay_as_work_to_do_yourself() -> None:
+    prospects, _, _ = run_gap({"rival.com": [page("https://www.yelp.com/biz/rival-raleigh"),
+                                             page("https://forums.example.org/viewtopic.php?t=9"),
+                                             page("https://goodblog.com/a-post-here")]})
+    assert prospects.loc["yelp.com", "segment"] == "build yourself"
+    assert prospects.loc["example.org", "segment"] == "build yourself"
+    assert prospects.loc["goodblog.com", "segment"] == "all competitors"
+
+
+def test_weak_links_to_you_stay_in_a_segment_of_their_own() -> None:
+    tabs = {
+        "mine.com": [page("https://nofollowblog.com/a-b-c", nofollow="true"),
+                     page("https://fewer.com/a-b-c"),
+                     page("https://equal.com/a-b-c"),
+                     page("https://lostone.com/a-b-c", lost="2026-01-01")],
+        "rival.com": [page("https://nofollowblog.com/a-b-c"), page("https://fewer.com/a-b-c"),
+                      page("https://fewer.com/d-e-f"), page("https://equal.com/a-b-c"),
+                      page("https://lostone.com/a-b-c")],
+    }
+    prospects, excluded, _ = run_gap(tabs, own="mine.com")
+    assert prospects.loc["nofollowblog.com", "segment"] == "weak: only nofollow to you"
+    assert prospects.loc["fewer.com", "segment"] == "weak: fewer links to you"
+    assert prospects.loc["lostone.com", "segment"] == "weak: your link was lost"
+    assert "equal.com" not in prospects.index
+    assert excluded["already links to you"] == 1
