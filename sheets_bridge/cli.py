@@ -145,6 +145,8 @@ def print_summary(summary: ScoreSummary, prospects: pd.DataFrame, top: int) -> N
         print("Excluded (domains, unless marked rows):")
         for reason, count in summary.excluded.items():
             print(f"  {count:>6}  {reason}")
+        print("  The Excluded tab shows each domain left out for its pages or name, with the evidence: "
+              "type Keep beside one to keep it")
     for warning in summary.warnings:
         print(f"Warning: {warning}")
     if summary.output:

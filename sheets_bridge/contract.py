@@ -11,7 +11,9 @@ RUN_LOG = "Run log"
 TEMPLATES = "Templates"
 DO_NOT_CONTACT = "Do not contact"
 RANKINGS = "Rankings"
-RESERVED_TABS = (SETTINGS, TARGETS, PROSPECTS, OUTREACH_LOG, DASHBOARD, RUN_LOG, TEMPLATES, DO_NOT_CONTACT, RANKINGS)
+EXCLUDED = "Excluded"
+RESERVED_TABS = (SETTINGS, TARGETS, PROSPECTS, OUTREACH_LOG, DASHBOARD, RUN_LOG, TEMPLATES, DO_NOT_CONTACT, RANKINGS,
+                 EXCLUDED)
 
 KEY = "Domain"
 OWNED_COLUMNS = (
@@ -33,3 +35,5 @@ DO_NOT_CONTACT_HEADER = ("Domain or email", "Reason", "Date")
 DO_NOT_CONTACT_FLAG = "Do not contact"
 LEFT_GAP_FLAG = "left the gap"
 PLACED_FLAG_PREFIX = "Links to you since"
+EXCLUDED_HEADER = ("Domain", "Reason", "Evidence", "Example page", "Linked competitors", "Keep")
+KEEP_WORDS = frozenset({"keep", "kept", "yes", "y", "true", "x", "1", "✓", "✔"})  # the Excluded tab's Keep column

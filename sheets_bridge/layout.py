@@ -19,6 +19,7 @@ TAB_HEADERS: dict[str, tuple[str, ...]] = {
     contract.TEMPLATES: tuple(TEMPLATES_HEADER),
     contract.DO_NOT_CONTACT: contract.DO_NOT_CONTACT_HEADER,
     contract.RANKINGS: ("Date", "URL", "Query", "Position", "Clicks", "Impressions"),
+    contract.EXCLUDED: contract.EXCLUDED_HEADER,
 }
 EXAMPLE_SETTINGS: list[list[Any]] = [
     ["Your domain", "", "← type your own site here, e.g. yoursite.com (leave out https:// and www.)"],

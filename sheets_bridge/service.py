@@ -18,6 +18,7 @@ from sheets_bridge.pipeline.checklist import ChecklistFacts, launch_checklist
 from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.drafts import digest_by_owner, parse_do_not_contact, plan_drafts, sheet_rows
+from sheets_bridge.pipeline.excluded import excluded_rows
 from sheets_bridge.pipeline.gmail_sync import logged_ids, plan_sync
 from sheets_bridge.pipeline.ingest import recognise_values
 from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count
@@ -94,7 +95,8 @@ def _score(store: Store, today: dt.date, progress: Progress, user: str) -> tuple
     line = run_log_line(user, "Score prospects",
                         f"{len(result.prospects) - left} prospects ({left} left the gap); tiers A {tiers.get('A', 0)}, "
                         f"B {tiers.get('B', 0)}, C {tiers.get('C', 0)}", seconds, warnings)
-    report = store.write_prospects(result.prospects, contract.OWNED_COLUMNS, contract.TEAM_COLUMNS, run_log=line)
+    report = store.write_prospects(result.prospects, contract.OWNED_COLUMNS, contract.TEAM_COLUMNS, run_log=line,
+                                   excluded=excluded_rows(result.dropped, result.kept))
     progress("done", 1.0)
     prospects = result.prospects
     summary = ScoreSummary(

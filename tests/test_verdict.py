@@ -68,8 +68,8 @@ def test_a_name_alone_never_excludes_a_good_page(host: str) -> None:
 
 
 def test_a_poison_word_or_two_weak_name_signals_still_exclude() -> None:
-    _, excluded, dropped = run_gap({"rival.com": [page("https://best-casino-bonus.com/a-b-c"),
-                                                  page("https://get-more-stuff-now.xyz/a-b-c")]})
+    _, _, dropped = run_gap({"rival.com": [page("https://best-casino-bonus.com/a-b-c"),
+                                           page("https://get-more-stuff-now.xyz/a-b-c")]})
     assert dropped.loc["best-casino-bonus.com", "reason"] == "spam: poison word"
     assert dropped.loc["get-more-stuff-now.xyz", "reason"] == "spam: abused TLD and hyphen-heavy name"
 
@@ -103,7 +103,8 @@ def test_a_competitors_own_properties_are_not_prospects() -> None:
     prospects, _, dropped = run_gap({"accidentaltheologist.com": [
         page("https://accidentaltheologist.wordpress.com/tag/cia/"), page("https://goodblog.com/a-post-here")]})
     assert list(prospects.index) == ["goodblog.com"]
-    assert dropped.loc["accidentaltheologist.wordpress.com", "reason"] == "not a prospect: a property of a site you loaded"
+    assert dropped.loc["accidentaltheologist.wordpress.com", "reason"] == (
+        "not a prospect: a property of a site you loaded")
 
 
 def test_listings_and_forums_stay_as_work_to_do_yourself() -> None:

@@ -126,8 +126,16 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
                                           kept)
     excluded: Counter[str] = Counter({str(k): int(v) for k, v in reasons[reasons != ""].value_counts().items()})
     out = (reasons != "").to_numpy()
-    dropped = prospects.loc[out, [c for c in EXCLUDED_COLUMNS if c in prospects.columns]].assign(
-        reason=reasons[out].to_numpy(dtype=object), evidence=evidence[out]).reset_index(drop=True)
+    listed, shown = out.copy(), reasons.to_numpy(dtype=object).copy()
+    if kept.any():  # what a kept domain would be left out for: listed, so the mark is never lost
+        would, would_evidence = exclusion_reasons(prospects, in_own & (weak == ""), set(competitors) | {own},
+                                                  settings)
+        saved = kept & ~out & (would != "").to_numpy()
+        listed |= saved
+        shown[saved] = "kept by your team; would be " + would.to_numpy(dtype=object)[saved]
+        evidence = np.where(saved, would_evidence, evidence)
+    dropped = prospects.loc[listed, [c for c in EXCLUDED_COLUMNS if c in prospects.columns]].assign(
+        reason=shown[listed], evidence=evidence[listed]).reset_index(drop=True)
     return GapResult(prospects[~out].reset_index(drop=True), excluded, dropped)
 
 
@@ -185,6 +193,8 @@ def exclusion_reasons(p: pd.DataFrame, in_own: np.ndarray, sites: set[str], s: S
     spam = p["spam"].fillna("").astype(object)
     weak = p["weak_spam"].fillna("").astype(object) if "weak_spam" in p else pd.Series("", index=p.index)
     two_weak = weak.str.count("; ").to_numpy() >= 1
+    figure = (p["authority_scale"].fillna("").astype(str) + " " + authority.round().astype(int).astype(str)
+              if "authority_scale" in p else authority.round().astype(int).astype(str)).str.strip()
     judged = ~kept
     conditions = [
         (p["key"].isin(sites), "a competitor or your own site", ""),
@@ -195,8 +205,9 @@ def exclusion_reasons(p: pd.DataFrame, in_own: np.ndarray, sites: set[str], s: S
         (judged & (verdict == NOT_PROSPECT), "not a prospect: " + why, evidence),
         (judged & two_weak, "spam: " + weak.str.replace("; ", " and "), "the name " + p["key"].astype(str)),
         (p["competitors_linking"] < s.min_competitors_linking, "links to too few competitors", ""),
-        (authority < s.min_authority, "authority below minimum", ""),
-        (authority > s.max_authority, "authority above maximum (giant publisher)", ""),
+        (authority < s.min_authority, "authority below minimum", figure + f" (minimum {s.min_authority:g})"),
+        (authority > s.max_authority, "authority above maximum (giant publisher)",
+         figure + f" (maximum {s.max_authority:g})"),
         ((country != "") & bool(s.allowed_countries) & ~country.isin(s.allowed_countries),
          "country not allowed", ""),
         (country.isin(s.excluded_countries), "country excluded", ""),

@@ -18,6 +18,7 @@ from sheets_bridge.pipeline.classify import classify_pages
 from sheets_bridge.pipeline.clean import clean_links, join_flags
 from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.drafts import flag_do_not_contact, parse_do_not_contact
+from sheets_bridge.pipeline.excluded import parse_keep
 from sheets_bridge.pipeline.gap import gap
 from sheets_bridge.pipeline.groups import combine_groups, group_export
 from sheets_bridge.pipeline.ingest import Columns, Export, normalise_header, recognise_columns, recognise_values
@@ -42,6 +43,7 @@ class ScoreResult:
     warnings: list[str] = field(default_factory=list)
     own_links: pd.Series = field(default_factory=lambda: pd.Series(dtype="datetime64[ns]"))
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)  # domains left out, with reason and evidence
+    kept: set[str] = field(default_factory=set)  # domains the team marked Keep on the Excluded tab
 
 
 def _quiet(stage: str, done: float) -> None:
@@ -188,7 +190,9 @@ def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progres
     status = (existing.set_index(contract.KEY)["Status"] if "Status" in existing.columns
               else pd.Series(dtype=object))
     status.index = status.index.astype(str)
-    result = score_frames(exports, settings, targets, log.frame, status, today, progress)
+    marked = parse_keep(_tab(tabs, contract.EXCLUDED))
+    result = score_frames(exports, settings, targets, log.frame, status, today, progress, keep=marked)
+    result.kept = marked
     for export in exports:
         newest = export.newest_link
         age = (pd.Timestamp(today) - newest).days if pd.notna(newest) else 0

@@ -92,7 +92,7 @@ def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
             values = fields[name].iloc[at]
             found = values.str.contains(pattern, regex=True).to_numpy(dtype=bool)
             new = at[found & ~hit[at]]
-            shown[new] = [_show(name, v) for v in fields[name].to_numpy(dtype=object)[new]]
+            shown[new] = [_show(name, v) for v in _as_written(frame, name, fields)[new]]
             hit[at[found]] = True
         hit &= open_rows
         verdict[hit], rule_id[hit], reasons[hit], evidence[hit] = kind, rid, reason, shown[hit]
@@ -137,6 +137,14 @@ def sister_hosts(hosts: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray
         if hit.any():
             out[site] = hit
     return out
+
+
+def _as_written(frame: pd.DataFrame, name: str, fields: dict[str, pd.Series]) -> np.ndarray:
+    """A field as the export wrote it (title, anchor, URL keep their case), for the evidence a person reads."""
+    column = {"title": "title", "anchor": "anchor", "url": "source_url"}.get(name)
+    if column is None or column not in frame.columns:
+        return fields[name].to_numpy(dtype=object)
+    return frame[column].astype(object).where(frame[column].notna(), "").astype(str).str.strip().to_numpy(dtype=object)
 
 
 def _link_farm(frame: pd.DataFrame, limit: float) -> np.ndarray:

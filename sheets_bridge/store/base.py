@@ -42,10 +42,11 @@ class Store(Protocol):
         ...
 
     def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str],
-                        run_log: list[Any] | None = None) -> WriteReport:
+                        run_log: list[Any] | None = None, excluded: Values | None = None) -> WriteReport:
         """Write the owned columns of ``frame`` to Prospects, matching rows by Domain; new rows below.
 
-        ``run_log``, when given, is one row added below the Run log tab in the same write.
+        ``run_log``, when given, is one row added below the Run log tab in the same write; ``excluded``,
+        when given, is the Excluded tab's new values, written in the same write.
         """
         ...
 

@@ -17,6 +17,7 @@ from gspread.exceptions import APIError
 
 from sheets_bridge.contract import (
     DASHBOARD,
+    EXCLUDED,
     KEY,
     OWNED_COLUMNS,
     PROSPECT_HEADER,
@@ -232,8 +233,12 @@ class GoogleStore:
         return tabs
 
     def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str],
-                        run_log: list[Any] | None = None) -> WriteReport:
-        """Re-read the header and key column, realign by Domain, then one values:batchUpdate (RAW)."""
+                        run_log: list[Any] | None = None, excluded: Values | None = None) -> WriteReport:
+        """Re-read the header and key column, realign by Domain, then one values:batchUpdate (RAW).
+
+        ``excluded``: the Excluded tab's new values, written in the same batch (rows it held before and no
+        longer needs are blanked; the tab is created with the structure requests when missing).
+        """
         report = WriteReport(output_path=self.label)
         before = self._read.get(PROSPECTS) or []
         known = existing_keys(before)
@@ -296,6 +301,8 @@ class GoogleStore:
                     log_rows = [list(RUN_LOG_HEADER)]
                 plan.ranges.append((f"{_quote(RUN_LOG)}!A{len(log_rows) + 1}", [[sheet_value(v) for v in run_log]],
                                     "ROWS"))
+        if excluded is not None:
+            structure.extend(self._excluded_ranges(excluded, plan.ranges))
         self._before_write()
         if structure:
             try:
@@ -319,6 +326,27 @@ class GoogleStore:
             report.warnings.append(f"{len(plan.skipped_deleted)} prospects were deleted by a collaborator during "
                                    "the run and were not written back (e.g. " + plan.skipped_deleted[0] + ")")
         return report
+
+    def _excluded_ranges(self, values: Values, ranges: list[ValueRange]) -> list[dict[str, Any]]:
+        """Add the Excluded tab's values to ``ranges``; return the structure requests it needs first."""
+        before = self._read.get(EXCLUDED)
+        sheet = next((s for s in self._sheets if s["title"] == EXCLUDED), None)
+        structure: list[dict[str, Any]] = []
+        width = len(values[0]) if values else 1
+        if sheet is None and before is None:
+            if not self._sheets:
+                return structure  # tabs were read by name and this one is not known: leave it for a later run
+            sheet_id = self._new_sheet_id(EXCLUDED)
+            structure.append({"addSheet": {"properties": {"title": EXCLUDED, "sheetId": sheet_id, "gridProperties": {
+                "rowCount": max(len(values), 100), "columnCount": max(width, 6), "frozenRowCount": 1}}}})
+        elif sheet is not None:
+            rows = sheet.get("gridProperties", {}).get("rowCount", 1000)
+            if len(values) > rows:
+                structure.append({"appendDimension": {"sheetId": sheet["sheetId"], "dimension": "ROWS",
+                                                      "length": len(values) - rows}})
+        blank = [[""] * width for _ in range(max(len(before or []) - len(values), 0))]
+        ranges.append((f"{_quote(EXCLUDED)}!A1", [[sheet_value(v) for v in row] for row in values] + blank, "ROWS"))
+        return structure
 
     def _merge_duplicates(self, sheet: dict[str, Any], team: Sequence[str], frame: pd.DataFrame,
                           report: WriteReport) -> tuple[list[Any], list[Any], pd.DataFrame]:

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_bridge.contract import DASHBOARD, KEY, PROSPECTS, RUN_LOG
+from sheets_bridge.contract import DASHBOARD, EXCLUDED, KEY, PROSPECTS, RUN_LOG
 from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.exceptions import WorkbookError
 from sheets_bridge.layout import EXAMPLE_ROWS, RUN_LOG_HEADER, TAB_HEADERS
@@ -128,8 +128,11 @@ class XlsxStore:
         self._save(wb, allow_dashboard_charts=True)
 
     def write_prospects(self, frame: pd.DataFrame, owned: Sequence[str], team: Sequence[str],
-                        run_log: list[Any] | None = None) -> WriteReport:
-        """Write owned columns by Domain; team-owned cells and other tabs keep their values."""
+                        run_log: list[Any] | None = None, excluded: Values | None = None) -> WriteReport:
+        """Write owned columns by Domain; team-owned cells and other tabs keep their values.
+
+        ``excluded``: the Excluded tab's new values (the tab is rewritten whole, in the same save).
+        """
         wb = self._load(read_only=False)
         ws = wb[PROSPECTS] if PROSPECTS in wb.sheetnames else wb.create_sheet(PROSPECTS)
         report = WriteReport()
@@ -184,6 +187,18 @@ class XlsxStore:
             log.cell(row=row, column=1).number_format = "yyyy-mm-dd hh:mm:ss"
             for column, width in enumerate((20, 24, 18, 48, 9, 80), start=1):
                 log.column_dimensions[get_column_letter(column)].width = width
+        if excluded is not None:
+            ex = wb[EXCLUDED] if EXCLUDED in wb.sheetnames else wb.create_sheet(EXCLUDED)
+            if ex.max_row:
+                ex.delete_rows(1, ex.max_row)
+            for at, line in enumerate(excluded, start=1):
+                for column, value in enumerate(line, start=1):
+                    _set(ex, at, column, value)
+            if excluded:
+                style_header(ex, [str(v) for v in excluded[0]])
+            ex.freeze_panes = "A2"
+            for column, size in enumerate((30, 44, 60, 50, 28, 8), start=1):
+                ex.column_dimensions[get_column_letter(column)].width = size
         report.output_path = self._save(wb)
         if report.output_path != str(self.path):
             report.warnings.append(
