@@ -11,7 +11,7 @@ Printed per split:
 - spam: precision and recall of 'link seller' or 'spam' against the labels, and of 'excluded' (seller,
   spam or not a prospect) against the same;
 - the outreach list a person sees (``sheets-bridge gap`` on each file): the share of link sellers, spam and
-  non-prospects in tier A and in the top 30, and the share of the top 30 an expert would pitch;
+  non-prospects in tier A, the top 10 and the top 30, and the share of the top 30 an expert would pitch;
 - report type: the report the product names (or refuses by name) against the labelled one, every file.
 
     python benchmarks/quality.py [--split tune|holdout|all] [--files N]
@@ -102,6 +102,7 @@ class ListQuality:
     """What the outreach list holds, over the files of a split."""
 
     tier_a: Counter[str] = field(default_factory=Counter)
+    top10: Counter[str] = field(default_factory=Counter)
     top30: Counter[str] = field(default_factory=Counter)
     worst_top30_pitch: tuple[float, str] = (1.0, "")
     per_file: dict[str, float] = field(default_factory=dict)
@@ -122,6 +123,7 @@ def list_quality(files: list[str], pages: pd.DataFrame, root: Path = CORPUS) -> 
         labels = shown["Example page"].map(label_of).fillna("unlabelled")
         out.tier_a.update(labels[shown["Tier"] == "A"])
         top = labels.head(30)
+        out.top10.update(labels.head(10))
         out.top30.update(top)
         if len(top):
             share = float((top == "pitch").mean())
@@ -174,7 +176,7 @@ def report(split: str, corpus: Corpus, judged: pd.DataFrame, files: int | None) 
           f"{int((pages['verdict_label'] == 'pitch').sum())}")
     backlinks = sorted(n for n in names if n.endswith("-backlinks.csv"))[:files]
     quality = list_quality(backlinks, pages)
-    for what, counts in (("tier A", quality.tier_a), ("top 30", quality.top30)):
+    for what, counts in (("tier A", quality.tier_a), ("top 10", quality.top10), ("top 30", quality.top30)):
         total = sum(counts.values())
         bad = counts["link seller"] + counts["spam"]
         print(f"{what}: {total} prospects; link sellers {counts['link seller']}, spam {counts['spam']}, "
@@ -192,6 +194,7 @@ def report(split: str, corpus: Corpus, judged: pd.DataFrame, files: int | None) 
     top = sum(quality.top30.values())
     return {"macro": macro, "spam_precision": p, "spam_recall": r,
             "sellers_or_spam_in_tier_a": quality.tier_a["link seller"] + quality.tier_a["spam"],
+            "sellers_in_top10": quality.top10["link seller"],
             "top30_pitch": quality.top30["pitch"] / top if top else float("nan"),
             "worst_top30_pitch": worst, "report_types_right": len(right) / len(types) if types else float("nan")}
 

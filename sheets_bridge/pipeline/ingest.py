@@ -26,7 +26,10 @@ from sheets_bridge.pipeline.domains import clean_host, key_host
 from sheets_bridge.pipeline.reference import load_json
 from sheets_bridge.pipeline.values import parse_bools, parse_dates, parse_flags, parse_numbers, text_values
 
-AUTHORITY_MAX = {"DR": 100.0, "AS": 100.0, "DA": 100.0, "TF": 70.0, "CF": 80.0, "PA": 100.0}
+AUTHORITY_MAX = {"DR": 100.0, "AS": 100.0, "DA": 100.0, "TF": 70.0, "CF": 80.0, "UR": 100.0, "page AS": 100.0,
+                 "PA": 100.0}
+PAGE_LEVEL = frozenset({"UR", "page AS", "PA"})  # a page's figure, not its site's: 0 means 'not scored'
+
 HOST_FIELDS = ("domain", "source_url")
 _TEXT = ("source_url", "title", "anchor", "target_url", "contact", "vendor_page_type")
 _NUMBERS = ("traffic", "ref_domains", "linked_domains", "external_links", "spam_score", "links_to_target")
@@ -130,6 +133,18 @@ def _detect_format(header: Sequence[Any], site_columns: list[tuple[int, str]]) -
     return "Generic link list (multi-site)" if site_columns else "Generic link list"
 
 
+def _page_level_note(mapping: dict[str, int], header: Sequence[Any]) -> list[str]:
+    """One sentence when the export's only authority figures are page-level, naming the export to use."""
+    scales = [k.split(":", 1)[1] for k in mapping if k.startswith("authority:")]
+    if not scales or any(s not in PAGE_LEVEL for s in scales):
+        return []
+    advice = load_json("formats.json")["page_level_authority"]
+    first = scales[0]
+    return [f"its only authority column is page-level ('{str(header[mapping['authority:' + first]]).strip()}', "
+            f"shown as {first}): domains are ranked on it with less weight; for a domain-level figure export "
+            f"{advice[first]}"]
+
+
 def _authority(raw: pd.DataFrame, mapping: dict[str, int]) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Pick, per row, the first authority scale the export has, by the preference order."""
     n = len(raw)
@@ -141,6 +156,8 @@ def _authority(raw: pd.DataFrame, mapping: dict[str, int]) -> tuple[pd.Series, p
         if index is None:
             continue
         numbers = parse_numbers(raw[index])
+        if name in PAGE_LEVEL:
+            numbers = numbers.where(numbers != 0)  # Semrush gives 0 to most pages it has not scored
         take = value.isna() & numbers.notna()
         value = value.where(~take, numbers)
         scale = scale.where(~take, name)
@@ -238,6 +255,7 @@ def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, fir
         raise ExportFormatError(f"{source}: no column holds a domain or URL (found: {found})")
     fmt = _detect_format(header, site_columns)
     frame = _canonical(raw, mapping, first_row)
+    warnings.extend(_page_level_note(mapping, header))
     understood = {k: str(header[i]).strip() for k, i in mapping.items()}
     sites: list[str] = []
     if site_columns:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sheets_bridge.pipeline.ingest import PAGE_LEVEL
 from sheets_bridge.pipeline.reference import load_json
 from sheets_bridge.settings import Settings
 
 TRAFFIC_CEILING_LOG10 = 7.0  # 10M monthly visits counts as full visibility
+PAGE_LEVEL_WEIGHT = 0.7  # a page's authority (UR, Semrush page AS, Moz PA) says less about the site than DR/AS/DA
 
 
 def prospect_text(p: pd.DataFrame) -> pd.Series:
@@ -33,20 +35,37 @@ def keyword_hits(text: pd.Series, keywords: tuple[str, ...]) -> tuple[pd.Series,
     return pd.Series(total, index=text.index), pd.Series(first, index=text.index)
 
 
+NEUTRAL_RELEVANCE = 0.5  # no topic keywords and one competitor: nothing says whether a domain is on topic
+
+
+def relevance_of(p: pd.DataFrame, keywords: tuple[str, ...], n_competitors: int) -> pd.Series:
+    """Relevance in 0..1 from the evidence a run has, so a tier means the same whatever was loaded.
+
+    Two pieces of evidence, each used only when the run has it: the topic keywords found in the page
+    (weight 0.6; needs Topic keywords) and links to other competitors beyond the first (weight 0.4; needs
+    two competitors or more: linking to 1 of 1 says nothing). Their weighted mean; 0.5 when there is neither.
+    """
+    parts: list[tuple[float, pd.Series]] = []
+    if keywords:
+        hits, _ = keyword_hits(prospect_text(p), keywords)
+        parts.append((0.6, (hits / min(3, len(keywords))).clip(upper=1)))
+    if n_competitors >= 2:
+        parts.append((0.4, (p["competitors_linking"] - 1).clip(lower=0) / (n_competitors - 1)))
+    if not parts:
+        return pd.Series(NEUTRAL_RELEVANCE, index=p.index, dtype=float)
+    return sum(w * part for w, part in parts) / sum(w for w, _ in parts)
+
+
 def score_prospects(p: pd.DataFrame, settings: Settings, n_competitors: int) -> pd.DataFrame:
     """Return authority, relevance, feasibility, priority, tier, topic and why columns for each prospect."""
     auth = p["authority_norm"].astype("float64")
+    auth = auth.where(~p["authority_scale"].isin(PAGE_LEVEL).to_numpy(dtype=bool), auth * PAGE_LEVEL_WEIGHT)
     traffic = pd.Series(np.log10(1 + p["traffic"].astype("float64").clip(lower=0)) / TRAFFIC_CEILING_LOG10,
                         index=p.index).clip(0, 1)
     authority = np.where(auth.notna() & traffic.notna(), 0.75 * auth + 0.25 * traffic,
                          auth.fillna(traffic).fillna(0.0))
-    overlap = p["competitors_linking"] / max(n_competitors, 1)
-    keywords = settings.topic_keywords
-    hits, topic = keyword_hits(prospect_text(p), keywords)
-    if keywords:
-        relevance = 0.6 * (hits / min(3, len(keywords))).clip(upper=1) + 0.4 * overlap
-    else:
-        relevance = overlap
+    relevance = relevance_of(p, settings.topic_keywords, n_competitors)
+    topic = keyword_hits(prospect_text(p), settings.topic_keywords)[1]
     base = p["page_type"].map(load_json("page_types.json")["feasibility"]).fillna(0.4)
     outbound = (p["linked_domains"] / p["ref_domains"].clip(lower=1)).fillna(0)
     feasibility = (base + np.where(outbound >= 1, 0.1, 0.0) - 0.25 * p["nofollow_share"].fillna(0)
