@@ -45,7 +45,7 @@ def test_judgements_are_listed_and_a_kept_domain_comes_back(make_store: Callable
     assert rows[0] == list(contract.EXCLUDED_HEADER)
     found = listed(rows)
     assert set(found) == {"best-seo-domains.com", "example.net"}  # 'already links to you' is not a judgement
-    domain, reason, evidence, example, competitors, keep = found["best-seo-domains.com"]
+    _, reason, evidence, example, competitors, keep = found["best-seo-domains.com"]
     assert reason == "link seller: sells links or aged domains"
     assert "Where to buy aged domains" in evidence and example == SELLER and competitors == "rival-a.com"
     assert keep == ""
