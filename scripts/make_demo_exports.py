@@ -16,7 +16,10 @@ OUT = Path(__file__).resolve().parents[1] / "sheets_bridge" / "data" / "samples"
 OWN = "crmpilot.io"
 COMPETITORS = ["pipelinehq.com", "dealflow.co.uk", "salesnest.com", "leadlark.io"]
 PLANTED = ["salesgrowthhub.com", "smallbizresources.org", "thecrmreview.net", "startupstack.io",
-           "revenuejournal.co.uk", "leadgenweekly.com", "foundernotes.substack.com", "b2bmarketingdaily.com"]
+           "revenuejournal.co.uk", "leadgenweekly.com", "foundernotes.substack.com", "b2bmarketingdaily.com",
+           # the demo's Outreach log and Prospects name these: they stay in the gap whatever the draw
+           "crminsider.org", "bizreview.com.au", "b2btalk.co.uk", "technotes.co.uk", "saashq.co.uk", "agencybase.org",
+           "biznotes.de", "growthacademy.com", "salestimes.com"]
 PREFIX = ["sales", "crm", "lead", "growth", "startup", "smallbiz", "founder", "revenue", "b2b", "saas",
           "marketing", "pipeline", "customer", "deal", "tech", "digital", "cloud", "biz", "work", "team",
           "retail", "ecommerce", "agency", "freelance", "remote"]
@@ -54,7 +57,7 @@ def pool(rng: random.Random) -> list[str]:
     """About 1,800 plausible referring domains, some on subdomains, shared platforms and ccTLDs."""
     names: set[str] = set()
     while len(names) < 1800:
-        name = rng.choice(PREFIX) + rng.choice(SUFFIX) + rng.choice(["", "", "", str(rng.randint(2, 99))])
+        name = rng.choice(PREFIX) + rng.choice(SUFFIX)  # names a publication would have, no stray digits
         if rng.random() < 0.07:
             names.add(f"{name}.{rng.choice(PLATFORMS)}")
         else:
