@@ -20,7 +20,7 @@ from sheets_bridge.memory import cyclic_gc_paused, return_freed
 from sheets_bridge.pipeline.decode import file_bytes, read_rows
 from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.groups import group_export
-from sheets_bridge.pipeline.ingest import Export, recognise_file
+from sheets_bridge.pipeline.ingest import Export, recognise_file, recognise_values
 from sheets_bridge.pipeline.run import Progress, ScoreResult, _quiet, score_frames
 from sheets_bridge.pipeline.targets import parse_targets
 from sheets_bridge.settings import parse_settings
@@ -48,7 +48,17 @@ def read_export_file(path: Path, site: str = "") -> Export:
     """Recognise one export file; its site from ``site``, else its name, else its target URLs."""
     if not path.is_file():
         raise ExportFormatError(f"No file at '{path}'")
-    return recognise_file(file_bytes(path), path.name, site or site_of_filename(path.name))
+    site = site or site_of_filename(path.name)
+    with path.open("rb") as handle:
+        if handle.read(4) == b"\xd0\xcf\x11\xe0":
+            raise ExportFormatError(f"File '{path.name}' is an old Excel (.xls) workbook: open it and save it "
+                                    "as .xlsx or CSV, then try again")
+    data = file_bytes(path)
+    if data[:4] == b"PK\x03\x04":  # an .xlsx (or .xlsm) workbook: its first sheet, as `import` reads it
+        from sheets_bridge.store.xlsx import export_workbook_rows
+
+        return recognise_values(export_workbook_rows(bytes(data), path.name), f"File '{path.name}'", site)
+    return recognise_file(data, path.name, site)
 
 
 def read_export_files(paths: list[Path], sites: list[str], jobs: int = 0) -> list[Export]:

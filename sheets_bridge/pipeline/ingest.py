@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -46,13 +47,25 @@ def normalise_header(cell: object) -> str:
     return re.sub(r"\s+", " ", str(cell if cell is not None else "").replace('"', "")).strip().lower()
 
 
+def header_key(cell: object) -> str:
+    """A header cell reduced to its letters and digits, accents dropped: 'Source_URL', 'source url', 'SourceURL'
+    and 'source-url' all read 'sourceurl'; 'Título' reads 'titulo'."""
+    text = unicodedata.normalize("NFKD", normalise_header(cell))
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+
+
 @cache
 def _alias_table() -> dict[str, str]:
     table: dict[str, str] = {}
     for canonical, aliases in load_json("formats.json")["columns"].items():
         for alias in aliases:
-            table.setdefault(alias, canonical)
+            table.setdefault(header_key(alias), canonical)
     return table
+
+
+def _names(header: Sequence[Any]) -> set[str]:
+    """The header's cells as ``header_key`` reads them (how formats and reports are told apart)."""
+    return {header_key(c) for c in header}
 
 
 @dataclass
@@ -74,14 +87,26 @@ class Export:
 
 def refuse_other_reports(header: Sequence[Any], source: str) -> None:
     """Raise ``WrongReportError`` when a header row is a known report that is not a link export."""
-    names = {normalise_header(c) for c in header}
+    names = _names(header)
     for report in load_json("formats.json")["not_link_exports"]:
-        if all(r in names for r in report["requires"]) and not any(a in names for a in report["absent"]):
+        if all(header_key(r) in names for r in report["requires"]) and not any(
+                header_key(a) in names for a in report["absent"]):
             raise WrongReportError(f"{source} is a {report['name']} report: {report['why']}. Export "
                                    f"{report['instead']} instead", str(report["name"]))
 
 
-def _find_header(rows: Sequence[Sequence[Any]], source: str) -> int:
+Sniffed = dict[str, int]  # canonical field -> column position, found from a column's values, not its header
+_URL_CELL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
+_DOMAIN_CELL = re.compile(r"^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+\.?$", re.IGNORECASE)
+SNIFF_SHARE = 0.6  # a column whose non-empty cells are at least this share URLs (or domains) holds them
+
+
+def _find_header(rows: Sequence[Sequence[Any]], source: str, sniffed: Sniffed | None = None) -> int:
+    """The header row: the first of the first 15 rows with a domain or URL column by its name.
+
+    When no header names one, the first row is the header if a column below it holds URLs or domain names
+    by its values (``sniffed`` receives where); otherwise the file is refused, naming what it holds.
+    """
     aliases = _alias_table()
     first = None
     for i, row in enumerate(rows[:15]):
@@ -89,17 +114,49 @@ def _find_header(rows: Sequence[Sequence[Any]], source: str) -> int:
         if not any(cells):
             continue
         refuse_other_reports(cells, source)
+        if first is not None and any(_URL_CELL.match(c) for c in cells):
+            break  # a row of links: the data has started, so no header comes after it
         first = i if first is None else first
-        mapped = {aliases.get(c) for c in cells}
+        mapped = {aliases.get(header_key(c)) for c in cells}
         if mapped & set(HOST_FIELDS):
             return i
     found = ", ".join(str(c).strip() for c in rows[first] if str(c).strip())[:300] if first is not None else ""
     if first is None:
         raise ExportFormatError(f"{source} is empty: expected a header row with a domain or URL column")
-    raise ExportFormatError(f"{source}: no column holds a domain or URL (found: {found})")
+    header = rows[first]
+    targets = {i for i, c in enumerate(header) if aliases.get(header_key(c)) == "target_url"}
+    hit = sniff_host_column([list(r) for r in rows[first + 1:first + 51]], len(header), targets)
+    if hit is None or sniffed is None:
+        raise ExportFormatError(f"{source}: no column holds a domain or URL (found: {found})")
+    field_name, index = hit
+    sniffed[field_name] = index
+    return first
 
 
-def _map_columns(header: Sequence[Any]) -> tuple[dict[str, int], list[str], list[tuple[int, str]], list[str]]:
+def sniff_host_column(rows: list[list[Any]], width: int, skip: set[int]) -> tuple[str, int] | None:
+    """The column whose values are page URLs (else domain names), by share of cells; ties go to the column
+    with more distinct hosts (a target URL column repeats one site)."""
+    best: tuple[float, int, str, int] | None = None
+    for index in range(width):
+        if index in skip:
+            continue
+        cells = [str(r[index]).strip() for r in rows if index < len(r) and r[index] not in (None, "")]
+        cells = [c for c in cells if c]
+        if len(cells) < 2:
+            continue
+        for field_name, pattern in (("source_url", _URL_CELL), ("domain", _DOMAIN_CELL)):
+            share = sum(1 for c in cells if pattern.match(c)) / len(cells)
+            if share >= SNIFF_SHARE:
+                hosts = len({clean_host(c) for c in cells})
+                rank = (1.0 if field_name == "source_url" else 0.5, hosts, field_name, index)
+                if best is None or rank[:2] > best[:2]:
+                    best = rank
+                break
+    return None if best is None else (best[2], best[3])
+
+
+def _map_columns(header: Sequence[Any], sniffed: Sniffed | None = None) -> tuple[
+        dict[str, int], list[str], list[tuple[int, str]], list[str]]:
     """Return canonical -> column index, ignored headers, per-site columns and warnings."""
     aliases = _alias_table()
     mapping: dict[str, int] = {}
@@ -108,9 +165,13 @@ def _map_columns(header: Sequence[Any]) -> tuple[dict[str, int], list[str], list
     warnings: list[str] = []
     for index, cell in enumerate(header):
         name = normalise_header(cell)
+        if sniffed and index in sniffed.values():
+            field_name = next(k for k, v in sniffed.items() if v == index)
+            mapping.setdefault(field_name, index)
+            continue
         if not name or name == "#":
             continue
-        canonical = aliases.get(name)
+        canonical = aliases.get(header_key(name))
         if canonical is None:
             if _SITE_HEADER.match(name):
                 site_columns.append((index, name))
@@ -126,9 +187,9 @@ def _map_columns(header: Sequence[Any]) -> tuple[dict[str, int], list[str], list
 
 
 def _detect_format(header: Sequence[Any], site_columns: list[tuple[int, str]]) -> str:
-    names = {normalise_header(c) for c in header}
+    names = _names(header)
     for fmt in load_json("formats.json")["formats"]:
-        if all(req in names for req in fmt["requires"]):
+        if all(header_key(req) in names for req in fmt["requires"]):
             return str(fmt["name"])
     return "Generic link list (multi-site)" if site_columns else "Generic link list"
 
@@ -237,19 +298,24 @@ def recognise_frame(raw: pd.DataFrame, source: str, site: str = "", first_row: i
                       first_row)
 
 
-def needed_columns(header: Sequence[Any]) -> list[int]:
+def needed_columns(header: Sequence[Any], sniffed: Sniffed | None = None) -> list[int]:
     """The positions of the columns recognition reads (mapped and per-site ones), in header order."""
-    mapping, _, site_columns, _ = _map_columns(header)
+    mapping, _, site_columns, _ = _map_columns(header, sniffed)
     return sorted(set(mapping.values()) | {index for index, _ in site_columns})
 
 
-def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, first_row: int) -> Export:
+def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, first_row: int,
+               sniffed: Sniffed | None = None) -> Export:
     """Recognise an export from its header cells and its body columns labelled by position.
 
     ``raw`` may hold only the ``needed_columns``; the others are never read.
     """
     refuse_other_reports(header, source)
-    mapping, ignored, site_columns, warnings = _map_columns(header)
+    mapping, ignored, site_columns, warnings = _map_columns(header, sniffed)
+    for field_name, index in (sniffed or {}).items():
+        what = "page URLs" if field_name == "source_url" else "domains"
+        warnings.append(f"no header names a domain or URL column: column '{str(header[index]).strip() or index + 1}'"
+                        f" was read as {what}, because its cells are {what}")
     if not set(HOST_FIELDS) & set(mapping):
         found = ", ".join(str(h).strip() for h in header if str(h).strip())[:300]
         raise ExportFormatError(f"{source}: no column holds a domain or URL (found: {found})")
@@ -289,14 +355,15 @@ def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, fir
 
 def recognise_values(values: Sequence[Sequence[Any]], source: str, site: str = "") -> Export:
     """Recognise an export held as a sheet tab's 2D values (header row anywhere in the first rows)."""
-    h = _find_header(values, source)
+    sniffed: Sniffed = {}
+    h = _find_header(values, source, sniffed)
     header = [str(c) if c is not None else "" for c in values[h]]
     width = len(header)
     body = [list(r[:width]) + [""] * (width - len(r)) for r in values[h + 1:] if any(
         c not in (None, "") for c in r)]
     raw = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object) if body else pd.DataFrame(
         columns=pd.RangeIndex(width), dtype=object)
-    return recognise_table(header, raw, source, site, h + 2)
+    return recognise_table(header, raw, source, site, h + 2, sniffed)
 
 
 class Columns(list[list[Any]]):
@@ -352,13 +419,14 @@ def _filled(series: pd.Series) -> np.ndarray:
 
 def recognise_columns(columns: Columns, source: str, site: str = "") -> Export:
     """Recognise an export held column by column: the same result as ``recognise_values`` on its rows."""
-    head = columns.rows(min(15, max((len(c) for c in columns), default=0)))
-    h = _find_header(head, source)
+    head = columns.rows(min(66, max((len(c) for c in columns), default=0)))
+    sniffed: Sniffed = {}
+    h = _find_header(head, source, sniffed)
     header = [str(c) if c is not None else "" for c in head[h]]
     width = len(header)
     height = max((len(c) for c in columns), default=0) - (h + 1)
     body = [c[h + 1:] for c in columns]
-    wanted = [i for i in needed_columns(header) if i < width]
+    wanted = [i for i in needed_columns(header, sniffed) if i < width]
     series = {i: column_series(body[i], max(height, 0)) for i in wanted}
     keep = np.zeros(max(height, 0), dtype=bool)
     for i, column in enumerate(body):
@@ -372,15 +440,16 @@ def recognise_columns(columns: Columns, source: str, site: str = "") -> Export:
     frame = pd.DataFrame(series, columns=wanted)
     if not keep.all():
         frame = frame.loc[keep].reset_index(drop=True)
-    return recognise_table(header, frame, source, site, h + 2)
+    return recognise_table(header, frame, source, site, h + 2, sniffed)
 
 
-def recognise_table(header: list[str], raw: pd.DataFrame, source: str, site: str, first_row: int) -> Export:
+def recognise_table(header: list[str], raw: pd.DataFrame, source: str, site: str, first_row: int,
+                    sniffed: Sniffed | None = None) -> Export:
     """Recognise an export given its header cells and a frame of its body columns labelled by position."""
     if len(set(header)) == len(header):
-        return _recognise(header, raw, source, site, first_row)
+        return _recognise(header, raw, source, site, first_row, sniffed)
     renamed = [h if i == header.index(h) else f"{h} ({i + 1})" for i, h in enumerate(header)]
-    export = _recognise(renamed, raw, source, site, first_row)
+    export = _recognise(renamed, raw, source, site, first_row, sniffed)
     export.warnings.append("the header repeats column names; the first of each was used")
     return export
 
@@ -388,13 +457,15 @@ def recognise_table(header: list[str], raw: pd.DataFrame, source: str, site: str
 def recognise_file(data: bytes | bytearray, name: str, site: str = "") -> Export:
     """Recognise an export file's raw bytes (UTF-16/UTF-8/cp1252, delimiter sniffed)."""
     source = f"File '{name}'"
+    sniffed: Sniffed = {}
     try:
-        table = read_table(data, name, lambda rows: _find_header(rows, source), needed_columns)
+        table = read_table(data, name, lambda rows: _find_header(rows, source, sniffed),
+                           lambda header: needed_columns(header, sniffed))
     except RowReaderNeeded:
         rows, warnings = read_rows(data, name)
         export = recognise_values(rows, source, site)
     else:
         warnings = table.warnings
-        export = recognise_table(table.header, table.frame, source, site, table.first_row)
+        export = recognise_table(table.header, table.frame, source, site, table.first_row, sniffed)
     export.warnings = warnings + export.warnings
     return export

@@ -53,7 +53,10 @@ def relevance_of(p: pd.DataFrame, keywords: tuple[str, ...], n_competitors: int)
         parts.append((0.4, (p["competitors_linking"] - 1).clip(lower=0) / (n_competitors - 1)))
     if not parts:
         return pd.Series(NEUTRAL_RELEVANCE, index=p.index, dtype=float)
-    return sum(w * part for w, part in parts) / sum(w for w, _ in parts)
+    total = pd.Series(0.0, index=p.index)
+    for weight, part in parts:
+        total = total + weight * part
+    return total / sum(w for w, _ in parts)
 
 
 def score_prospects(p: pd.DataFrame, settings: Settings, n_competitors: int) -> pd.DataFrame:

@@ -1,0 +1,99 @@
+"""Any export a person has, read by what its headers mean or, failing that, by what its cells hold.
+
+The rows are real (a Semrush backlinks export from ``benchmarks/corpus``); only the header row is written the
+way other tools, spreadsheets and languages write it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_bridge.cli import main
+from sheets_bridge.exceptions import ExportFormatError
+from sheets_bridge.file_gap import read_export_file
+from sheets_bridge.pipeline.ingest import recognise_file
+
+CORPUS = Path(__file__).resolve().parents[1] / "benchmarks" / "corpus" / "files"
+REAL = list(csv.reader((CORPUS / "ajblive.com-backlinks.csv").open(encoding="utf-8")))
+HEADER = REAL[0]  # Page ascore,Source title,Source url,Target url,Anchor,External links,...
+BODY = REAL[1:]
+
+
+def as_csv(header: list[str], rows: list[list[str]], delimiter: str = ",") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("header", [
+    [h.lower().replace(" ", "_") for h in HEADER],  # snake_case, as APIs and scripts write it
+    [h.upper() for h in HEADER],
+    [h.title().replace(" ", "") for h in HEADER],  # CamelCase: PageAscore, SourceUrl
+    [f"  {h} " for h in HEADER],
+])
+def test_header_styles_are_read_by_meaning(header: list[str]) -> None:
+    export = recognise_file(as_csv(header, BODY), "rival.csv", "ajblive.com")
+    assert export.format == "Semrush backlinks"
+    assert {"source_url", "title", "anchor", "target_url", "external_links"} <= set(export.understood)
+    assert export.frame["source_url"].iloc[1] == BODY[1][2]
+    assert export.frame["authority_scale"].iloc[1] == "page AS"  # Semrush's Page ascore is a page's figure
+
+
+@pytest.mark.parametrize(("names", "language"), [
+    (["Título", "URL de origen", "URL de destino", "Texto de anclaje"], "Spanish"),
+    (["Titre", "URL source", "URL cible", "Texte d'ancrage"], "French"),
+    (["Titel", "Quell-URL", "Ziel-URL", "Ankertext"], "German"),
+    (["Título", "URL de origem", "Página de destino", "Texto âncora"], "Portuguese"),
+])
+def test_translated_headers_are_read(names: list[str], language: str) -> None:
+    rows = [[r[1], r[2], r[3], r[4]] for r in BODY]
+    export = recognise_file(as_csv(names, rows, ";"), f"{language}.csv", "ajblive.com")
+    assert set(export.understood) >= {"title", "source_url", "target_url", "anchor"}, language
+    assert list(export.frame["title"][:2]) == [BODY[0][1], BODY[1][1]]
+
+
+def test_a_crawler_list_with_urls_in_a_backlink_column() -> None:
+    rows = [[r[2], r[4], "200"] for r in BODY]
+    export = recognise_file(as_csv(["backlink", "anchor_text", "status"], rows), "crawl.csv", "ajblive.com")
+    assert export.understood["source_url"] == "backlink" and len(export.frame) == len(BODY)
+
+
+def test_urls_found_by_their_values_when_no_header_names_them() -> None:
+    rows = [[r[4], r[2], r[3]] for r in BODY]  # anchor, linking page, target page under headers nobody uses
+    export = recognise_file(as_csv(["Spalte A", "Spalte B", "Ziel"], rows), "list.csv", "ajblive.com")
+    assert export.understood["source_url"] == "Spalte B"  # the target column repeats one site: not the source
+    assert any("read as page URLs" in w for w in export.warnings)
+    assert export.frame["source_url"].iloc[0] == BODY[0][2]
+
+
+def test_a_file_with_neither_is_still_refused_by_name() -> None:
+    with pytest.raises(ExportFormatError, match="no column holds a domain or URL"):
+        recognise_file(as_csv(["Foo", "Bar"], [["1", "2"], ["3", "4"]]), "bad.csv", "rival.com")
+
+
+def test_gap_reads_an_xlsx_export_like_import_does(tmp_path: Path) -> None:
+    path = tmp_path / "ajblive.com-backlinks.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in REAL:
+        ws.append(row)
+    wb.save(path)
+    export = read_export_file(path)
+    assert export.format == "Semrush backlinks" and export.sites == ["ajblive.com"] and len(export.frame) == 20
+    out = tmp_path / "gap.csv"
+    assert main(["gap", str(path), "--out", str(out)]) == 0
+    assert "PK" not in out.read_text(encoding="utf-8")[:200]
+
+
+def test_gap_refuses_an_old_xls_workbook_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "rival.com.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    assert main(["gap", str(path), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "old Excel (.xls)" in capsys.readouterr().err
