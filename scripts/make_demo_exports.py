@@ -49,6 +49,10 @@ PAGES = {
     "guest": [("/write-for-us", "Write for us: guest post guidelines")],
     "other": [("/about", "About us"), ("/partners", "Our partners"), ("/", "Home")],
 }
+# the competitors' pages that earned the links: the demo's Targets has an equivalent for most, not for all
+COMPETITOR_PAGES = ["", "", "guides/lead-scoring-guide", "blog/best-crm-tools-2026", "compare/hubspot-alternatives",
+                    "research/sales-benchmark-report", "tools/sales-forecast-calculator",
+                    "blog/customer-churn-playbook", "legal/gdpr-data-processing-agreement"]
 ANCHORS = ["crm software", "sales pipeline", "this guide", "click here", "lead scoring template",
            "PipelineHQ", "best CRM", "https://example.com", "customer retention", "read more", "sales tools"]
 
@@ -156,7 +160,8 @@ def ahrefs_backlinks(domains: list[str], rng: random.Random, target: str) -> lis
             lost = rng.random() < 0.05
             rows.append([title, url, "en", "cms", "200", str(rating), str(traffic(rng)), str(refs),
                          str(int(refs * rng.uniform(0.2, 3))), str(rng.randint(3, 80)), str(rng.randint(0, 900)),
-                         str(rng.randint(0, 50)), f"https://{target}/", "see", rng.choice(ANCHORS), "for more",
+                         str(rng.randint(0, 50)), f"https://{target}/{rng.choice(COMPETITOR_PAGES)}",
+                         "see", rng.choice(ANCHORS), "for more",
                          "text", "", str(nofollow).lower(), "false", "false", "true", "true",
                          "removed" if lost else "", "", "", "2025-03-04 10:11:12", "2026-11-01 00:00:00",
                          "2026-10-02 00:00:00" if lost else "", "1"])
@@ -170,7 +175,8 @@ def semrush_backlinks(domains: list[str], rng: random.Random, target: str) -> li
     rows = [header]
     for d in domains:
         url, title, _kind = page(d, rng)
-        rows.append([str(max(0, dr(rng, d) - rng.randint(0, 15))), title, url, f"https://{target}/",
+        rows.append([str(max(0, dr(rng, d) - rng.randint(0, 15))), title, url,
+                     f"https://{target}/{rng.choice(COMPETITOR_PAGES)}",
                      rng.choice(ANCHORS), str(rng.randint(2, 120)), str(rng.randint(5, 300)),
                      str(rng.random() < 0.2).lower(), "false", "false", "true", "false", "false", "false",
                      "false", "2024-06-01", "2026-11-20", "false", str(rng.random() < 0.04).lower()])
@@ -187,7 +193,8 @@ def majestic_backlinks(domains: list[str], rng: random.Random, target: str) -> l
     for d in domains:
         url, _title, _kind = page(d, rng)
         tf = max(0, int(dr(rng, d) * 0.6))
-        rows.append([f"https://{target}/", url, rng.choice(ANCHORS), "2026-10-30", "2023-02-14",
+        rows.append([f"https://{target}/{rng.choice(COMPETITOR_PAGES)}", url, rng.choice(ANCHORS), "2026-10-30",
+                     "2023-02-14",
                      "+" if rng.random() < 0.2 else "-", "-", "-", "-", "-", "-", "-", str(tf + rng.randint(0, 12)),
                      str(tf), "31", "28", "Business/Marketing and Advertising", str(tf), "Business", str(tf)])
     return rows

@@ -17,7 +17,7 @@ RESERVED_TABS = (SETTINGS, TARGETS, PROSPECTS, OUTREACH_LOG, DASHBOARD, RUN_LOG,
 
 KEY = "Domain"
 OWNED_COLUMNS = (
-    "Domain", "Segment", "Competitors linking", "Linked competitors", "Authority", "Relevance",
+    "Domain", "Segment", "Competitors linking", "Linked competitors", "Competitor pages", "Authority", "Relevance",
     "Feasibility", "Priority", "Tier", "Page type", "Example page", "Target URL", "Outreach angle",
     "Country", "Flags", "Why", "Touches", "Last touch", "Next follow-up", "Next action",
 )

@@ -35,6 +35,7 @@ SETTINGS_ROWS: list[list[Any]] = [
 ]
 TARGET_ROWS: list[list[Any]] = [
     list(contract.TARGETS_HEADER),
+    ["https://crmpilot.io/", "home", ""],
     ["https://crmpilot.io/guides/sales-pipeline-management", "guide", "sales pipeline, pipeline, deal stages"],
     ["https://crmpilot.io/guides/lead-scoring", "guide", "lead scoring, lead management, leads"],
     ["https://crmpilot.io/blog/best-crm-for-small-business", "list", "crm software, small business, crm tools"],

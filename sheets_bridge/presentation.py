@@ -24,6 +24,7 @@ class ColumnStyle:
 COLUMNS: dict[str, ColumnStyle] = {
     "Domain": ColumnStyle(26), "Status": ColumnStyle(17), "Segment": ColumnStyle(18),
     "Competitors linking": ColumnStyle(12, "0"), "Linked competitors": ColumnStyle(44),
+    "Competitor pages": ColumnStyle(48),
     "Authority": ColumnStyle(10, SCORE_FORMAT), "Relevance": ColumnStyle(10, SCORE_FORMAT),
     "Feasibility": ColumnStyle(10, SCORE_FORMAT), "Priority": ColumnStyle(9, SCORE_FORMAT), "Tier": ColumnStyle(6),
     "Page type": ColumnStyle(16), "Example page": ColumnStyle(44, link=True), "Target URL": ColumnStyle(36, link=True),

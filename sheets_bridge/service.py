@@ -361,7 +361,10 @@ def checklist_facts(titles: list[str], tabs: dict[str, Values], settings: Settin
         competitors=competitors, your_authority=settings.your_authority,
         competitor_authority=dict(settings.competitor_authority), prospects=len(prospects),
         giants=int((authority >= 0.9).sum()),
-        target_urls=[str(u) for u in prospects.get("Target URL", pd.Series(dtype=object)).fillna("")],
+        target_urls=[str(u) for u, kind in zip(prospects.get("Target URL", pd.Series(dtype=object)).fillna(""),
+                                               prospects.get("Page type", pd.Series("", index=prospects.index)),
+                                               strict=False)
+                     if kind != "directory"],  # a listing points to the home page by design
         last_score_warnings=str(score_lines[-1][5]) if score_lines and len(score_lines[-1]) > 5 else
         ("" if score_lines else None),
         template_problems=parse_templates(tabs[contract.TEMPLATES]).problems if tabs[contract.TEMPLATES] else None,

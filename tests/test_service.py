@@ -158,7 +158,7 @@ def test_setup_twice_changes_nothing(client: FlaskClient, keys: dict[str, str], 
     assert prospects["properties"]["gridProperties"]["frozenRowCount"] == 1
     assert len(prospects["extras"]["conditionalFormats"]) == 3
     protected = [p for p in again["protectedRanges"] if p.get("warningOnly")]
-    assert len(protected) == 20
+    assert len(protected) == len(contract.OWNED_COLUMNS)
 
 
 def test_imports_multipart_and_base64(client: FlaskClient, keys: dict[str, str], google_env: str) -> None:

@@ -37,10 +37,11 @@ def test_playbook_mapping_rule(page_type: str, text: str, target: str) -> None:
     assert target in result["angle"].iloc[0]
 
 
-def test_home_page_never_chosen_unless_only_target() -> None:
+def test_home_page_only_for_listings_or_when_it_is_the_only_target() -> None:
     p = pd.DataFrame({"page_type": ["other", "directory"]})
     result = assign_targets(p, pd.Series(["x", "y"]), parse_targets(TARGETS))
-    assert "https://mine.com/" not in result["target_url"].tolist()
+    assert result["target_url"].tolist()[0] != "https://mine.com/"
+    assert result["target_url"].tolist()[1] == "https://mine.com/"  # a listing links to the site
     only_home = parse_targets([["URL"], ["https://mine.com"]])
     assert assign_targets(p, pd.Series(["x", "y"]), only_home)["target_url"].tolist() == ["https://mine.com"] * 2
 
@@ -239,3 +240,23 @@ def test_update_followups_releases_prospects_once_the_page_is_ready(tmp_path: ob
                                               enumerate(READY_TARGETS)]})
     followups(XlsxStore(path), dt.date(2026, 11, 27))
     assert action() == "Send touch 1 of 4"
+
+
+@pytest.mark.parametrize(("competitor_page", "target"), [
+    ("rival.com/research/state-of-sales-survey", "https://mine.com/research/2026"),
+    ("rival.com/compare/rival-alternatives", "https://mine.com/compare/us-vs-them"),
+    ("rival.com/tools/forecast-calculator", "https://mine.com/calculator"),
+])
+def test_the_competitors_linked_page_picks_the_equivalent_target(competitor_page: str, target: str) -> None:
+    p = pd.DataFrame({"page_type": ["resource page"], "competitor_page": [competitor_page]})
+    result = assign_targets(p, pd.Series(["useful links"]), parse_targets(TARGETS))
+    assert result["target_url"].iloc[0] == target
+
+
+def test_a_page_nobody_has_says_what_to_create() -> None:
+    p = pd.DataFrame({"page_type": ["editorial/news"],
+                      "competitor_page": ["rival.com/legal/deaths-at-sea-statistics"]})
+    result = assign_targets(p, pd.Series(["maritime law firm article"]), parse_targets(TARGETS))
+    angle = result["angle"].iloc[0]
+    assert angle.startswith("They link to rival.com/legal/deaths-at-sea-statistics: no page in Targets covers it")
+    assert result["target_url"].iloc[0] in angle  # a stand-in keeps follow-ups going

@@ -93,8 +93,9 @@ def test_left_gap_prospects_stay_flagged(demo_copy: Path) -> None:
     wb = load_workbook(demo_copy)
     ws = wb.create_sheet(contract.PROSPECTS)
     ws.append(list(contract.PROSPECT_HEADER))
-    ws.append(["gone-away.com", "Contacted", "x", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
-               "", "", "", "", "", "keep me"])
+    row = dict.fromkeys(contract.PROSPECT_HEADER, "") | {"Domain": "gone-away.com", "Status": "Contacted",
+                                                           "Segment": "x", "Notes": "keep me"}
+    ws.append([row[name] for name in contract.PROSPECT_HEADER])
     wb.save(demo_copy)
     summary, _ = score(XlsxStore(demo_copy), TODAY)
     assert summary.left_gap == 1

@@ -313,7 +313,10 @@ def _rekey_copies(hosts: pd.Series, key: np.ndarray, suffix: np.ndarray, is_plat
             key[i], suffix[i], is_platform[i] = f"{found['blog']}.blogspot.com", "blogspot.com", True
     keys = pd.Series(key, dtype=object).astype(str)
     sub = hosts.str.len().to_numpy() > keys.str.len().to_numpy() + 1
-    for i in np.flatnonzero(sub & (keys != "").to_numpy(dtype=bool)):
+    first = hosts.str.split(".", n=1).str[0].fillna("")
+    staged = first.str.match(staging_pattern().pattern).to_numpy(dtype=bool)
+    candidate = sub & (keys != "").to_numpy(dtype=bool) & staged
+    for i in np.flatnonzero(candidate):  # rare: only hosts whose first label is a staging word
         host = str(hosts.iloc[i])
         if host.endswith("." + key[i]) and staging_pattern().match(host[: -len(key[i]) - 1].split(".")[0]):
             key[i], staging[i] = _to_unicode(host), True

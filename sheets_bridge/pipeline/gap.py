@@ -95,10 +95,15 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
         "is_ip": dom["is_ip"].to_numpy(dtype=bool), "is_platform": dom["is_platform"].to_numpy(dtype=bool),
         "spam": dom["spam"].to_numpy(dtype=object),
     })
-    texts = links[list(EXAMPLE_TEXT)].iloc[example]
-    for column in EXAMPLE_TEXT:
+    shown_text = [c for c in EXAMPLE_TEXT if c != "target_url"]  # the competitor's page: competitor_pages below
+    texts = links[shown_text].iloc[example]
+    for column in shown_text:
         prospects[column] = texts[column].to_numpy(dtype=object)
     prospects["external_links"] = links["external_links"].to_numpy(dtype=float)[example]
+    pages = competitor_pages(d, links["site"].to_numpy(dtype=object)[rows],
+                             links["target_url"].to_numpy(dtype=object)[rows], links["links"].to_numpy()[rows])
+    prospects["competitor_pages"] = pages["pages"].reindex(domain_ids).fillna("").to_numpy(dtype=object)
+    prospects["competitor_page"] = pages["page"].reindex(domain_ids).fillna("").to_numpy(dtype=object)
     prospects["weak_spam"] = dom["weak_spam"].to_numpy(dtype=object) if "weak_spam" in dom else ""
     prospects["authority"] = authority[strongest]
     prospects["authority_scale"] = np.where(np.isnan(authority[strongest]), "", scale)
@@ -137,6 +142,31 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
     dropped = prospects.loc[listed, [c for c in EXCLUDED_COLUMNS if c in prospects.columns]].assign(
         reason=shown[listed], evidence=evidence[listed]).reset_index(drop=True)
     return GapResult(prospects[~out].reset_index(drop=True), excluded, dropped)
+
+
+MAX_PAGES_SHOWN = 5
+
+
+def competitor_pages(domain: np.ndarray, site: np.ndarray, target: np.ndarray, links: np.ndarray) -> pd.DataFrame:
+    """Per domain: the competitor pages it links to with their link counts, most linked first ('pages'), and
+    the most linked one ('page'). A group's target is its example link's; an export without target URLs
+    counts the competitor's site."""
+    if not len(domain):
+        return pd.DataFrame({"pages": pd.Series(dtype=object), "page": pd.Series(dtype=object)})
+    page = pd.Series(target, dtype=object).fillna("").astype(str).str.strip()
+    page = page.str.replace(r"^[a-z]+://(www\.)?", "", regex=True, case=False).str.rstrip("/")
+    page = page.where(page != "", pd.Series(site, dtype=object).astype(str))
+    counted = pd.DataFrame({"d": domain, "page": page.to_numpy(dtype=object), "n": links}).groupby(
+        ["d", "page"], sort=False)["n"].sum().reset_index().sort_values(["d", "n", "page"],
+                                                                       ascending=[True, False, True])
+    counted["rank"] = counted.groupby("d").cumcount()
+    shown = counted[counted["rank"] < MAX_PAGES_SHOWN]
+    text = shown["page"] + " (" + shown["n"].astype(str) + ")"
+    joined = text.groupby(shown["d"]).agg("; ".join)
+    more = counted.groupby("d")["rank"].max() + 1 - MAX_PAGES_SHOWN
+    joined = joined.where(more.reindex(joined.index) <= 0,
+                          joined + "; and " + more.reindex(joined.index).astype(str) + " more")
+    return pd.DataFrame({"pages": joined, "page": counted.groupby("d")["page"].first()})
 
 
 def _weak_links(clean: CleanLinks, rows: np.ndarray, site_code: np.ndarray, own_rows: np.ndarray,

@@ -20,7 +20,7 @@ from sheets_bridge.pipeline.domains import clean_host_codes
 from sheets_bridge.pipeline.ingest import Export
 from sheets_bridge.pipeline.reference import load_json
 
-EXAMPLE_TEXT = ("source_url", "title", "anchor", "contact", "vendor_page_type")
+EXAMPLE_TEXT = ("source_url", "title", "anchor", "contact", "vendor_page_type", "target_url")
 GROUP_COLUMNS = (
     "site", "clean_host", "lost", "links", "row", "vendor_spam", "linked_domains", "ref_domains", "traffic",
     "first_seen", "last_seen", "nofollow_sum", "nofollow_n", "evidence", "example_order", *EXAMPLE_TEXT,

@@ -142,7 +142,8 @@ def to_owned(p: pd.DataFrame) -> pd.DataFrame:
     flags = np.where(guard == "", flags, np.where(flags == "", guard, flags + "; " + guard))
     return pd.DataFrame({
         "Domain": p["key"], "Segment": p["segment"], "Competitors linking": p["competitors_linking"],
-        "Linked competitors": p["linked_competitors"], "Authority": p["authority_score"],
+        "Linked competitors": p["linked_competitors"],
+        "Competitor pages": p.get("competitor_pages", ""), "Authority": p["authority_score"],
         "Relevance": p["relevance"], "Feasibility": p["feasibility"], "Priority": p["priority"],
         "Tier": p["tier"], "Page type": p["page_type"],
         "Example page": p["source_url"].where(p["source_url"] != "", "https://" + p["key"]),

@@ -53,8 +53,35 @@ def parse_targets(values: Sequence[Sequence[Any]] | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["url", "kind", "keywords", "is_home", "ready"])
 
 
+_STOP = frozenset({"www", "com", "org", "net", "html", "htm", "php", "asp", "aspx", "the", "and", "for", "with",
+                   "from", "your", "you", "our", "blog", "blogs", "news", "page", "pages", "index", "http", "https",
+                   "post", "posts", "article", "articles", "category", "tag", "amp", "utm"})
+SIMILARITY_WEIGHT = 2.0  # a target whose words the competitor's linked page shares beats the type rule
+
+
+def page_words(url: pd.Series) -> pd.Series:
+    """The words of each URL's path, host and query dropped: 'rival.com/guides/lead-scoring' → 'guides lead scoring'."""
+    path = url.fillna("").astype(str).str.lower().str.replace(r"^([a-z]+://)?[^/]*", "", regex=True)
+    path = path.str.replace(r"[?#].*$", "", regex=True).str.replace(r"\.(html?|php|aspx?)$", "", regex=True)
+    words = path.str.replace(r"[^a-z0-9]+", " ", regex=True).str.split()
+    return words.map(lambda ws: " ".join(w for w in ws if len(w) > 2 and w not in _STOP and not w.isdigit()))
+
+
+def _target_words(row: Any) -> list[str]:
+    words = page_words(pd.Series([row.url])).iloc[0].split()
+    words += [w for k in str(row.keywords).split(",") for w in k.replace("-", " ").split() if len(w) > 2]
+    return list(dict.fromkeys(w for w in words if w not in _STOP))
+
+
 def assign_targets(p: pd.DataFrame, text: pd.Series, targets: pd.DataFrame) -> pd.DataFrame:
-    """Pick one target per prospect by page-type fit and topic overlap; write the outreach angle."""
+    """Pick one target per prospect and write the outreach angle.
+
+    A target scores for the playbook's page-type fit, for its topic keywords in the prospect's page, and
+    above all for sharing words with the competitor page the prospect links to (``competitor_page``): the
+    page a pitch offers an equivalent of. Directories and listings take the home page when Targets has one.
+    When the competitor's page shares no word with any target and no target's keywords are on the page, the
+    angle says which page to create (the type rule's target stays, so follow-ups still have one).
+    """
     data = load_json("targeting.json")
     n = len(p)
     if targets.empty or n == 0:
@@ -69,17 +96,39 @@ def assign_targets(p: pd.DataFrame, text: pd.Series, targets: pd.DataFrame) -> p
         for j, kind in enumerate(targets["kind"]):
             fit[ti, j] = 1.0 - 0.2 * prefs.index(kind) if kind in prefs else 0.1
     scores = fit[type_code.to_numpy(dtype=int)]
+    linked = page_words(p["competitor_page"]) if "competitor_page" in p else pd.Series("", index=p.index)
+    linked_count = np.where(linked != "", linked.str.count(" ").to_numpy(dtype=float) + 1, 0.0)
+    padded = " " + linked + " "
+    topical = np.zeros(n, dtype=bool)
+    similar = np.zeros(n, dtype=bool)
     for j, row in enumerate(targets.itertuples()):
         words = tuple(k.strip() for k in str(row.keywords).split(",") if k.strip())
         if words:
             hits, _ = keyword_hits(text, words)
-            scores[:, j] += 0.8 * (hits.to_numpy() / len(words)).clip(0, 1)
+            share = (hits.to_numpy() / len(words)).clip(0, 1)
+            scores[:, j] += 0.8 * share
+            topical |= share > 0
+        shared = np.zeros(n)
+        for word in _target_words(row):
+            shared += padded.str.contains(f" {word} ", regex=False).to_numpy(dtype=bool)
+        similarity = np.where(linked_count > 0, shared / np.maximum(linked_count, 1), 0.0).clip(0, 1)
+        scores[:, j] += SIMILARITY_WEIGHT * similarity
+        similar |= similarity > 0
         if row.is_home:
             scores[:, j] -= data["home_page_penalty"]
+    listing = np.array(p["page_type"] == "directory", dtype=bool)
+    homes = np.flatnonzero(targets["is_home"].to_numpy(dtype=bool))
+    if len(homes):
+        scores[np.ix_(listing, homes[:1])] += 10.0  # a listing links to the site, not to an article
     best = scores.argmax(axis=1)
     urls = targets["url"].to_numpy()[best]
     templates = p["page_type"].map(data["angles"]).fillna(data["angles"]["other"])
-    angle = [tpl.format(target=url) for tpl, url in zip(templates, urls, strict=True)]
+    angle = np.array([tpl.format(target=url) for tpl, url in zip(templates, urls, strict=True)], dtype=object)
+    create = (linked_count >= 2) & ~similar & ~topical & ~listing
+    if create.any():
+        page = p["competitor_page"].astype(str).to_numpy(dtype=object)
+        angle[create] = [f"They link to {c}: no page in Targets covers it. Create an equivalent page and add it "
+                         f"to Targets (meanwhile: {u})" for c, u in zip(page[create], urls[create], strict=True)]
     ready = targets["ready"].to_numpy(dtype=bool)[best] if "ready" in targets.columns else np.ones(n, dtype=bool)
     return pd.DataFrame({"target_url": urls, "angle": angle, "target_ready": ready}, index=p.index)
 
