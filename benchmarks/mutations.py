@@ -38,6 +38,9 @@ class Mutation:
     checks: tuple[str, ...] = ()  # the tests that guard it, when not the default reliability checks
 
 
+QUALITY = ("tests/test_verdict.py", "tests/test_real_exports.py", "tests/test_excluded_tab.py",
+           "tests/test_header_styles.py", "tests/test_gap.py", "tests/test_targets_cadence.py")
+
 MUTATIONS = [
     # one run per spreadsheet
     Mutation("lease-not-taken (per-process guard only)", "sheets_bridge/store/gsheets.py",
@@ -264,6 +267,39 @@ MUTATIONS = [
     Mutation("emulator-batch-shares-nested-formats", "sheets_bridge/emulator/batch.py",
              'fmt = copy.deepcopy(old or {})', 'fmt = dict(old or {})',
              ("tests/test_emulator.py",)),
+    # prospects judged by their pages (checked against the hand-labelled real corpus and the page contract)
+    Mutation("link-sellers-not-excluded", "sheets_bridge/pipeline/gap.py",
+             '(judged & (verdict == SELLER), "link seller: "', '(judged & (verdict == "never"), "link seller: "',
+             QUALITY),
+    Mutation("link-farm-pages-not-judged", "sheets_bridge/pipeline/verdict.py",
+             "    return np.nan_to_num(ext, nan=0.0) >= limit", "    return np.nan_to_num(ext, nan=0.0) > 1e12",
+             QUALITY),
+    Mutation("poison-words-matched-as-substrings", "sheets_bridge/pipeline/clean.py",
+             'words = "(^|[.-])(" + "|".join(re.escape(w) for w in data["poison_words"]) + ")([.-]|$)"',
+             'words = "|".join(re.escape(w) for w in data["poison_words"])', QUALITY),
+    Mutation("one-weak-name-signal-excludes", "sheets_bridge/pipeline/gap.py",
+             '    two_weak = weak.str.count("; ").to_numpy() >= 1', '    two_weak = (weak != "").to_numpy()',
+             QUALITY),
+    Mutation("team-keep-ignored", "sheets_bridge/pipeline/gap.py",
+             '    kept = prospects["key"].isin(set(keep)).to_numpy(dtype=bool)',
+             '    kept = prospects["key"].isin(set()).to_numpy(dtype=bool)', QUALITY),
+    Mutation("kept-domain-dropped-from-the-excluded-tab", "sheets_bridge/pipeline/gap.py",
+             "        listed |= saved\n", "", QUALITY),
+    Mutation("excluded-tab-leaves-stale-rows", "sheets_bridge/store/gsheets.py",
+             '        blank = [[""] * width for _ in range(max(len(before or []) - len(values), 0))]',
+             '        blank: list[list[str]] = []', QUALITY),
+    Mutation("staging-host-keyed-as-the-brand", "sheets_bridge/pipeline/domains.py",
+             "            key[i], staging[i] = _to_unicode(host), True", "            staging[i] = True", QUALITY),
+    Mutation("weak-links-to-you-dropped", "sheets_bridge/pipeline/gap.py",
+             '    reasons, evidence = exclusion_reasons(prospects, in_own & (weak == ""),',
+             '    reasons, evidence = exclusion_reasons(prospects, in_own,', QUALITY),
+    Mutation("sniffed-column-ignores-repeated-hosts", "sheets_bridge/pipeline/ingest.py",
+             "                if best is None or rank[:2] > best[:2]:", "                if best is None:", QUALITY),
+    Mutation("other-reports-read-as-links", "sheets_bridge/pipeline/ingest.py",
+             "        refuse_other_reports(cells, source)\n", "", QUALITY),
+    Mutation("target-ignores-the-competitors-page", "sheets_bridge/pipeline/targets.py",
+             "        scores[:, j] += SIMILARITY_WEIGHT * similarity", "        scores[:, j] += 0 * similarity",
+             QUALITY),
 ]
 
 

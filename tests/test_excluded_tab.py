@@ -19,9 +19,11 @@ from sheets_bridge.store.base import Store
 TODAY = dt.date(2026, 11, 26)
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow", "Anchor", "External links"]
 SELLER = "https://best-seo-domains.com/7f0ddeff26c480507e9c0210871505a5-list.html"
+SETTINGS = [["Your domain", "mine.com"], ["Topic keywords", "crm"], ["Min authority", 20]]
 TABS: dict[str, list[list[Any]]] = {
-    "Settings": [["Your domain", "mine.com"], ["Topic keywords", "crm"]],
+    "Settings": SETTINGS,
     "rival-a.com": [HEADER, ["https://www.alpha.com/resources", "CRM resources", 40, "false", "crm", 20],
+                    ["https://low.example.org/a-post-on-crm", "A post on CRM", 10, "false", "crm", 12],
                     [SELLER, "Where to buy aged domains and backlinks", 30, "false", "rival", 19000],
                     ["https://farm.example.net/post", "A post", 30, "false", "rival", 5000]],
     "mine.com": [HEADER, ["https://mine-too.org/a", "", 20, "false", "", 3]],
@@ -44,7 +46,8 @@ def test_judgements_are_listed_and_a_kept_domain_comes_back(make_store: Callable
     rows = excluded_tab(store)
     assert rows[0] == list(contract.EXCLUDED_HEADER)
     found = listed(rows)
-    assert set(found) == {"best-seo-domains.com", "example.net"}  # 'already links to you' is not a judgement
+    assert set(found) == {"best-seo-domains.com", "example.net", "example.org"}  # not 'already links to you'
+    assert found["example.org"][1:3] == ["authority below minimum", "DR 10 (minimum 20)"]
     _, reason, evidence, example, competitors, keep = found["best-seo-domains.com"]
     assert reason == "link seller: sells links or aged domains"
     assert "Where to buy aged domains" in evidence and example == SELLER and competitors == "rival-a.com"
@@ -63,8 +66,12 @@ def test_judgements_are_listed_and_a_kept_domain_comes_back(make_store: Callable
     assert parse_keep(again) == {"best-seo-domains.com"}
     assert all(not any(str(c).strip() for c in r) for r in again[1 + len(found):])  # no stale rows below
 
-    _, prospects = score(store, TODAY)  # the mark outlives the run that honoured it
-    assert "best-seo-domains.com" in set(prospects["Domain"])
+    store.replace_tab("Settings", [*SETTINGS[:2], ["Min authority", 0]])  # fewer domains left out now
+    _, prospects = score(store, TODAY)  # and the mark outlives the run that honoured it
+    assert {"best-seo-domains.com", "example.org"} <= set(prospects["Domain"])
+    shrunk = excluded_tab(store)
+    assert set(listed(shrunk)) == {"best-seo-domains.com", "example.net"}
+    assert all(not any(str(c).strip() for c in r) for r in shrunk[3:])  # the row it no longer needs is blank
 
 
 def test_keep_accepts_the_words_people_type() -> None:

@@ -66,8 +66,8 @@ def test_a_crawler_list_with_urls_in_a_backlink_column() -> None:
 
 
 def test_urls_found_by_their_values_when_no_header_names_them() -> None:
-    rows = [[r[4], r[2], r[3]] for r in BODY]  # anchor, linking page, target page under headers nobody uses
-    export = recognise_file(as_csv(["Spalte A", "Spalte B", "Ziel"], rows), "list.csv", "ajblive.com")
+    rows = [[r[3], r[4], r[2]] for r in BODY]  # target page, anchor, linking page under headers nobody uses
+    export = recognise_file(as_csv(["Ziel", "Spalte A", "Spalte B"], rows), "list.csv", "ajblive.com")
     assert export.understood["source_url"] == "Spalte B"  # the target column repeats one site: not the source
     assert any("read as page URLs" in w for w in export.warnings)
     assert export.frame["source_url"].iloc[0] == BODY[0][2]
