@@ -132,3 +132,15 @@ def test_weak_links_to_you_stay_in_a_segment_of_their_own() -> None:
     assert prospects.loc["lostone.com", "segment"] == "weak: your link was lost"
     assert "equal.com" not in prospects.index
     assert excluded["already links to you"] == 1
+
+
+def test_a_high_authority_site_with_no_search_traffic_is_a_link_network() -> None:
+    header = ["Domain", "DR", "Traffic"]
+    rows = [["pbnsite.com", 55, 0], ["realmag.com", 55, 1200], ["smallblog.com", 12, 0], ["unknown.com", 60, ""]]
+    exports = [recognise_values([header, *rows], "Tab 'rival.com'", "rival.com")]
+    clean, _ = clean_links(combine_groups([group_export(e).groups for e in exports]))  # type: ignore[misc]
+    result = gap(clean, ["rival.com"], "", Settings())
+    assert set(result.prospects["key"]) == {"realmag.com", "smallblog.com", "unknown.com"}
+    dropped = result.dropped.set_index("key")
+    assert dropped.loc["pbnsite.com", "reason"] == "spam: high authority, no search traffic"
+    assert dropped.loc["pbnsite.com", "evidence"] == "DR 55, traffic 0"

@@ -15,6 +15,7 @@ import pandas as pd
 
 from sheets_bridge.pipeline.clean import CleanLinks, first_flag
 from sheets_bridge.pipeline.groups import EXAMPLE_TEXT, first_max
+from sheets_bridge.pipeline.ingest import PAGE_LEVEL
 from sheets_bridge.pipeline.verdict import BUILD, NOT_PROSPECT, SELLER, SPAM, judge_pages
 from sheets_bridge.settings import Settings
 
@@ -145,6 +146,7 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
 
 
 MAX_PAGES_SHOWN = 5
+NO_TRAFFIC_AUTHORITY = 40.0
 
 
 def competitor_pages(domain: np.ndarray, site: np.ndarray, target: np.ndarray, links: np.ndarray) -> pd.DataFrame:
@@ -225,6 +227,10 @@ def exclusion_reasons(p: pd.DataFrame, in_own: np.ndarray, sites: set[str], s: S
     two_weak = weak.str.count("; ").to_numpy() >= 1
     figure = (p["authority_scale"].fillna("").astype(str) + " " + authority.round().astype(int).astype(str)
               if "authority_scale" in p else authority.round().astype(int).astype(str)).str.strip()
+    # a domain-level authority of 40+ with no search traffic at all: the fingerprint of a link network
+    domain_level = ~p["authority_scale"].isin(PAGE_LEVEL) if "authority_scale" in p else pd.Series(True, index=p.index)
+    traffic = pd.to_numeric(p["traffic"], errors="coerce") if "traffic" in p else pd.Series(np.nan, index=p.index)
+    no_traffic = (domain_level & (authority >= NO_TRAFFIC_AUTHORITY) & (traffic == 0)).to_numpy(dtype=bool)
     judged = ~kept
     conditions = [
         (p["key"].isin(sites), "a competitor or your own site", ""),
@@ -232,6 +238,7 @@ def exclusion_reasons(p: pd.DataFrame, in_own: np.ndarray, sites: set[str], s: S
         (judged & (verdict == SELLER), "link seller: " + why, evidence),
         (judged & (spam != "").to_numpy(), "spam: " + first_flag(spam), spam),
         (judged & (verdict == SPAM), "spam: " + why, evidence),
+        (judged & no_traffic, "spam: high authority, no search traffic", figure + ", traffic 0"),
         (judged & (verdict == NOT_PROSPECT), "not a prospect: " + why, evidence),
         (judged & two_weak, "spam: " + weak.str.replace("; ", " and "), "the name " + p["key"].astype(str)),
         (p["competitors_linking"] < s.min_competitors_linking, "links to too few competitors", ""),
