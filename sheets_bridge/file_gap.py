@@ -21,7 +21,7 @@ from sheets_bridge.pipeline.decode import file_bytes, read_rows
 from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.groups import group_export
 from sheets_bridge.pipeline.ingest import Export, recognise_file, recognise_values
-from sheets_bridge.pipeline.run import Progress, ScoreResult, _quiet, score_frames
+from sheets_bridge.pipeline.run import Progress, ScoreResult, _quiet, export_warnings, score_frames
 from sheets_bridge.pipeline.targets import parse_targets
 from sheets_bridge.settings import parse_settings
 
@@ -117,7 +117,7 @@ def _gap(files: list[Path], own: Path | None, settings_file: Path | None, today:
     targets = parse_targets(_table_rows(targets_file, "targets") or None)
     log = pd.DataFrame(columns=["date", "key", "touch", "angle", "result", "link_url", "anchor", "row"])
     result = score_frames(exports, settings, targets, log, pd.Series(dtype=object), today, progress)
-    result.warnings = [w for e in exports for w in e.warnings] + result.warnings
+    result.warnings = export_warnings(exports) + result.warnings
     return result
 
 

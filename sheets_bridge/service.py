@@ -23,7 +23,7 @@ from sheets_bridge.pipeline.gmail_sync import logged_ids, plan_sync
 from sheets_bridge.pipeline.ingest import recognise_values
 from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count
 from sheets_bridge.pipeline.rankings import merge_rankings, recognise_rankings
-from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, score_workbook
+from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, export_warnings, score_workbook
 from sheets_bridge.pipeline.targets import hold_for_assets, parse_targets
 from sheets_bridge.pipeline.templates import parse_templates
 from sheets_bridge.settings import Settings, parse_settings
@@ -89,7 +89,7 @@ def _score(store: Store, today: dt.date, progress: Progress, user: str) -> tuple
     result = score_workbook(tabs, today, progress)
     progress("writing", 0.9)
     tiers = result.prospects["Tier"].astype(str).value_counts()
-    warnings = [w for e in result.exports for w in (f"{e.source}: {x}" for x in e.warnings)] + result.warnings
+    warnings = export_warnings(result.exports) + result.warnings
     seconds = round(time.perf_counter() - started, 2)
     left = left_gap_count(result.prospects["Flags"])
     line = run_log_line(user, "Score prospects",

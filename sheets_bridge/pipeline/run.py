@@ -46,6 +46,15 @@ class ScoreResult:
     kept: set[str] = field(default_factory=set)  # domains the team marked Keep on the Excluded tab
 
 
+def export_warnings(exports: Sequence[Export]) -> list[str]:
+    """Each export's warnings prefixed by its source; one message shared by several says them all once."""
+    sources: dict[str, list[str]] = {}
+    for export in exports:
+        for warning in export.warnings:
+            sources.setdefault(warning, []).append(export.source)
+    return [f"{', '.join(names)}: {warning}" for warning, names in sources.items()]
+
+
 def _quiet(stage: str, done: float) -> None:
     """Progress callback that reports nothing."""
 
