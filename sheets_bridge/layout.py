@@ -23,7 +23,7 @@ TAB_HEADERS: dict[str, tuple[str, ...]] = {
 }
 EXAMPLE_SETTINGS: list[list[Any]] = [
     ["Your domain", "", "← type your own site here, e.g. yoursite.com (leave out https:// and www.)"],
-    ["Topic keywords", "crm, sales pipeline, lead management"],
+    ["Topic keywords", "", "← what your own pages are about, comma-separated, e.g. crm, sales pipeline"],
     ["Min competitors linking", 1],
     ["Weight authority", 0.35],
     ["Weight relevance", 0.4],

@@ -96,6 +96,19 @@ def test_unusable_workbook_exits_2(tmp_path: Path) -> None:
                                      "(found: Foo, Bar)")
 
 
+@pytest.mark.parametrize("settings", [[["Your domain", ""]], [["Your domain", "example.com"]], []])
+def test_scoring_without_your_domain_is_refused_and_writes_nothing(tmp_path: Path,
+                                                                  settings: list[list[str]]) -> None:
+    book = tmp_path / "book.xlsx"
+    tabs = {"Settings": settings, "mine.com": [["Referring page URL"], ["https://a.com/x-y-z"]],
+            "rival.com": [["Referring page URL"], ["https://b.com/x-y-z"], ["https://a.com/x-y-z"]]}
+    XlsxStore(book, create=True).replace_tabs({k: v for k, v in tabs.items() if v})
+    result = run("score", str(book))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Your domain" in result.stderr and result.stderr.count("\n") == 1
+    assert "Prospects" not in XlsxStore(book).tab_titles()
+
+
 def test_bad_date_argument() -> None:
     result = run("score", "x.xlsx", "--today", "26/11/2026")
     assert result.returncode == 2 and "expected a date as YYYY-MM-DD" in result.stderr

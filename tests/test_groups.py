@@ -111,6 +111,9 @@ def oracle(tabs: dict[str, list[list[object]]], competitors: list[str], own: str
         weak = (nofollow_only or own_count[key] < best_competitor) if key in seen_own else key in own_lost
         if key in seen_own and not weak:
             continue
+        value = entry.get("authority", math.nan)
+        if not math.isnan(value) and value >= 40 and entry["traffic"] == 0:  # type: ignore[arg-type]
+            continue  # a high authority with no search traffic: excluded as a link network
         entry["weak"] = weak
         flags = entry.pop("flags")
         entry["nofollow_share"] = float(np.mean(flags)) if flags else math.nan  # type: ignore[arg-type]

@@ -70,7 +70,8 @@ def test_a_title_row_above_the_outreach_log_header_is_skipped() -> None:
            [46300, "alpha.com", 1, "resource gap", "Sent", "", "", "", ""]]
     parsed = parse_outreach_log(log)
     assert parsed.frame["key"].tolist() == ["alpha.com"] and parsed.frame["row"].tolist() == [4]
-    result = score_workbook({"rival-a.com": EXPORT, contract.OUTREACH_LOG: log}, TODAY)
+    result = score_workbook({contract.SETTINGS: [["Your domain", "mine.com"]], "rival-a.com": EXPORT,
+                             contract.OUTREACH_LOG: log}, TODAY)
     row = result.prospects.set_index("Domain").loc["alpha.com"]
     assert row["Touches"] == 1 and str(row["Last touch"])[:10] == "2026-10-05"  # serial 46300
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_bridge import contract
-from sheets_bridge.exceptions import ExportFormatError, InvalidHostError
+from sheets_bridge.exceptions import ExportFormatError, InvalidHostError, SettingsError
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.classify import classify_pages
 from sheets_bridge.pipeline.clean import clean_links, join_flags
@@ -193,6 +193,10 @@ def existing_prospects(values: Values | None) -> pd.DataFrame:
 def score_workbook(tabs: Mapping[str, Values], today: dt.date, progress: Progress = _quiet) -> ScoreResult:
     """Score a workbook given as tab name → 2D values; the result includes prospects that left the gap."""
     settings = parse_settings(_tab(tabs, contract.SETTINGS))
+    if not settings.your_domain:
+        raise SettingsError("Settings has no 'Your domain': type your own site (e.g. yoursite.com) in the Value "
+                            "cell beside 'Your domain' and score again; without it your own site would be scored "
+                            "as a competitor")
     exports, warnings = read_exports(tabs, settings.your_domain)
     targets = parse_targets(_tab(tabs, contract.TARGETS))
     log = parse_outreach_log(_tab(tabs, contract.OUTREACH_LOG))
