@@ -184,14 +184,17 @@ function importExportFile(form) {
     throw new Error('"' + String(form.domain).trim() + '" is not a site name: type it like competitor-a.com.');
   }
   if (String(form.content_base64).length * 3 / 4 > IMPORT_LIMIT_BYTES) {
-    throw new Error('That file is larger than 14 MB: export fewer rows, or split it and import each part.');
+    throw new Error('That file is larger than 14 MB: export fewer rows, or split it in parts and import each ' +
+                    'with "Add to the tab\'s rows" ticked.');
   }
   return runAction_('Import export file', '/imports', {
     domain: domain,
     filename: String(form.filename || 'export.csv'),
-    content_base64: String(form.content_base64)
+    content_base64: String(form.content_base64),
+    append: form.append === true
   }, function (r) {
-    return 'Tab ' + r.tab + ': ' + r.rows + ' rows (' + r.format + ')';
+    return r.appended ? 'Tab ' + r.tab + ': ' + r.added + ' rows added, ' + r.total + ' in all (' + r.format + ')'
+                      : 'Tab ' + r.tab + ': ' + r.rows + ' rows (' + r.format + ')';
   });
 }
 

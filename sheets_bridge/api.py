@@ -189,6 +189,8 @@ def imports(spreadsheet_id: str) -> ResponseReturnValue:
         if upload is None:
             raise BadRequestError("Send the export as a form field named 'file'")
         data, name, domain = upload.read(), upload.filename or "export.csv", request.form.get("domain", "")
+        append = request.form.get("append", "").lower() in {"1", "true", "yes", "on"}
+        force = request.form.get("force", "").lower() in {"1", "true", "yes", "on"}
     else:
         body = _json()
         try:
@@ -196,9 +198,11 @@ def imports(spreadsheet_id: str) -> ResponseReturnValue:
         except (binascii.Error, ValueError):
             raise BadRequestError("'content_base64' is not valid base64") from None
         name, domain = str(body.get("filename") or "export.csv"), str(body.get("domain") or "")
+        append, force = body.get("append") is True, body.get("force") is True
     if not domain:
         raise BadRequestError("Say which site the export describes: a 'domain' such as competitor-a.com")
     if not data:
         raise BadRequestError("The export file is empty")
 
-    return _run(book, "Import export file", lambda store: service.import_export(store, data, name, domain))
+    return _run(book, "Import export file",
+                lambda store: service.import_export(store, data, name, domain, append=append, force=force))

@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("workbook", help="a workbook (.xlsx, created if missing) or a Google spreadsheet id or URL")
     importer.add_argument("file", type=Path)
     importer.add_argument("--domain", required=True, help="the site the export describes (the tab name)")
+    importer.add_argument("--append", action="store_true",
+                          help="add the file's rows below the tab's (one export split in parts)")
+    importer.add_argument("--force", action="store_true",
+                          help="import even when the export's target URLs are another site's")
     gap = sub.add_parser("gap", help="the gap straight from export files, written to a .csv or .xlsx list")
     gap.add_argument("files", nargs="+", type=Path, metavar="FILE",
                      help="competitor exports; each file's site from its name (rival.com.csv) or its target URLs")
@@ -309,8 +313,13 @@ def _run(args: argparse.Namespace) -> int:
         else:
             store = open_store(target)
         with store.hold(_who(), "Import export file"):
-            imported = import_export(store, args.file.read_bytes(), args.file.name, args.domain)
-        print(f"Tab '{imported['tab']}': {imported['rows']} rows, {imported['format']}")
+            imported = import_export(store, args.file.read_bytes(), args.file.name, args.domain,
+                                     append=args.append, force=args.force)
+        if imported["appended"]:
+            print(f"Tab '{imported['tab']}': {imported['added']} rows added, {imported['total']} in all, "
+                  f"{imported['format']}")
+        else:
+            print(f"Tab '{imported['tab']}': {imported['rows']} rows, {imported['format']}")
         if imported["ignored"]:
             print(f"Ignored columns: {', '.join(imported['ignored'])}")
         for warning in imported["warnings"]:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from sheets_bridge import contract
 from sheets_bridge.dashboard import build_layout
-from sheets_bridge.exceptions import InvalidHostError, SheetsBridgeError
+from sheets_bridge.exceptions import ExportFormatError, InvalidHostError, SheetsBridgeError
 from sheets_bridge.memory import cyclic_gc_paused
 from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.checklist import ChecklistFacts, launch_checklist
@@ -20,7 +20,7 @@ from sheets_bridge.pipeline.domains import key_host
 from sheets_bridge.pipeline.drafts import digest_by_owner, parse_do_not_contact, plan_drafts, sheet_rows
 from sheets_bridge.pipeline.excluded import excluded_rows
 from sheets_bridge.pipeline.gmail_sync import logged_ids, plan_sync
-from sheets_bridge.pipeline.ingest import recognise_values
+from sheets_bridge.pipeline.ingest import as_rows, recognise_values
 from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count
 from sheets_bridge.pipeline.rankings import merge_rankings, recognise_rankings
 from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, export_warnings, score_workbook
@@ -124,10 +124,20 @@ def run_log_line(user: str, action: str, result: str, seconds: float, warnings: 
 MAX_DETAILS = 45_000  # under Sheets' 50,000 characters a cell
 
 
-def import_export(store: Store, data: bytes, filename: str, domain: str) -> dict[str, Any]:
-    """Add or replace the tab named by ``domain`` with an export file's rows (validated first)."""
+def import_export(store: Store, data: bytes, filename: str, domain: str, append: bool = False,
+                  force: bool = False) -> dict[str, Any]:
+    """Add or replace the tab named by ``domain`` with an export file's rows (validated first).
+
+    Nothing is changed when the file has no link rows (a header-only export, or one whose rows all fail),
+    nor when its target URLs are another site's unless ``force``. ``append`` adds the file's rows below the
+    tab's (same header; rows the tab already holds are not added twice): the way to import an export split
+    in parts.
+    """
     site = key_host(domain).key
     warnings: list[str] = []
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise ExportFormatError(f"File '{filename}' is an old Excel (.xls) workbook: open it and save it as .xlsx "
+                                "or CSV, then import that")
     if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         from sheets_bridge.store.xlsx import export_workbook_rows
 
@@ -135,6 +145,12 @@ def import_export(store: Store, data: bytes, filename: str, domain: str) -> dict
     else:
         rows, warnings = read_rows(data, filename)
     export = recognise_values(rows, f"File '{filename}'", site)
+    current = as_rows(store.read_named([site]).get(site) or [])
+    held = max(len([r for r in current if any(str(c).strip() for c in r)]) - 1, 0)
+    if export.frame.empty:
+        raise ExportFormatError(f"File '{filename}' has no link rows (a filter left on in the tool exports just the "
+                                f"header): it would replace {held} rows of tab '{site}' with 0, so nothing was "
+                                "changed")
     targets = export.frame["target_url"].astype(str).str.strip()
     targets = targets[targets != ""]
     if len(targets):
@@ -142,12 +158,37 @@ def import_export(store: Store, data: bytes, filename: str, domain: str) -> dict
 
         hosts = key_hosts(targets)["key"].value_counts()
         if site not in hosts.index:
-            warnings.append(f"The export's target URLs are on {', '.join(hosts.index[:3])}, not {site}: check "
-                            f"that '{domain}' is the site it describes")
-    store.replace_tab(site, typed_rows(rows))
-    return {"tab": site, "format": export.format, "rows": export.rows_read,
+            message = (f"The export's target URLs are on {', '.join(hosts.index[:3])}, not {site}: check that "
+                       f"'{domain}' is the site it describes")
+            if not force:
+                raise ExportFormatError(message + "; nothing was changed (import it anyway with --force, or "
+                                        "'force' in the request)")
+            warnings.append(message)
+    new_rows = typed_rows(rows)
+    added = len(new_rows) - 1
+    if append and held:
+        header = [str(c).strip() for c in current[0]]
+        if [str(c).strip() for c in new_rows[0]] != header:
+            raise ExportFormatError(f"File '{filename}' has other columns than tab '{site}' ({len(new_rows[0])} "
+                                    f"against {len(header)}): append parts of one export only; nothing was changed")
+        seen = {tuple(_cell_key(c) for c in r) for r in current[1:]}
+        fresh = [r for r in new_rows[1:] if tuple(_cell_key(c) for c in r) not in seen]
+        added = len(fresh)
+        if added < len(new_rows) - 1:
+            warnings.append(f"{len(new_rows) - 1 - added} rows were already in tab '{site}' and were not added again")
+        new_rows = [list(current[0]), *[list(r) for r in current[1:]], *fresh]
+    store.replace_tab(site, new_rows)
+    return {"tab": site, "format": export.format, "rows": export.rows_read, "added": added,
+            "total": len(new_rows) - 1, "appended": bool(append and held),
             "understood": sorted(export.understood.values()), "ignored": export.ignored,
             "warnings": warnings + export.warnings}
+
+
+def _cell_key(value: Any) -> str:
+    """A cell as text for telling rows apart: a number read back as 3.0 and typed as '3' are one."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
 
 
 def typed_rows(rows: list[list[str]]) -> Values:

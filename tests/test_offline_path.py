@@ -13,6 +13,7 @@ import requests
 from sheets_bridge.cli import main
 from sheets_bridge.emulator.keyfile import LOCAL_ACCOUNT, write_key
 from sheets_bridge.store.gsheets import GoogleStore, spreadsheet_id_of
+from sheets_bridge.store.xlsx import XlsxStore
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sheets_bridge" / "data" / "samples"
 
@@ -56,7 +57,10 @@ def test_the_command_line_refuses_what_would_hurt(tmp_path: Path, capsys: pytest
     assert main(["import", str(tmp_path / "book.xlsx"), str(export), "--domain", "rival.com"]) == 0
     mismatch = tmp_path / "mismatch.csv"
     mismatch.write_text("Source url,Target url\nhttps://a.com/x,https://rival.com/y\n", encoding="utf-8")
-    assert main(["import", str(tmp_path / "book.xlsx"), str(mismatch), "--domain", "other.com"]) == 0
+    assert main(["import", str(tmp_path / "book.xlsx"), str(mismatch), "--domain", "other.com"]) == 2
+    assert "target URLs are on rival.com, not other.com" in capsys.readouterr().err
+    assert "other.com" not in XlsxStore(tmp_path / "book.xlsx").tab_titles()  # nothing was changed
+    assert main(["import", str(tmp_path / "book.xlsx"), str(mismatch), "--domain", "other.com", "--force"]) == 0
     assert "target URLs are on rival.com, not other.com" in capsys.readouterr().out
 
 

@@ -193,6 +193,28 @@ def test_an_import_lands_in_the_spreadsheet_and_clears_the_form(page: Any, stack
                                                 ["https://beta.co.uk/best-crm", 55]]
 
 
+def test_a_second_part_is_added_to_the_tab_when_append_is_ticked(page: Any, stack: dict[str, Any]) -> None:
+    _save_url(page, stack)
+    header = "Referring page URL,Domain rating\n"
+    parts = [("part1.csv", "https://alpha.com/resources,40\nhttps://beta.co.uk/best-crm,55\n"),
+             ("part2.csv", "https://beta.co.uk/best-crm,55\nhttps://gamma.io/list,30\n")]
+    for number, (name, rows) in enumerate(parts):
+        export = stack["tmp"] / name
+        export.write_text(header + rows, encoding="utf-8")
+        page.goto(stack["bridge"].url + "?panel=import")
+        page.fill("#domain", "rival-w.com")
+        page.set_input_files("#file", str(export))
+        if number:
+            page.check("#append")
+        page.click("#send")
+        page.wait_for_selector("#result.ok", timeout=60_000)
+    assert page.text_content("#result").startswith("Added 1 rows to tab rival-w.com (3 in all; recognised: ")
+    assert not page.is_checked("#append")  # the form is cleared for the next file
+    rows = as_rows(GoogleStore(stack["book"]).read_tabs()["rival-w.com"])
+    assert rows[1:] == [["https://alpha.com/resources", 40], ["https://beta.co.uk/best-crm", 55],
+                        ["https://gamma.io/list", 30]]
+
+
 def test_a_service_error_is_shown_in_plain_words(page: Any, stack: dict[str, Any]) -> None:
     _save_url(page, stack)
     export = stack["tmp"] / "notes.csv"

@@ -86,8 +86,17 @@ test('importExportFile checks the form and sends base64', () => {
   assert.equal(calls.fetch.length, 0);
   context.importExportFile({ domain: ' https://www.Rival.com/blog ', filename: 'r.csv', content_base64: 'QUJD' });
   assert.deepEqual(JSON.parse(calls.fetch[0].params.payload),
-    { domain: 'rival.com', filename: 'r.csv', content_base64: 'QUJD' });
+    { domain: 'rival.com', filename: 'r.csv', content_base64: 'QUJD', append: false });
   assert.equal(calls.toasts.at(-1).message, 'Tab rival.com: 3 rows (Semrush backlinks)');
+});
+
+test('importExportFile sends a part to append and says what it added', () => {
+  const { context, calls } = makeContext({ properties: URL,
+    fetch: () => ({ status: 200, body: '{"tab": "rival.com", "rows": 3, "added": 2, "total": 5, "appended": true, ' +
+                                       '"format": "Semrush backlinks"}' }) });
+  context.importExportFile({ domain: 'rival.com', filename: 'part2.csv', content_base64: 'QUJD', append: true });
+  assert.equal(JSON.parse(calls.fetch[0].params.payload).append, true);
+  assert.equal(calls.toasts.at(-1).message, 'Tab rival.com: 2 rows added, 5 in all (Semrush backlinks)');
 });
 
 test('saveServiceUrl accepts only http(s) URLs', () => {

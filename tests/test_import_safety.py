@@ -1,0 +1,76 @@
+"""`import` never loses rows: a file with no link rows changes nothing, parts are appended, another site's
+export is refused unless forced. On both stores, through the service the CLI and the menu call."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheets_bridge.exceptions import ExportFormatError
+from sheets_bridge.pipeline.ingest import as_rows
+from sheets_bridge.service import import_export
+from sheets_bridge.store.base import Store
+
+CORPUS = Path(__file__).resolve().parents[1] / "benchmarks" / "corpus" / "files"
+REAL = list(csv.reader((CORPUS / "ajblive.com-backlinks.csv").open(encoding="utf-8")))
+
+
+def as_csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def tab(store: Store, name: str) -> list[list[Any]]:
+    return [r for r in as_rows(store.read_named([name]).get(name) or []) if any(str(c).strip() for c in r)]
+
+
+def test_a_header_only_export_changes_nothing(make_store: Callable[..., Store]) -> None:
+    store = make_store({"Settings": [["Your domain", "mine.com"]]})
+    import_export(store, as_csv(REAL), "ajblive.csv", "ajblive.com")
+    before = tab(store, "ajblive.com")
+    refused = re.escape("would replace 20 rows of tab 'ajblive.com' with 0, so nothing")
+    with pytest.raises(ExportFormatError, match=refused):
+        import_export(store, as_csv(REAL[:1]), "filtered.csv", "ajblive.com")
+    assert tab(store, "ajblive.com") == before
+
+
+def test_parts_are_appended_without_duplicates(make_store: Callable[..., Store]) -> None:
+    store = make_store({"Settings": [["Your domain", "mine.com"]]})
+    first = import_export(store, as_csv(REAL[:11]), "part1.csv", "ajblive.com")
+    assert first["added"] == 10 and not first["appended"]
+    second = import_export(store, as_csv([REAL[0], *REAL[8:21]]), "part2.csv", "ajblive.com", append=True)
+    assert second["appended"] and second["added"] == 10 and second["total"] == 20
+    assert any("3 rows were already in tab" in w for w in second["warnings"])
+    rows = tab(store, "ajblive.com")
+    assert len(rows) == 21 and [str(r[2]) for r in rows[1:]] == [r[2] for r in REAL[1:]]
+
+
+def test_appending_another_exports_columns_is_refused(make_store: Callable[..., Store]) -> None:
+    store = make_store({"Settings": [["Your domain", "mine.com"]]})
+    import_export(store, as_csv(REAL), "a.csv", "ajblive.com")
+    other = [["Referring page URL", "Anchor"], ["https://x.com/a-b", "x"]]
+    with pytest.raises(ExportFormatError, match=re.escape("other columns than tab 'ajblive.com'")):
+        import_export(store, as_csv(other), "b.csv", "ajblive.com", append=True)
+    assert len(tab(store, "ajblive.com")) == 21
+
+
+def test_another_sites_export_is_refused_unless_forced(make_store: Callable[..., Store]) -> None:
+    store = make_store({"Settings": [["Your domain", "mine.com"]]})
+    with pytest.raises(ExportFormatError, match=re.escape("target URLs are on ajblive.com, not rival.com")):
+        import_export(store, as_csv(REAL), "wrong.csv", "rival.com")
+    assert tab(store, "rival.com") == []
+    forced = import_export(store, as_csv(REAL), "wrong.csv", "rival.com", force=True)
+    assert forced["added"] == 20 and any("not rival.com" in w for w in forced["warnings"])
+
+
+def test_an_old_xls_workbook_is_refused_in_one_line(make_store: Callable[..., Store]) -> None:
+    store = make_store({"Settings": [["Your domain", "mine.com"]]})
+    with pytest.raises(ExportFormatError, match=r"old Excel \(.xls\) workbook: open it and save it as .xlsx"):
+        import_export(store, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "rival.xls", "rival.com")
