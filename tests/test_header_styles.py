@@ -97,3 +97,16 @@ def test_gap_refuses_an_old_xls_workbook_by_name(tmp_path: Path, capsys: pytest.
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     assert main(["gap", str(path), "--out", str(tmp_path / "o.csv")]) == 2
     assert "old Excel (.xls)" in capsys.readouterr().err
+
+
+def test_a_european_excel_export_is_read_as_written() -> None:
+    text = ("Referring page URL;Referring page title;Domain rating;Domain traffic;External links;First seen\n"
+            "https://a.com/ein-artikel;Über Vertrieb;45;1.307;12;21.06.2019\n"
+            "https://b.com/zweiter-artikel;Größe;12,5;2.345.678;3;01.02.2020\n")
+    export = recognise_file(text.encode("cp1252"), "konkurrent.com.csv", "konkurrent.com")
+    assert export.frame["traffic"].tolist() == [1307.0, 2345678.0]  # counts: a dot groups thousands
+    assert export.frame["authority"].tolist() == [45.0, 12.5]  # a decimal comma
+    assert [str(d.date()) for d in export.frame["first_seen"]] == ["2019-06-21", "2020-02-01"]
+    assert export.frame["title"].tolist() == ["Über Vertrieb", "Größe"]
+    assert any("'1.307' were read as 1,307" in w for w in export.warnings)  # said, never silent
+    assert any("Windows-1252" in w for w in export.warnings)

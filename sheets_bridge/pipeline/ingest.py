@@ -238,8 +238,30 @@ def _site_of_source(name: str) -> str:
         return ""
 
 
-def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int) -> pd.DataFrame:
-    """Build the canonical columns from a raw frame of one export."""
+_COUNTS = frozenset({"traffic", "ref_domains", "linked_domains", "external_links", "links_to_target"})
+_DOT_GROUPS = re.compile(r"^\s*\d{1,3}(\.\d{3})+\s*$")
+
+
+def _dot_thousands(series: pd.Series) -> tuple[pd.Series, str]:
+    """A count column written with dots between thousands ('1.307'): the dots dropped, and the first such cell.
+
+    Only whole groups of three digits count ('1.5' stays 1.5): a count of links or visits has no decimals, so
+    '1.307' is 1,307, as European spreadsheets write it.
+    """
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return series, ""
+    text = series.astype(object).where(series.notna(), "").astype(str)
+    grouped = text.str.match(_DOT_GROUPS.pattern).to_numpy(dtype=bool)
+    if not grouped.any():
+        return series, ""
+    first = str(text.to_numpy(dtype=object)[grouped][0]).strip()
+    return text.where(~grouped, text.str.replace(".", "", regex=False).str.strip()), first
+
+
+def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int, header: Sequence[Any] = (),
+               notes: list[str] | None = None) -> pd.DataFrame:
+    """Build the canonical columns from a raw frame of one export (``notes`` receives what was read how)."""
+    notes = [] if notes is None else notes
     def col(name: str) -> pd.Series | None:
         index = mapping.get(name)
         return None if index is None else raw[index]
@@ -261,6 +283,12 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int) -> pd
     out["authority"], out["authority_scale"], out["authority_norm"] = _authority(raw, mapping)
     for name in _NUMBERS:
         series = col(name)
+        if series is not None and name in _COUNTS:
+            series, grouped = _dot_thousands(series)
+            if grouped:
+                notes.append(f"column '{str(header[mapping[name]]).strip()}': numbers like '{grouped}' were read as "
+                             f"{float(grouped.replace('.', '')):,.0f}, as a count has no decimals (a dot groups "
+                             "thousands in this export)")
         out[name] = nothing if series is None else parse_numbers(series)
     nofollow = pd.Series(pd.array(np.full(n, pd.NA), dtype="boolean"), index=raw.index)
     for name, invert in (("nofollow", False), ("dofollow", True), ("ugc", False), ("sponsored", False)):
@@ -320,7 +348,7 @@ def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, fir
         found = ", ".join(str(h).strip() for h in header if str(h).strip())[:300]
         raise ExportFormatError(f"{source}: no column holds a domain or URL (found: {found})")
     fmt = _detect_format(header, site_columns)
-    frame = _canonical(raw, mapping, first_row)
+    frame = _canonical(raw, mapping, first_row, header, warnings)
     warnings.extend(_page_level_note(mapping, header))
     understood = {k: str(header[i]).strip() for k, i in mapping.items()}
     sites: list[str] = []
