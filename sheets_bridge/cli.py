@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import getpass
@@ -213,6 +214,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sheets-bridge: interrupted; the workbook was not changed", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `sheets-bridge score book.xlsx | head`: the reader left, the work was done
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not raise again
+        return 0
     finally:
         if collecting:
             gc.enable()

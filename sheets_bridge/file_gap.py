@@ -26,7 +26,7 @@ from sheets_bridge.pipeline.targets import parse_targets
 from sheets_bridge.settings import parse_settings
 
 _DOMAIN_IN_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", re.IGNORECASE)
-_EXPORT_SUFFIX = re.compile(r"\.(csv|tsv|txt)$", re.IGNORECASE)
+_EXPORT_SUFFIX = re.compile(r"\.(csv|tsv|txt|xlsx|xlsm)$", re.IGNORECASE)
 
 
 class OutputFormatError(SheetsBridgeError):
@@ -37,10 +37,12 @@ def site_of_filename(name: str) -> str:
     """The site a file describes when its name says so ('rival.com.csv', 'backlinks_rival.co.uk_2026.csv')."""
     stem = _EXPORT_SUFFIX.sub("", Path(name).name)
     for found in _DOMAIN_IN_NAME.findall(stem):
-        try:
-            return key_host(found).key
-        except InvalidHostError:
-            continue
+        labels = found.split(".")
+        for end in range(len(labels), 1, -1):  # 'rival.co.uk.semrush' is rival.co.uk: a report's word follows
+            try:
+                return key_host(".".join(labels[:end])).key
+            except InvalidHostError:
+                continue
     return ""
 
 

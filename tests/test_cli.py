@@ -147,3 +147,12 @@ def test_a_serving_command_keeps_the_collector(command: list[str], monkeypatch: 
     monkeypatch.setattr(sheets_bridge.emulator.server, "serve", lambda *a, **k: seen.append(gc.isenabled()))
     assert main(command) == 0
     assert seen == [True]
+
+
+def test_output_cut_short_by_a_pipe_ends_quietly(tmp_path: Path) -> None:
+    command = (f"{sys.executable} -m sheets_bridge.cli demo --out {tmp_path / 'd.xlsx'} --today 2026-11-26 "
+               "| head -1")
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=300)
+    assert result.stdout.startswith("Built ") and result.stdout.count("\n") == 1
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+    assert result.returncode == 0

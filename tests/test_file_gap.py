@@ -105,3 +105,13 @@ def test_gap_file_without_a_site(tmp_path: Path, capsys: pytest.CaptureFixture[s
 ])
 def test_site_of_filename(name: str, site: str) -> None:
     assert site_of_filename(name) == site
+
+
+@pytest.mark.parametrize(("name", "site"), [
+    ("crmpilot.io.ahrefs-referring-domains.csv", "crmpilot.io"),
+    ("dealflow.co.uk.semrush-backlinks.csv", "dealflow.co.uk"),
+    ("capiston.com-backlinks.xlsx", "capiston.com"),
+    ("backlinks_rival.co.uk_2026.csv", "rival.co.uk"),
+])
+def test_the_projects_own_sample_names_say_their_site(name: str, site: str) -> None:
+    assert site_of_filename(name) == site
