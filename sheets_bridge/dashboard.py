@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sheets_bridge.pipeline.metrics import Metrics
@@ -137,4 +137,6 @@ def build_layout(m: Metrics) -> DashboardLayout:
               [list(line) for line in m.checklist])
     for line in DEFINITIONS:
         rows.append([line])
+    widest = max((len([c for c in r if c not in (None, "")]) for r in rows if len(r) > 1), default=0)
+    layout.charts = [replace(c, anchor_col=max(c.anchor_col, widest + 1)) for c in layout.charts]  # beside, never on
     return layout

@@ -1,4 +1,6 @@
-"""The demo workbook: sample exports shipped in the package, plus Settings, Targets and an Outreach log."""
+"""The demo workbook: sample exports shipped in the package, plus every tab a team fills in: Settings (with a
+campaign start, a goal and authorities), Targets, an Outreach log, Prospects with Contacts and Owners,
+Templates, Do not contact and a Rankings history, so every feature has something to show."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sheets_bridge import contract
+from sheets_bridge.outreach_templates import starter_templates
 from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.service import typed_rows
 from sheets_bridge.store.xlsx import XlsxStore
@@ -32,6 +35,11 @@ SETTINGS_ROWS: list[list[Any]] = [
     ["Holiday country", "GB"],
     ["Recontact after days", 100],
     ["Campaign", "Q4 2026"],
+    ["Campaign start", dt.date(2026, 10, 1)],
+    ["Quarterly link goal", 12],
+    ["Your authority", 38],
+    ["Competitor authority", "pipelinehq.com 45; dealflow.co.uk 41; salesnest.com 36; leadlark.io 33"],
+    ["Search console property", "sc-domain:crmpilot.io"],
 ]
 TARGET_ROWS: list[list[Any]] = [
     list(contract.TARGETS_HEADER),
@@ -95,15 +103,47 @@ PROSPECT_STATUSES = {
 }
 
 
+OWNERS = ("Dana Reyes <dana@crmpilot.io>", "Sam Okafor <sam@crmpilot.io>")
+
+
 def prospect_rows() -> list[list[Any]]:
-    """The team's Prospects tab from last quarter: Domain and Status typed, notes on a few rows."""
+    """The team's Prospects tab from last quarter: Domain, Status, Contact and Owner typed, notes on a few rows."""
     header = list(contract.PROSPECT_HEADER)
     rows: list[list[Any]] = [header]
-    for domain, status in PROSPECT_STATUSES.items():
+    for number, (domain, status) in enumerate(PROSPECT_STATUSES.items()):
         row: list[Any] = [""] * len(header)
         row[0], row[1] = domain, status
         row[header.index("Notes")] = "met the editor at a conference" if domain == "crminsider.org" else ""
+        row[header.index("Contact")] = f"Alex Morgan <editor@{domain}>" if number % 3 else f"hello@{domain}"
+        row[header.index("Owner")] = OWNERS[number % 2]
         rows.append(row)
+    return rows
+
+
+DO_NOT_CONTACT_ROWS: list[list[Any]] = [
+    list(contract.DO_NOT_CONTACT_HEADER),
+    ["salestimes.com", "Asked not to be contacted again", dt.date(2026, 9, 14)],
+    ["press@b2btalk.co.uk", "Unsubscribed from outreach", dt.date(2026, 10, 2)],
+]
+
+
+def rankings_rows() -> list[list[Any]]:
+    """Weekly Search Console figures for the target pages since August: pages that earned links climb."""
+    rows: list[list[Any]] = [["Date", "URL", "Query", "Position", "Clicks", "Impressions"]]
+    climbing = {"https://crmpilot.io/research/state-of-sales-2026": 0.9,
+                "https://crmpilot.io/blog/best-crm-for-small-business": 0.6,
+                "https://crmpilot.io/tools/pipeline-calculator": 0.45,
+                "https://crmpilot.io/frameworks/customer-retention-playbook": 0.3}
+    for row in TARGET_ROWS[2:]:
+        url, query = str(row[0]), str(row[2]).split(",")[0].strip()
+        start = 18.0 + len(query) % 7
+        for week in range(17):
+            day = dt.date(2026, 8, 3) + dt.timedelta(weeks=week)
+            gain = climbing.get(url, 0.05) * max(0, week - 8)  # links landed from October on
+            position = round(max(2.0, start - gain), 1)
+            impressions = 400 + 35 * week + len(url)
+            clicks = int(impressions * (0.9 / position))
+            rows.append([day, url, query, position, clicks, impressions])
     return rows
 
 
@@ -126,5 +166,8 @@ def build_demo_workbook(path: Path) -> list[str]:
         tabs[entry["site"]] = typed_rows(rows)
     tabs[contract.OUTREACH_LOG] = outreach_log_rows()
     tabs[contract.PROSPECTS] = prospect_rows()
+    tabs[contract.TEMPLATES] = starter_templates()
+    tabs[contract.DO_NOT_CONTACT] = DO_NOT_CONTACT_ROWS
+    tabs[contract.RANKINGS] = rankings_rows()
     store.replace_tabs(tabs)
     return [e["site"] for e in sample_files()]

@@ -60,7 +60,10 @@ def test_the_workbook_dashboard_reads_at_a_glance(demo_copy: Path) -> None:
     assert any(str(v).startswith("Pitched:") for v in rows) and any(str(v).startswith("Reached:") for v in rows)
     assert ws.column_dimensions["A"].width >= 30
     charts = ws._charts
-    assert len(charts) == 3 and all(c.tagname == "barChart" and c.type == "col" for c in charts)
+    bars = [c for c in charts if c.tagname == "barChart"]
+    assert len(bars) == 3 and all(c.type == "col" for c in bars)
+    lines = [c for c in charts if c.tagname == "lineChart"]  # the demo has a Rankings history: positions by week
+    assert len(lines) == 1 and "Position" in _title(lines[0]) and len(charts) == 4
     weekly = next(c for c in charts if "per week" in _title(c))
     assert _title(weekly.x_axis) == "Week of" and _title(weekly.y_axis) == "Links placed"
     tables_end = max(len([c for c in r if c.value is not None]) for r in ws.iter_rows())
