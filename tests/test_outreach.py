@@ -85,8 +85,11 @@ def test_drafts_for_due_prospects_and_reasons_for_the_rest() -> None:
     drafts = {d.domain: d for d in plan.drafts}
     assert set(drafts) == {"due.com", "queued.com"}
     assert drafts["due.com"].touch == 2 and drafts["due.com"].to == "jo@due.com"
-    assert drafts["due.com"].subject == "Re: For your next update of https://due.com/best"
+    assert drafts["due.com"].subject == "Re: For your next update of your list on due.com"  # no raw URL
     assert "https://mine.com/list" in drafts["due.com"].body and "{" not in drafts["due.com"].body
+    assert drafts["due.com"].body.startswith("Hi Jo,\n") and drafts["due.com"].body.endswith("\nAna")
+    assert drafts["queued.com"].body.startswith("Hi,\n")  # no name in Contact: no made-up one
+    assert "Since I wrote" not in drafts["due.com"].body  # a follow-up claims nothing the team has not done
     assert drafts["queued.com"].touch == 1 and "https://queued.com/res" in drafts["queued.com"].body
     assert dict(plan.skipped) == {"nomail.com": "no email address in Contact",
                                   "blocked.com": "on the Do not contact list",
@@ -144,3 +147,18 @@ def test_status_do_not_contact_is_added_to_the_list_once(tmp_path: Path) -> None
     rows = XlsxStore(path).read_tabs()["Do not contact"]
     assert [r[0] for r in rows] == ["Domain or email", "c.com", "a.com"]
     assert rows[2][1] == "Status set to Do not contact"
+
+
+@pytest.mark.parametrize(("owner", "name"), [
+    ("Dana Reyes <dana@crmpilot.io>", "Dana Reyes"), ("dana.reyes@crmpilot.io", "Dana Reyes"), ("Ana", "Ana"),
+    ("", ""),
+])
+def test_templates_sign_with_the_owners_name(owner: str, name: str) -> None:
+    from sheets_bridge.pipeline.templates import owner_name
+
+    assert owner_name(owner) == name
+
+
+def test_starter_subjects_carry_no_raw_url() -> None:
+    for _, _, subject, _ in starter_templates()[1:]:
+        assert "{example_page}" not in subject and "{target_url}" not in subject and "http" not in subject

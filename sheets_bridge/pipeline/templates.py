@@ -1,7 +1,9 @@
 """Outreach templates: one row per page type and touch (1-4) with a Subject and a Body holding placeholders.
 
-Placeholders are names in braces: ``{domain}``, ``{contact_name}``, ``{example_page}``, ``{target_url}``,
-``{why}``, ``{angle}``, ``{owner}``, and any Prospects column by its header (``{Page type}``, ``{Segment}``);
+Placeholders are names in braces: ``{domain}``, ``{contact_name}``, ``{greeting}`` ('Hi Alex,' when the
+Contact has a name, else 'Hi,'), ``{example_page}``, ``{target_url}``, ``{why}``, ``{angle}``, ``{owner}``,
+``{owner_name}`` (the name to sign with), ``{owner_email}``, and any Prospects column by its header
+(``{Page type}``, ``{Segment}``);
 names match ignoring case, spaces and underscores. ``{{`` and ``}}`` are literal braces. Filling never
 raises and never returns a text with a placeholder left in it: a template that names an unknown or, for this
 prospect, empty placeholder gives no text and says which (the prospect is then skipped with that reason).
@@ -22,7 +24,8 @@ ANY_TYPE = "any"  # a row for every page type that has no row of its own
 TOUCHES = (1, 2, 3, 4)
 MAX_WORDS = 150  # playbook sections 6 and 12: short, specific
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}\n]{1,60})\}")
-BUILT_IN = ("domain", "contact_name", "example_page", "target_url", "why", "angle", "owner")
+BUILT_IN = ("domain", "contact_name", "greeting", "example_page", "target_url", "why", "angle", "owner", "owner_name",
+            "owner_email")
 
 
 def placeholder_key(name: str) -> str:
@@ -159,8 +162,22 @@ def prospect_values(row: pd.Series) -> dict[str, str]:
         name = ""
     for column in ("domain", "examplepage", "targeturl", "why", "owner"):  # built-in names, even without the column
         values.setdefault(column, "")
-    values.update({"contactname": name.split(" ")[0] if name else "", "angle": values.get("outreachangle", "")})
+    first = name.split(" ")[0] if name else ""
+    owner = values.get("owner", "")
+    values.update({"contactname": first, "greeting": f"Hi {first}," if first else "Hi,",
+                   "angle": values.get("outreachangle", ""), "ownername": owner_name(owner),
+                   "owneremail": email_of(owner)})
     return values
+
+
+def owner_name(owner: str) -> str:
+    """The name to sign with from an Owner cell: 'Dana Reyes <dana@x.com>' → 'Dana Reyes'; 'dana.reyes@x.com' →
+    'Dana Reyes'; a plain name as it is."""
+    name = re.sub(r"<[^>]*>", "", owner or "").strip().strip('"')
+    if name and "@" not in name:
+        return name
+    local = email_of(owner or "").split("@")[0]
+    return " ".join(part.capitalize() for part in re.split(r"[._\-+]+", local) if part)
 
 
 def email_of(contact: str) -> str:
