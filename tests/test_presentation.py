@@ -139,3 +139,16 @@ def test_setup_lays_out_prospects_in_google_sheets(google_env: str) -> None:
     assert cells[(0, domain)]["fmt"]["backgroundColor"] != cells[(0, status)]["fmt"]["backgroundColor"]
     assert cells[(0, domain)]["fmt"]["textFormat"]["bold"] is True
     assert setup(GoogleStore(book))["changed"] is False
+
+
+def test_the_teams_tabs_read_as_they_are_typed(demo_copy: Path) -> None:
+    wb = load_workbook(demo_copy)
+    settings, log, templates = wb["Settings"], wb["Outreach log"], wb["Templates"]
+    assert settings.column_dimensions["A"].width >= len("Search console property")  # no "Your doma"
+    assert log.column_dimensions["A"].width >= 10 and log["A2"].number_format == "yyyy-mm-dd"  # not ###
+    body = [c.value for c in templates[1]].index("Body") + 1
+    assert templates.cell(2, body).alignment.wrap_text  # a body wraps instead of spilling over
+    start = next(r for r in settings.iter_rows(min_row=2) if r[0].value == "Campaign start")
+    assert start[1].number_format == "yyyy-mm-dd"
+    for ws in (settings, log, templates, wb["Rankings"], wb["Do not contact"], wb["Targets"]):
+        assert ws.freeze_panes == "A2" and ws["A1"].font.bold, ws.title

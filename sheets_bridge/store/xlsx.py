@@ -18,12 +18,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_bridge.contract import DASHBOARD, EXCLUDED, KEY, PROSPECTS, RUN_LOG
+from sheets_bridge.contract import DASHBOARD, EXCLUDED, KEY, PROSPECTS, RESERVED_TABS, RUN_LOG
 from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.exceptions import WorkbookError
 from sheets_bridge.layout import EXAMPLE_ROWS, RUN_LOG_HEADER, TAB_HEADERS
 from sheets_bridge.store.base import Values, WriteReport, cell_value
-from sheets_bridge.store.xlsx_style import prospect_rules, style_dashboard, style_header, style_prospects
+from sheets_bridge.store.xlsx_style import (
+    prospect_rules,
+    style_dashboard,
+    style_header,
+    style_prospects,
+    style_team_tab,
+)
+
+TEAM_TABS = frozenset(RESERVED_TABS) - {PROSPECTS, DASHBOARD}  # read and typed in by people: laid out to read
 
 
 def _set(ws: Worksheet, row: int, column: int, value: Any) -> None:
@@ -244,6 +252,8 @@ class XlsxStore:
                 for cell in row_cells:
                     if cell.data_type == "f":
                         cell.data_type = "s"
+            if name in TEAM_TABS:
+                style_team_tab(ws)
         self._save(wb)
 
     def _check_writable(self) -> None:

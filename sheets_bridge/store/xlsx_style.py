@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -174,3 +175,35 @@ def write_prospect_list(prospects: pd.DataFrame, path: Path) -> None:
                 row.append(value)
         ws.append(row)
     wb.save(path)
+
+
+# widths (characters) of the team's tabs, by header name; unknown headers get DEFAULT_WIDTH
+TAB_WIDTHS = {
+    "Setting": 28, "Value": 44, "URL": 52, "Page kind": 14, "Topic keywords": 44, "Ready": 8, "Date": 12,
+    "Domain": 26, "Touch": 7, "Angle": 18, "Result": 16, "Link URL": 44, "Anchor": 22, "Notes": 36,
+    "Campaign": 12, "Page type": 16, "Subject": 44, "Body": 90, "Domain or email": 30, "Reason": 36,
+    "Query": 26, "Position": 9, "Clicks": 8, "Impressions": 12, "Evidence": 60, "Example page": 50,
+    "Linked competitors": 28, "Keep": 8,
+}
+DEFAULT_WIDTH = 16
+WRAPPED = frozenset({"Body", "Notes", "Evidence"})
+
+
+def style_team_tab(ws: Worksheet) -> None:
+    """A reserved tab a person reads and types in: bold frozen header, widths that fit, dates as dates,
+    long text wrapped (Templates' bodies) instead of spilling over the next cells."""
+    header = [str(c.value).strip() if c.value is not None else "" for c in ws[1]] if ws.max_row else []
+    if not any(header):
+        return
+    for index, name in enumerate(header, start=1):
+        if not name:
+            continue
+        ws.cell(row=1, column=index).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(index)].width = TAB_WIDTHS.get(name, DEFAULT_WIDTH)
+        for row in range(2, ws.max_row + 1):
+            cell = ws.cell(row=row, column=index)
+            if isinstance(cell.value, dt.datetime | dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            if name in WRAPPED:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
