@@ -156,3 +156,16 @@ def test_output_cut_short_by_a_pipe_ends_quietly(tmp_path: Path) -> None:
     assert result.stdout.startswith("Built ") and result.stdout.count("\n") == 1
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
     assert result.returncode == 0
+
+
+def test_an_empty_sheet1_is_not_warned_about(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from sheets_bridge.pipeline.run import score_workbook
+
+    header = ["Referring page URL"]
+    tabs = {"Settings": [["Your domain", "mine.com"]], "Sheet1": [], "Notes": [["", ""], ["", ""]],
+            "rival.com": [header, ["https://a.com/x-y-z"]], "Scratch": [["todo"], ["call Jo"]]}
+    result = score_workbook(tabs, dt.date(2026, 11, 26))
+    assert not any("Sheet1" in w or "'Notes'" in w for w in result.warnings)
+    assert any("Tab 'Scratch' was skipped" in w for w in result.warnings)  # a tab with something in it is named

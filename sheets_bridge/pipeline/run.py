@@ -65,8 +65,8 @@ def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], li
     warnings: list[str] = []
     reserved = {normalise_header(t) for t in contract.RESERVED_TABS}
     for name, values in tabs.items():
-        if normalise_header(name) in reserved:
-            continue
+        if normalise_header(name) in reserved or _blank(values):
+            continue  # an empty tab (a new spreadsheet's Sheet1) is nobody's export: nothing to say about it
         try:
             site = key_host(name).key
         except InvalidHostError:
@@ -246,6 +246,11 @@ def _left_flag(flags: str, key: str, own_links: pd.Series) -> str:
     else:
         parts.append(contract.LEFT_GAP_FLAG)
     return "; ".join(parts)
+
+
+def _blank(values: Values) -> bool:
+    """Whether a tab holds no value at all (by row or as ``Columns``)."""
+    return not any(c not in (None, "") for line in values for c in line)
 
 
 def _tab(tabs: Mapping[str, Values], name: str) -> Values | None:
