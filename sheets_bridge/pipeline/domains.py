@@ -121,10 +121,8 @@ def key_clean_host(host: str) -> HostKey:
         if sub:
             registrable = f"{sub.split('.')[-1]}.{registrable}"
             platform = True
-    key, suffix, is_platform = (np.array([_to_unicode(registrable)], dtype=object),
-                                np.array([_to_unicode(parts.suffix)], dtype=object), np.array([platform]))
-    _rekey_copies(pd.Series([ascii_host], dtype=object), key, suffix, is_platform)
-    return HostKey(key=str(key[0]), suffix=str(suffix[0]), is_ip=False, is_platform=bool(is_platform[0]))
+    key, suffix, platform, _ = _rekey_one(ascii_host, _to_unicode(registrable), _to_unicode(parts.suffix), platform)
+    return HostKey(key=key, suffix=suffix, is_ip=False, is_platform=platform)
 
 
 def clean_hosts(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -296,6 +294,18 @@ def staging_pattern() -> re.Pattern[str]:
     return re.compile(load_json("page_signals.json")["staging_labels"])
 
 
+def _rekey_one(host: str, key: str, suffix: str, platform: bool) -> tuple[str, str, bool, bool]:
+    """One host's key after ``_rekey_copies``' two corrections: (key, suffix, is_platform, is_staging)."""
+    if not key:
+        return key, suffix, platform, False
+    found = _BLOGGER_MIRROR.match(host)
+    if found:
+        return f"{found['blog']}.blogspot.com", "blogspot.com", True, False
+    if host.endswith("." + key) and staging_pattern().match(host[: -len(key) - 1].split(".")[0]):
+        return _to_unicode(host), suffix, platform, True
+    return key, suffix, platform, False
+
+
 def _rekey_copies(hosts: pd.Series, key: np.ndarray, suffix: np.ndarray, is_platform: np.ndarray) -> np.ndarray:
     """Re-key, in place, the hosts the suffix list keys wrongly; return which are staging copies.
 
@@ -307,19 +317,11 @@ def _rekey_copies(hosts: pd.Series, key: np.ndarray, suffix: np.ndarray, is_plat
     if not len(hosts):
         return staging
     mirror = hosts.str.contains(".blogspot.", regex=False).to_numpy(dtype=bool)
-    for i in np.flatnonzero(mirror):
-        found = _BLOGGER_MIRROR.match(str(hosts.iloc[i]))
-        if found:
-            key[i], suffix[i], is_platform[i] = f"{found['blog']}.blogspot.com", "blogspot.com", True
-    keys = pd.Series(key, dtype=object).astype(str)
-    sub = hosts.str.len().to_numpy() > keys.str.len().to_numpy() + 1
     first = hosts.str.split(".", n=1).str[0].fillna("")
     staged = first.str.match(staging_pattern().pattern).to_numpy(dtype=bool)
-    candidate = sub & (keys != "").to_numpy(dtype=bool) & staged
-    for i in np.flatnonzero(candidate):  # rare: only hosts whose first label is a staging word
-        host = str(hosts.iloc[i])
-        if host.endswith("." + key[i]) and staging_pattern().match(host[: -len(key[i]) - 1].split(".")[0]):
-            key[i], staging[i] = _to_unicode(host), True
+    for i in np.flatnonzero(mirror | staged):  # rare: Blogger mirrors and hosts whose first label is a staging word
+        key[i], suffix[i], is_platform[i], staging[i] = _rekey_one(str(hosts.iloc[i]), str(key[i]), str(suffix[i]),
+                                                                   bool(is_platform[i]))
     return staging
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sheets_bridge.pipeline.clean import CleanLinks, first_flag
 from sheets_bridge.pipeline.groups import EXAMPLE_TEXT, first_max
@@ -155,20 +157,24 @@ def competitor_pages(domain: np.ndarray, site: np.ndarray, target: np.ndarray, l
     counts the competitor's site."""
     if not len(domain):
         return pd.DataFrame({"pages": pd.Series(dtype=object), "page": pd.Series(dtype=object)})
-    page = pd.Series(target, dtype=object).fillna("").astype(str).str.strip()
-    page = page.str.replace(r"^[a-z]+://(www\.)?", "", regex=True, case=False).str.rstrip("/")
-    page = page.where(page != "", pd.Series(site, dtype=object).astype(str))
-    counted = pd.DataFrame({"d": domain, "page": page.to_numpy(dtype=object), "n": links}).groupby(
-        ["d", "page"], sort=False)["n"].sum().reset_index().sort_values(["d", "n", "page"],
-                                                                       ascending=[True, False, True])
-    counted["rank"] = counted.groupby("d").cumcount()
-    shown = counted[counted["rank"] < MAX_PAGES_SHOWN]
-    text = shown["page"] + " (" + shown["n"].astype(str) + ")"
-    joined = text.groupby(shown["d"]).agg("; ".join)
-    more = counted.groupby("d")["rank"].max() + 1 - MAX_PAGES_SHOWN
-    joined = joined.where(more.reindex(joined.index) <= 0,
-                          joined + "; and " + more.reindex(joined.index).astype(str) + " more")
-    return pd.DataFrame({"pages": joined, "page": counted.groupby("d")["page"].first()})
+    page = pc.replace_substring_regex(pc.fill_null(pa.array(target, pa.string()), ""), r"(?i)^[a-z]+://(www\.)?", "")
+    page = pc.utf8_rtrim(pc.utf8_trim_whitespace(page), "/")
+    page = pc.if_else(pc.equal(page, ""), pa.array(site, pa.string()), page)
+    counted = pd.DataFrame({"d": domain, "page": np.asarray(page.to_numpy(zero_copy_only=False), dtype=object),
+                            "n": links}).groupby(["d", "page"], sort=False)["n"].sum().reset_index()
+    counted = counted.sort_values(["d", "n", "page"], ascending=[True, False, True], kind="stable")
+    keys = counted["d"].to_numpy()
+    text = (counted["page"].to_numpy(dtype=object) + " ("
+            + counted["n"].to_numpy().astype(str).astype(object) + ")")
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], len(keys)]
+    joined = []
+    for start, end in zip(starts, ends, strict=True):  # one join per domain, of its pages (already ranked)
+        shown = "; ".join(text[start:min(end, start + MAX_PAGES_SHOWN)])
+        joined.append(shown if end - start <= MAX_PAGES_SHOWN else f"{shown}; and {end - start - MAX_PAGES_SHOWN} more")
+    index = pd.Index(keys[starts], name="d")
+    return pd.DataFrame({"pages": pd.Series(joined, index=index, dtype=object),
+                         "page": pd.Series(counted["page"].to_numpy(dtype=object)[starts], index=index)})
 
 
 def _weak_links(clean: CleanLinks, rows: np.ndarray, site_code: np.ndarray, own_rows: np.ndarray,

@@ -246,16 +246,18 @@ def _dot_thousands(series: pd.Series) -> tuple[pd.Series, str]:
     """A count column written with dots between thousands ('1.307'): the dots dropped, and the first such cell.
 
     Only whole groups of three digits count ('1.5' stays 1.5): a count of links or visits has no decimals, so
-    '1.307' is 1,307, as European spreadsheets write it.
+    '1.307' is 1,307, as European spreadsheets write it. Matched column-wise (Arrow, RE2).
     """
     if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         return series, ""
-    text = series.astype(object).where(series.notna(), "").astype(str)
-    grouped = text.str.match(_DOT_GROUPS.pattern).to_numpy(dtype=bool)
-    if not grouped.any():
+    text = series if isinstance(series.dtype, pd.StringDtype) else text_values(series)
+    array = pc.fill_null(pa.array(text.array).cast(pa.string()), "")
+    grouped = pc.match_substring_regex(array, _DOT_GROUPS.pattern)
+    if not pc.any(grouped).as_py():
         return series, ""
-    first = str(text.to_numpy(dtype=object)[grouped][0]).strip()
-    return text.where(~grouped, text.str.replace(".", "", regex=False).str.strip()), first
+    first = str(pc.filter(array, grouped)[0].as_py()).strip()
+    dropped = pc.if_else(grouped, pc.replace_substring(pc.utf8_trim_whitespace(array), ".", ""), array)
+    return pd.Series(pd.array(dropped, dtype=pd.StringDtype("pyarrow")), index=series.index), first
 
 
 def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int, header: Sequence[Any] = (),
