@@ -297,6 +297,8 @@ MUTATIONS = [
              "                if best is None or rank[:2] > best[:2]:", "                if best is None:", QUALITY),
     Mutation("other-reports-read-as-links", "sheets_bridge/pipeline/ingest.py",
              "        refuse_other_reports(cells, source)\n", "", QUALITY),
+    Mutation("headerless-list-loses-its-first-link", "sheets_bridge/pipeline/ingest.py",
+             "        sniffed[HEADERLESS] = 1  #", "        pass  #", QUALITY),
     Mutation("target-ignores-the-competitors-page", "sheets_bridge/pipeline/targets.py",
              "        scores[:, j] += SIMILARITY_WEIGHT * similarity", "        scores[:, j] += 0 * similarity",
              QUALITY),

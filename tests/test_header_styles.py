@@ -110,3 +110,12 @@ def test_a_european_excel_export_is_read_as_written() -> None:
     assert export.frame["title"].tolist() == ["Über Vertrieb", "Größe"]
     assert any("'1.307' were read as 1,307" in w for w in export.warnings)  # said, never silent
     assert any("Windows-1252" in w for w in export.warnings)
+
+
+def test_a_list_of_links_with_no_header_row_loses_no_row() -> None:
+    # as Search Console's links export and disavow tools write them: one URL a line, nothing else
+    rows = "".join(f"{r[2]}\n" for r in BODY)
+    export = recognise_file(rows.encode("utf-8"), "links.txt", "ajblive.com")
+    assert export.frame["source_url"].tolist() == [r[2] for r in BODY]  # the first line too
+    assert export.frame["row"].tolist()[:2] == [1, 2]
+    assert any("no header row" in w for w in export.warnings)

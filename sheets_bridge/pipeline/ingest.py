@@ -99,6 +99,7 @@ Sniffed = dict[str, int]  # canonical field -> column position, found from a col
 _URL_CELL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 _DOMAIN_CELL = re.compile(r"^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+\.?$", re.IGNORECASE)
 SNIFF_SHARE = 0.6  # a column whose non-empty cells are at least this share URLs (or domains) holds them
+HEADERLESS = "_headerless"  # a key of Sniffed: the 'header' row is the first link row
 
 
 def _find_header(rows: Sequence[Sequence[Any]], source: str, sniffed: Sniffed | None = None) -> int:
@@ -130,6 +131,9 @@ def _find_header(rows: Sequence[Sequence[Any]], source: str, sniffed: Sniffed | 
         raise ExportFormatError(f"{source}: no column holds a domain or URL (found: {found})")
     field_name, index = hit
     sniffed[field_name] = index
+    cell = str(header[index]).strip() if index < len(header) else ""
+    if _URL_CELL.match(cell) or (field_name == "domain" and _DOMAIN_CELL.match(cell)):
+        sniffed[HEADERLESS] = 1  # the first row is a link itself: a list with no header row at all
     return first
 
 
@@ -165,8 +169,9 @@ def _map_columns(header: Sequence[Any], sniffed: Sniffed | None = None) -> tuple
     warnings: list[str] = []
     for index, cell in enumerate(header):
         name = normalise_header(cell)
-        if sniffed and index in sniffed.values():
-            field_name = next(k for k, v in sniffed.items() if v == index)
+        fields = {k: v for k, v in (sniffed or {}).items() if k != HEADERLESS}
+        if index in fields.values():
+            field_name = next(k for k, v in fields.items() if v == index)
             mapping.setdefault(field_name, index)
             continue
         if not name or name == "#":
@@ -342,7 +347,17 @@ def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, fir
     """
     refuse_other_reports(header, source)
     mapping, ignored, site_columns, warnings = _map_columns(header, sniffed)
+    headerless = bool((sniffed or {}).get(HEADERLESS))
+    if headerless:  # the first row is data: put it back above the others, name the columns by position
+        first = {i: header[int(i)] for i in raw.columns if int(i) < len(header)}
+        raw = pd.concat([pd.DataFrame([first], columns=raw.columns).astype(raw.dtypes.to_dict(), errors="ignore"),
+                         raw], ignore_index=True)
+        header = [f"column {i + 1}" for i in range(len(header))]
+        first_row -= 1
+        warnings.append("it has no header row: its first row was read as a link like the others")
     for field_name, index in (sniffed or {}).items():
+        if field_name == HEADERLESS:
+            continue
         what = "page URLs" if field_name == "source_url" else "domains"
         warnings.append(f"no header names a domain or URL column: column '{str(header[index]).strip() or index + 1}'"
                         f" was read as {what}, because its cells are {what}")
