@@ -74,3 +74,34 @@ def test_an_old_xls_workbook_is_refused_in_one_line(make_store: Callable[..., St
     store = make_store({"Settings": [["Your domain", "mine.com"]]})
     with pytest.raises(ExportFormatError, match=r"old Excel \(.xls\) workbook: open it and save it as .xlsx"):
         import_export(store, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "rival.xls", "rival.com")
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+def test_a_workbook_that_unpacks_like_a_bomb_is_refused_before_parsing(make_store: Callable[..., Store]) -> None:
+    from sheets_bridge.exceptions import WorkbookError
+
+    row = b'<row><c t="inlineStr"><is><t>https://a.com/x</t></is></c></row>'
+    bomb = _zip({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": b"<sheetData>" + row * 400_000})
+    assert len(bomb) < 1_000_000
+    store = make_store({"Settings": [["Your domain", "mine.com"]]})
+    with pytest.raises(WorkbookError, match=r"unpacks .* times its size: that is not an export"):
+        import_export(store, bomb, "big.xlsx", "rival.com")
+    assert tab(store, "rival.com") == []
+
+
+def test_a_broken_workbook_is_named_not_a_crash(make_store: Callable[..., Store]) -> None:
+    from sheets_bridge.exceptions import WorkbookError
+
+    broken = _zip({"[Content_Types].xml": b"<Types", "xl/workbook.xml": b"<!DOCTYPE x [<!ENTITY a 'aaaa'>]><x>&a;</x>"})
+    store = make_store({"Settings": [["Your domain", "mine.com"]]})
+    with pytest.raises(WorkbookError, match=re.escape("File 'broken.xlsx' is not a readable Excel workbook")):
+        import_export(store, broken, "broken.xlsx", "rival.com")

@@ -348,17 +348,58 @@ def _drawing_sheets(archive: zipfile.ZipFile) -> set[str]:
     return found
 
 
-def export_workbook_rows(data: bytes, name: str) -> list[list[str]]:
-    """The first worksheet of an exported .xlsx file as rows of text, blank rows left out."""
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # what an .xlsx may unpack to before it is parsed at all
+MAX_PACKING_RATIO = 200  # real exports pack 5-20 to 1; a sheet packed tighter than this is a bomb, not data
+MAX_CELLS = 10_000_000  # Google Sheets' own limit for a whole spreadsheet
+
+
+def check_workbook_size(data: bytes, name: str) -> None:
+    """Refuse, before parsing, an .xlsx that unpacks to more than a spreadsheet could hold or packs like a bomb."""
     import io
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
         raise WorkbookError(f"File '{name}' is not a readable Excel workbook ({type(exc).__name__})") from None
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookError(f"File '{name}' unpacks to {unpacked / 2**20:,.0f} MB, more than a spreadsheet can hold "
+                            f"(the limit is {MAX_UNPACKED_BYTES / 2**20:,.0f} MB): export fewer rows, or as CSV")
+    for member in members:
+        if member.file_size > 10 * 2**20 and member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1):
+            ratio = member.file_size // max(member.compress_size, 1)
+            raise WorkbookError(f"File '{name}' holds '{member.filename}', which unpacks {ratio:,} times its size: "
+                                "that is not an export; nothing was read")
+
+
+def export_workbook_rows(data: bytes, name: str) -> list[list[str]]:
+    """The first worksheet of an exported .xlsx file as rows of text, blank rows left out.
+
+    Bounded before and while parsing (``check_workbook_size``, ``MAX_CELLS``); any file openpyxl cannot read
+    (a bad zip, bad XML, an entity expansion it refuses) is a named ``WorkbookError``, never a crash.
+    """
+    import io
+
+    check_workbook_size(data, name)
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # whatever the parser raises, the user gets one plain sentence
+        raise WorkbookError(f"File '{name}' is not a readable Excel workbook ({type(exc).__name__})") from None
+    rows: list[list[str]] = []
+    cells = 0
     try:
         ws = wb.worksheets[0]
-        rows = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        for row in ws.iter_rows(values_only=True):
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise WorkbookError(f"File '{name}' has more than {MAX_CELLS:,} cells, more than a spreadsheet "
+                                    "can hold: export fewer rows; nothing was read")
+            rows.append(["" if v is None else str(v) for v in row])
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        raise WorkbookError(f"File '{name}' is not a readable Excel workbook ({type(exc).__name__})") from None
     finally:
         wb.close()
     return [r for r in rows if any(c.strip() for c in r)]
