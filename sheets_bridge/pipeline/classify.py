@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_bridge.pipeline.reference import load_json
-from sheets_bridge.pipeline.verdict import page_fields
+from sheets_bridge.pipeline.verdict import non_capturing, page_fields
 
 PAGE_TYPES = ("resource page", "roundup/list", "comparison", "review", "editorial/news", "directory",
               "forum/UGC", "guest post", "other")
@@ -19,7 +19,7 @@ PAGE_TYPES = ("resource page", "roundup/list", "comparison", "review", "editoria
 @cache
 def _rules() -> tuple[list[tuple[str, str, tuple[str, ...], re.Pattern[str]]], dict[str, str]]:
     data = load_json("page_types.json")
-    rules = [(r["id"], r["type"], tuple(r["in"]), re.compile(re.sub(r"(?<!\\)\((?!\?)", "(?:", r["pattern"])))
+    rules = [(r["id"], r["type"], tuple(r["in"]), re.compile(non_capturing(r["pattern"])))
              for r in data["rules"]]
     return rules, dict(data.get("vendor_types", {}))
 

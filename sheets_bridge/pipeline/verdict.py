@@ -27,12 +27,12 @@ MIN_BRAND = 6  # a shorter name ("crm", "leads") is a word, not a brand: it woul
 @cache
 def _rules() -> tuple[list[tuple[str, str, str, tuple[str, ...], re.Pattern[str]]], float, re.Pattern[str]]:
     data = load_json("page_signals.json")
-    rules = [(r["id"], r["verdict"], r["reason"], tuple(r["in"]), re.compile(_no_groups(r["pattern"])))
+    rules = [(r["id"], r["verdict"], r["reason"], tuple(r["in"]), re.compile(non_capturing(r["pattern"])))
              for r in data["rules"]]
     return rules, float(data["external_links_spam"]), re.compile(data["staging_labels"])
 
 
-def _no_groups(pattern: str) -> str:
+def non_capturing(pattern: str) -> str:
     """The pattern with its capturing groups made non-capturing (pandas warns on groups it will not return)."""
     return re.sub(r"(?<!\\)\((?!\?)", "(?:", pattern)
 
@@ -80,10 +80,10 @@ def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
             break
         at = np.flatnonzero(open_rows)
         if names == ("external_links",):
-            farm = _link_farm(frame, ext_limit) & open_rows
+            ext = _external_links(frame)
+            farm = _link_farm(ext, ext_limit) & open_rows
             verdict[farm], rule_id[farm], reasons[farm] = kind, rid, reason
-            evidence[farm] = [f"{int(e):,} external links on the page" for e in
-                              pd.to_numeric(frame["external_links"], errors="coerce").to_numpy(dtype=float)[farm]]
+            evidence[farm] = [f"{int(e):,} external links on the page" for e in ext[farm]]
             open_rows &= ~farm
             continue
         hit = np.zeros(n, dtype=bool)
@@ -147,11 +147,15 @@ def _as_written(frame: pd.DataFrame, name: str, fields: dict[str, pd.Series]) ->
     return frame[column].astype(object).where(frame[column].notna(), "").astype(str).str.strip().to_numpy(dtype=object)
 
 
-def _link_farm(frame: pd.DataFrame, limit: float) -> np.ndarray:
-    """Rows whose page carries at least ``limit`` external links (no figure: not a link farm)."""
+def _external_links(frame: pd.DataFrame) -> np.ndarray:
+    """The external links on each page, NaN where the export does not say."""
     if "external_links" not in frame.columns:
-        return np.zeros(len(frame), dtype=bool)
-    ext = pd.to_numeric(frame["external_links"], errors="coerce").to_numpy(dtype=float)
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame["external_links"], errors="coerce").to_numpy(dtype=float)
+
+
+def _link_farm(ext: np.ndarray, limit: float) -> np.ndarray:
+    """Pages carrying at least ``limit`` external links (no figure: not a link farm)."""
     return np.nan_to_num(ext, nan=0.0) >= limit
 
 
