@@ -1,16 +1,40 @@
 /**
- * Backlink gap menu for Google Sheets: calls the sheets_bridge service for the active spreadsheet.
- * Every call goes through callService_, which adds the identity token, checks the status and throws the
- * service's own message; a document lock keeps two clicks from running at once.
+ * Backlink gap for Google Sheets: an Editor add-on (or a script bound to one spreadsheet) that calls the
+ * sheets_bridge service for the active spreadsheet. Every call goes through callService_, which adds the
+ * person's identity token and their own access token (so the service acts as them), checks the status and
+ * throws the service's own message; a document lock keeps two clicks from running at once.
+ *
+ * Authorisation modes: onOpen and onInstall may run in AuthMode.NONE (an add-on installed but not yet used in
+ * this document) or LIMITED (a bound script); there they only build the menu and read no property. Each menu
+ * item runs in AuthMode.FULL, where the first click asks the person to authorise.
  */
 
 var SERVICE_URL_KEY = 'SHEETS_BRIDGE_SERVICE_URL';
+var ACCESS_TOKEN_HEADER = 'X-User-Access-Token';
 var LOCK_WAIT_MS = 5000;
 
-/** Adds the Backlink gap menu when the spreadsheet opens. */
-function onOpen() {
-  SpreadsheetApp.getUi()
-    .createMenu('Backlink gap')
+/** Adds the Backlink gap menu when the spreadsheet opens (any AuthMode: nothing is read here). */
+function onOpen(e) {
+  buildMenu_(e && e.authMode);
+}
+
+/** An add-on just installed from the Marketplace: the menu now, without waiting for a reload. */
+function onInstall(e) {
+  onOpen(e);
+}
+
+/**
+ * The Backlink gap menu under Extensions. Building a menu needs no authorisation and reads nothing, so the
+ * items are the same in every AuthMode; a click runs its function in AuthMode.FULL (Google asks the person
+ * to authorise on the first one). Before authorisation (NONE) the first item says so.
+ * @param {*} authMode e.authMode of the simple trigger, when there is one
+ */
+function buildMenu_(authMode) {
+  var menu = SpreadsheetApp.getUi().createAddonMenu();
+  if (authMode === ScriptApp.AuthMode.NONE) {
+    menu.addItem('Start: authorise Backlink gap', 'showSettingsSidebar').addSeparator();
+  }
+  menu
     .addItem('Score prospects', 'scoreProspects')
     .addItem('Update follow-ups', 'updateFollowups')
     .addItem('Refresh dashboard', 'refreshDashboard')
@@ -29,22 +53,48 @@ function onOpen() {
     .addToUi();
 }
 
-/** The service URL kept in document properties, without a trailing slash. */
-function getServiceUrl_() {
-  var url = PropertiesService.getDocumentProperties().getProperty(SERVICE_URL_KEY) || '';
-  if (!url) {
-    throw new Error('Set the service URL first: Backlink gap → Settings and help...');
+/**
+ * The service URL without a trailing slash: this document's own (an override), else the deployment's, kept
+ * once in script properties by whoever publishes the add-on (setDeploymentServiceUrl).
+ */
+function serviceUrl_() {
+  var own = '';
+  try {
+    own = PropertiesService.getDocumentProperties().getProperty(SERVICE_URL_KEY) || '';
+  } catch (e) {
+    own = '';  // no document: an add-on's time-driven trigger
   }
-  return url.replace(/\/+$/, '');
+  var shared = PropertiesService.getScriptProperties().getProperty(SERVICE_URL_KEY) || '';
+  return (own || shared).replace(/\/+$/, '');
 }
 
-/** Saves the service URL (from the sidebar). */
-function saveServiceUrl(url) {
+function getServiceUrl_() {
+  var url = serviceUrl_();
+  if (!url) {
+    throw new Error('Set the service URL first: Extensions → Backlink gap → Settings and help...');
+  }
+  return url;
+}
+
+function checkedUrl_(url) {
   var clean = String(url || '').trim();
   if (!/^https?:\/\/[^\s]+$/.test(clean)) {
     throw new Error('The service URL must start with https://');
   }
+  return clean;
+}
+
+/** Saves this document's service URL (from the sidebar): an override of the deployment's. */
+function saveServiceUrl(url) {
+  var clean = checkedUrl_(url);
   PropertiesService.getDocumentProperties().setProperty(SERVICE_URL_KEY, clean);
+  return clean;
+}
+
+/** Run once from the script editor by whoever deploys the add-on: the service URL every document uses. */
+function setDeploymentServiceUrl(url) {
+  var clean = checkedUrl_(url);
+  PropertiesService.getScriptProperties().setProperty(SERVICE_URL_KEY, clean);
   return clean;
 }
 
@@ -64,6 +114,8 @@ function callService_(method, path, payload) {
     muteHttpExceptions: true,
     headers: { Authorization: 'Bearer ' + ScriptApp.getIdentityToken() }
   };
+  // the person's own access token: the service acts as them, so Google checks what they may read and edit
+  options.headers[ACCESS_TOKEN_HEADER] = ScriptApp.getOAuthToken();
   if (payload !== undefined) {
     options.payload = JSON.stringify(payload);
   }
@@ -200,13 +252,14 @@ function importExportFile(form) {
 
 /** What the sidebar shows: the service URL and the account to share the sheet with. */
 function getSidebarInfo() {
-  var url = PropertiesService.getDocumentProperties().getProperty(SERVICE_URL_KEY) || '';
-  var info = { serviceUrl: url, serviceAccount: '', version: '' };
+  var url = serviceUrl_();
+  var info = { serviceUrl: url, serviceAccount: '', version: '', actingAs: '' };
   if (url) {
     try {
       var body = callService_('get', '/v1/info');
       info.serviceAccount = body.service_account;
       info.version = body.version;
+      info.actingAs = body.acting_as || '';
     } catch (e) {
       info.error = e.message;
     }
@@ -232,7 +285,8 @@ function showSettingsSidebar() {
 }
 
 if (typeof module !== 'undefined') {
-  module.exports = { onOpen: onOpen, scoreProspects: scoreProspects, updateFollowups: updateFollowups,
+  module.exports = { onOpen: onOpen, onInstall: onInstall, setDeploymentServiceUrl: setDeploymentServiceUrl,
+    scoreProspects: scoreProspects, updateFollowups: updateFollowups,
     refreshDashboard: refreshDashboard, setUpSpreadsheet: setUpSpreadsheet, importExportFile: importExportFile,
     getSidebarInfo: getSidebarInfo, saveServiceUrl: saveServiceUrl, callService_: callService_,
     cleanDomain_: cleanDomain_ };
@@ -479,32 +533,62 @@ var DIGEST_HANDLER = 'sendDailyDigest';
 var DIGEST_HOUR = 7;
 var DIGEST_SHEET_KEY = 'SHEETS_BRIDGE_DIGEST_SPREADSHEET';
 
-/** Backlink gap → Turn on the daily digest (one time-driven trigger, whoever turns it on). */
-function turnOnDailyDigest() {
-  var spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
-  turnOffDailyDigest_();
-  PropertiesService.getDocumentProperties().setProperty(DIGEST_SHEET_KEY, spreadsheet.getId());
-  ScriptApp.newTrigger(DIGEST_HANDLER).timeBased().everyDays(1).atHour(DIGEST_HOUR).create();
-  spreadsheet.toast('Each morning around ' + DIGEST_HOUR + ':00, follow-ups are updated and every Owner gets ' +
-    'an email with their due and overdue prospects.', 'Daily digest: on', 15);
+function digestKey_(triggerUid) {
+  return DIGEST_SHEET_KEY + ':' + triggerUid;
 }
 
-/** Backlink gap → Turn off the daily digest. */
+/**
+ * Backlink gap → Turn on the daily digest: one time-driven trigger per spreadsheet, whoever turns it on. The
+ * trigger's spreadsheet is kept in that person's user properties under the trigger's id, because an add-on's
+ * time-driven trigger runs without a document (so without document properties).
+ */
+function turnOnDailyDigest() {
+  var spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  turnOffDailyDigest_(spreadsheet.getId());
+  var trigger = ScriptApp.newTrigger(DIGEST_HANDLER).timeBased().everyDays(1).atHour(DIGEST_HOUR).create();
+  PropertiesService.getUserProperties().setProperty(digestKey_(trigger.getUniqueId()), spreadsheet.getId());
+  spreadsheet.toast('Each morning around ' + DIGEST_HOUR + ':00, follow-ups are updated and every Owner who ' +
+    'can edit this spreadsheet gets an email with their due and overdue prospects.', 'Daily digest: on', 15);
+}
+
+/** Backlink gap → Turn off the daily digest (this spreadsheet's; others' digests stay on). */
 function turnOffDailyDigest() {
-  var removed = turnOffDailyDigest_();
+  var removed = turnOffDailyDigest_(SpreadsheetApp.getActiveSpreadsheet().getId());
   SpreadsheetApp.getActiveSpreadsheet().toast(removed ? 'No more digest emails.' : 'The digest was not on.',
     'Daily digest: off', 10);
 }
 
-function turnOffDailyDigest_() {
+function turnOffDailyDigest_(spreadsheetId) {
   var removed = 0;
+  var properties = PropertiesService.getUserProperties();
   ScriptApp.getProjectTriggers().forEach(function (trigger) {
-    if (trigger.getHandlerFunction() === DIGEST_HANDLER) {
-      ScriptApp.deleteTrigger(trigger);
-      removed += 1;
+    if (trigger.getHandlerFunction() !== DIGEST_HANDLER) {
+      return;
     }
+    var key = digestKey_(trigger.getUniqueId());
+    var sheet = properties.getProperty(key);
+    if (sheet && sheet !== spreadsheetId) {
+      return;  // another spreadsheet's digest
+    }
+    ScriptApp.deleteTrigger(trigger);
+    properties.deleteProperty(key);
+    removed += 1;
   });
   return removed;
+}
+
+/** The spreadsheet a digest trigger is for: by the trigger's id, else (a bound script's older trigger) the
+ * document's own property, else the active spreadsheet. */
+function digestSpreadsheet_(e) {
+  var id = e && e.triggerUid ? PropertiesService.getUserProperties().getProperty(digestKey_(e.triggerUid)) : null;
+  if (!id) {
+    try {
+      id = PropertiesService.getDocumentProperties().getProperty(DIGEST_SHEET_KEY);
+    } catch (err) {
+      id = null;  // no document here: an add-on's trigger
+    }
+  }
+  return id ? SpreadsheetApp.openById(id) : SpreadsheetApp.getActiveSpreadsheet();
 }
 
 /** The digest email for one owner: plain text, a link to each prospect's row. */
@@ -524,11 +608,13 @@ function digestBody_(owner, spreadsheetId, gid) {
 }
 
 /** The time-driven trigger: update follow-ups, then one email per owner with something due; none otherwise. */
-function sendDailyDigest() {
-  var id = PropertiesService.getDocumentProperties().getProperty(DIGEST_SHEET_KEY);
-  var spreadsheet = id ? SpreadsheetApp.openById(id) : SpreadsheetApp.getActiveSpreadsheet();
+function sendDailyDigest(e) {
+  var spreadsheet = digestSpreadsheet_(e);
   var today = Utilities.formatDate(new Date(), spreadsheet.getSpreadsheetTimeZone(), 'yyyy-MM-dd');
-  var result = callService_('post', '/v1/spreadsheets/' + spreadsheet.getId() + '/digest', { today: today });
+  // who may receive it: the spreadsheet's editors (the service also keeps to the deployment's allowed domains)
+  var editors = spreadsheet.getEditors().map(function (user) { return user.getEmail(); });
+  var result = callService_('post', '/v1/spreadsheets/' + spreadsheet.getId() + '/digest',
+    { today: today, editors: editors });
   var prospects = spreadsheet.getSheetByName('Prospects');
   var gid = prospects ? prospects.getSheetId() : 0;
   var sent = 0;

@@ -14,8 +14,11 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from sheets_bridge import __version__, service
+from sheets_bridge.auth import AuthenticationError, ForbiddenError
+from sheets_bridge.config import ACT_AS_PERSON
 from sheets_bridge.exceptions import SheetsBridgeError
 from sheets_bridge.memory import release_memory
+from sheets_bridge.person import ACCESS_TOKEN_HEADER, SEARCH_CONSOLE_SCOPE, SHEETS_SCOPE, Person
 
 bp = Blueprint("api", __name__)
 SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
@@ -73,14 +76,38 @@ def _today(body: dict[str, Any]) -> dt.date:
     return day
 
 
-def _run(spreadsheet_id: str, action: str, work: Callable[[Any], dict[str, Any]]) -> ResponseReturnValue:
-    """Hold the spreadsheet (this process, then every process through its lease), check edit access, work."""
+def acting_person(scopes: tuple[str, ...] = (SHEETS_SCOPE,)) -> Person | None:
+    """The person this request acts as (their checked access token), or None to act as the service account.
+
+    Menu requests (ID tokens) act as the person unless the deployment says ``SHEETS_BRIDGE_ACT_AS=service-account``;
+    signed requests (automation) always act as the service account.
+    """
+    config = current_app.extensions["sheets_bridge.config"]
+    if g.caller.method != "id_token" or config.act_as != ACT_AS_PERSON:
+        return None
+    token = request.headers.get(ACCESS_TOKEN_HEADER, "").strip()
+    if not token:
+        raise AuthenticationError("This service acts as the person who clicked, but the request did not carry your "
+                                  f"Google access token ({ACCESS_TOKEN_HEADER}): update the Backlink gap add-on or "
+                                  "script to its current version")
+    return current_app.extensions["sheets_bridge.person_tokens"].check(token, g.caller.email, scopes)
+
+
+def _run(spreadsheet_id: str, action: str, work: Callable[[Any], dict[str, Any]],
+         scopes: tuple[str, ...] = (SHEETS_SCOPE,)) -> ResponseReturnValue:
+    """Hold the spreadsheet (this process, then every process through its lease), check edit access, work.
+
+    Acting as the person, Google checks their access on every request; acting as the service account, the
+    caller's edit access is read from Drive's permissions first.
+    """
     runs = current_app.extensions["sheets_bridge.runs"]
     config = current_app.extensions["sheets_bridge.config"]
+    person = acting_person(scopes)
+    g.acting_as = "person" if person else "service account"
     with runs.hold(spreadsheet_id, g.user, action):
-        store = current_app.extensions["sheets_bridge.store_factory"](spreadsheet_id)
+        store = current_app.extensions["sheets_bridge.store_factory"](spreadsheet_id, person)
         before = int(getattr(store, "requests_sent", 0))
-        if g.caller.method == "id_token":
+        if g.caller.method == "id_token" and person is None:
             current_app.extensions["sheets_bridge.access"].require_editor(spreadsheet_id, g.caller.email,
                                                                           store.permissions)
         try:
@@ -102,8 +129,11 @@ def healthz() -> ResponseReturnValue:
 @bp.get("/v1/info")
 @authenticated
 def info() -> ResponseReturnValue:
+    config = current_app.extensions["sheets_bridge.config"]
+    as_person = g.caller.method == "id_token" and config.act_as == ACT_AS_PERSON
     return jsonify({"version": __version__,
                     "service_account": current_app.extensions["sheets_bridge.service_account"](),
+                    "acting_as": "person" if as_person else "service account",
                     "user": g.user})
 
 
@@ -141,8 +171,14 @@ def drafts(spreadsheet_id: str) -> ResponseReturnValue:
 @bp.post("/v1/spreadsheets/<spreadsheet_id>/digest")
 @authenticated
 def digest(spreadsheet_id: str) -> ResponseReturnValue:
-    book, today = _spreadsheet(spreadsheet_id), _today(_json())
-    return _run(book, "Daily digest", lambda store: service.digest(store, today))
+    book, body = _spreadsheet(spreadsheet_id), _json()
+    today, editors = _today(body), body.get("editors")
+    if editors is not None and (not isinstance(editors, list) or len(editors) > 1000
+                                or not all(isinstance(e, str) for e in editors)):
+        raise BadRequestError("'editors' should be a list of up to 1,000 email addresses")
+    config = current_app.extensions["sheets_bridge.config"]
+    return _run(book, "Daily digest", lambda store: service.digest(
+        store, today, editors, allowed_emails=config.allowed_emails, allowed_domains=config.allowed_domains))
 
 
 @bp.post("/v1/spreadsheets/<spreadsheet_id>/do-not-contact")
@@ -159,7 +195,12 @@ def rankings(spreadsheet_id: str) -> ResponseReturnValue:
     today, site, days = _today(body), str(body.get("site") or ""), body.get("days", 90)
     if not isinstance(days, int) or not 1 <= days <= 480:
         raise BadRequestError("'days' should be a whole number of days from 1 to 480")
-    return _run(book, "Pull rankings", lambda store: service.pull_rankings(store, site, today, days))
+    if g.caller.method == "id_token" and current_app.extensions["sheets_bridge.config"].act_as != ACT_AS_PERSON:
+        raise ForbiddenError("This deployment acts as one service account, which could read other teams' Search "
+                             "Console properties; rankings are pulled from the menu only when it acts as you "
+                             "(SHEETS_BRIDGE_ACT_AS=person), or by an administrator's signed request")
+    return _run(book, "Pull rankings", lambda store: service.pull_rankings(store, site, today, days),
+                scopes=(SHEETS_SCOPE, SEARCH_CONSOLE_SCOPE))
 
 
 @bp.post("/v1/spreadsheets/<spreadsheet_id>/gmail-sync")

@@ -18,17 +18,19 @@ from sheets_bridge.api import bp
 from sheets_bridge.auth import Authenticator
 from sheets_bridge.config import Config
 from sheets_bridge.exceptions import SheetsBridgeError
+from sheets_bridge.person import Person, PersonTokens
 from sheets_bridge.runs import RunRegistry
 from sheets_bridge.store.base import Store
 
 access_log = logging.getLogger("sheets_bridge.access")
 
 
-def default_store_factory(spreadsheet_id: str) -> Store:
-    """A Google store for the spreadsheet, with the process's credentials."""
+def default_store_factory(spreadsheet_id: str, person: Person | None = None) -> Store:
+    """A Google store for the spreadsheet: acting as ``person`` when given, else with the process's credentials."""
+    from sheets_bridge.store.google_http import person_session
     from sheets_bridge.store.gsheets import GoogleStore
 
-    store = GoogleStore(spreadsheet_id)
+    store = GoogleStore(spreadsheet_id, session=person_session(person.credentials, person.email) if person else None)
     store.lease_ttl = float(os.environ.get("SHEETS_BRIDGE_LEASE_SECONDS", store.lease_ttl))
     return store
 
@@ -43,7 +45,10 @@ def default_service_account() -> str:
         return "(no credentials configured)"
 
 
-def create_app(config: Config | None = None, store_factory: Callable[[str], Store] | None = None,
+StoreFactory = Callable[[str, Person | None], Store]
+
+
+def create_app(config: Config | None = None, store_factory: StoreFactory | None = None,
                service_account: Callable[[], str] | None = None) -> Flask:
     """Build the service; configuration defaults to the environment."""
     config = config or Config.from_env()
@@ -54,6 +59,7 @@ def create_app(config: Config | None = None, store_factory: Callable[[str], Stor
     app.extensions["sheets_bridge.auth"] = Authenticator(config)
     app.extensions["sheets_bridge.runs"] = RunRegistry()
     app.extensions["sheets_bridge.access"] = AccessChecker()
+    app.extensions["sheets_bridge.person_tokens"] = PersonTokens(config.tokeninfo_url, config.audiences)
     app.extensions["sheets_bridge.store_factory"] = store_factory or default_store_factory
     app.extensions["sheets_bridge.service_account"] = service_account or default_service_account
     app.register_blueprint(bp)
@@ -69,7 +75,7 @@ def create_app(config: Config | None = None, store_factory: Callable[[str], Stor
                   "user": g.get("user"), "route": request.url_rule.rule if request.url_rule else request.path,
                   "method": request.method, "status": response.status_code,
                   "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
-                  "api_requests": g.get("api_requests", 0)}
+                  "api_requests": g.get("api_requests", 0), "acting_as": g.get("acting_as")}
         access_log.info(json.dumps(record))
         response.headers["X-Request-Id"] = str(g.get("request_id"))
         return response

@@ -17,7 +17,13 @@ from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.pipeline.checklist import ChecklistFacts, launch_checklist
 from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.domains import key_host
-from sheets_bridge.pipeline.drafts import digest_by_owner, parse_do_not_contact, plan_drafts, sheet_rows
+from sheets_bridge.pipeline.drafts import (
+    digest_by_owner,
+    mailable_owners,
+    parse_do_not_contact,
+    plan_drafts,
+    sheet_rows,
+)
 from sheets_bridge.pipeline.excluded import excluded_rows
 from sheets_bridge.pipeline.gmail_sync import logged_ids, plan_sync
 from sheets_bridge.pipeline.ingest import as_rows, recognise_values
@@ -288,18 +294,47 @@ def drafts(store: Store, domains: list[str] | None = None) -> dict[str, Any]:
             "template_problems": templates.problems, "warnings": blocked.problems}
 
 
-def digest(store: Store, today: dt.date) -> dict[str, Any]:
-    """Update follow-ups, then each Owner's due and overdue prospects (the daily digest's content)."""
+def digest(store: Store, today: dt.date, editors: list[str] | None = None,
+           allowed_emails: tuple[str, ...] = (), allowed_domains: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Update follow-ups, then each Owner's due and overdue prospects (the daily digest's content).
+
+    Only owners who can edit the spreadsheet (``editors``, as the digest's Apps Script reads them; else Drive's
+    permissions when they can be read) or whom the deployment allows receive it; the rest are named in the
+    warnings. Prospects on Do not contact, by domain or by Contact email, are never in it.
+    """
     updated = followups(store, today)
     tabs = store.read_named([contract.PROSPECTS, contract.DO_NOT_CONTACT])
     prospects = existing_prospects(tabs[contract.PROSPECTS])
     blocked = parse_do_not_contact(tabs[contract.DO_NOT_CONTACT])
     owners, unmailable = digest_by_owner(prospects, blocked, sheet_rows(tabs[contract.PROSPECTS]))
     warnings = updated.warnings + blocked.problems
+    editor_domains: list[str] = []
+    if editors is None and owners:
+        editors, editor_domains = _editors_from_drive(store)
+    owners, outsiders = mailable_owners(owners, editors, editor_domains, allowed_emails, allowed_domains)
+    if outsiders:
+        warnings.append("No digest for owners who cannot edit this spreadsheet: " + ", ".join(outsiders[:10])
+                        + " (share the spreadsheet with them as Editor to include them)")
     if unmailable:
         warnings.append("Due prospects whose Owner is not an email address get no digest: "
                         + ", ".join(unmailable[:10]))
     return {"owners": owners, "due_today": updated.due_today, "overdue": updated.overdue, "warnings": warnings}
+
+
+def _editors_from_drive(store: Store) -> tuple[list[str] | None, list[str]]:
+    """Emails and domains with edit access from Drive's permissions; (None, []) when they cannot be read."""
+    from sheets_bridge.access import EDIT_ROLES
+
+    read = getattr(store, "permissions", None)
+    if read is None:
+        return None, []
+    try:
+        permissions = read()
+    except SheetsBridgeError:
+        return None, []
+    editing = [p for p in permissions if p.get("role") in EDIT_ROLES]
+    return ([str(p.get("emailAddress", "")) for p in editing if p.get("type") == "user"],
+            [str(p.get("domain", "")) for p in editing if p.get("type") == "domain"])
 
 
 def list_do_not_contact(store: Store, today: dt.date) -> dict[str, Any]:

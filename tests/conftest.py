@@ -161,3 +161,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
     setattr(item, f"rep_{report.when}", report)
+
+
+def inspector_store(book_id: str) -> GoogleStore:
+    """The spreadsheet as the test's inspector reads it: a bearer token the emulator never issued reads every
+    file, whoever owns it (for checking what a person's run wrote to a file the service account cannot open)."""
+    from google.oauth2.credentials import Credentials
+
+    from sheets_bridge.store.google_http import GoogleSession
+
+    return GoogleStore(book_id, session=GoogleSession(Credentials(token="test-inspector")))

@@ -37,3 +37,26 @@ def token(keys: dict[str, str], *, key: str = "good", kid: str = "k1", **claims:
     payload = {k: v for k, v in payload.items() if v is not None}
     signer = crypt.RSASigner.from_string(keys[key], key_id=kid)
     return jwt.encode(signer, payload).decode()
+
+
+SHEETS = "https://www.googleapis.com/auth/spreadsheets"
+WEBMASTERS = "https://www.googleapis.com/auth/webmasters.readonly"
+_ASSERTION_KEY: list[str] = []
+
+
+def access_token(emulator: str, email: str, client: str = AUDIENCE, scopes: tuple[str, ...] = (SHEETS, WEBMASTERS)
+                 ) -> str:
+    """A person's OAuth access token from the emulator's token endpoint, as Google's JWT bearer grant issues
+    one: the assertion names the person (``sub``) and the OAuth client (``client_id``) it is issued to."""
+    import requests
+
+    if not _ASSERTION_KEY:
+        _ASSERTION_KEY.append(key_and_cert("assertion")[0])
+    now = int(time.time())
+    claims = {"iss": email, "sub": email, "client_id": client, "scope": " ".join(scopes),
+              "aud": f"{emulator}/token", "iat": now, "exp": now + 3600}
+    assertion = jwt.encode(crypt.RSASigner.from_string(_ASSERTION_KEY[0], key_id="a1"), claims).decode()
+    answer = requests.post(f"{emulator}/token", timeout=5, data={
+        "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion})
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])

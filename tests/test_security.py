@@ -19,7 +19,7 @@ from sheets_bridge.config import Config
 
 def _app(certs_url: str, **overrides: Any) -> FlaskClient:
     config = Config(**{"audiences": (AUDIENCE,), "allowed_domains": ("example.com",), "certs_url": certs_url,
-                       "shared_secret": SECRET, **overrides})
+                       "shared_secret": SECRET, "act_as": "service-account", **overrides})
     return create_app(config, service_account=lambda: SERVICE_ACCOUNT).test_client()
 
 

@@ -36,7 +36,7 @@ TABS: dict[str, list[list[Any]]] = {
 @pytest.fixture
 def client(google_env: str, certs_url: str) -> FlaskClient:
     config = Config(audiences=(AUDIENCE,), allowed_domains=("example.com",), allowed_emails=("bo@partner.org",),
-                    certs_url=certs_url, shared_secret=SECRET)
+                    certs_url=certs_url, shared_secret=SECRET, act_as="service-account")
     app = create_app(config, service_account=lambda: "bridge@emulated.iam.gserviceaccount.com")
     return app.test_client()
 
@@ -269,11 +269,13 @@ def test_digest_updates_followups_and_groups_due_prospects_by_owner(client: Flas
                                                                      google_env: str) -> None:
     prospects = [["Domain", "Status", "Owner", "Touches", "Next action"],
                  ["a.com", "Contacted", "ana@team.com", "", ""], [""], ["b.com", "Contacted", "Bo", "", ""],
-                 ["c.com", "Queued", "ana@team.com", "", ""]]
+                 ["c.com", "Queued", "ana@team.com", "", ""], ["d.com", "Contacted", "eve@outside.net", "", ""]]
     log = [["Date", "Domain", "Touch", "Angle", "Result"], ["2026-11-20", "a.com", 1, "list", "Sent"],
-           ["2026-11-22", "b.com", 1, "list", "Sent"]]
+           ["2026-11-22", "b.com", 1, "list", "Sent"], ["2026-11-20", "d.com", 1, "list", "Sent"]]
+    # ana@team.com can edit the spreadsheet (Drive's permissions); eve@outside.net, typed in Owner, cannot
     book = load_spreadsheet(google_env, {"Settings": [["Follow-up days", "1, 4, 9, 14"]], "Prospects": prospects,
-                                         "Outreach log": log, "Do not contact": [["Domain or email"]]})
+                                         "Outreach log": log, "Do not contact": [["Domain or email"]]},
+                            editors=("bridge@emulated.iam.gserviceaccount.com", "ana@team.com"))
     answer = client.post(f"/v1/spreadsheets/{book}/digest", headers=bearer(token(keys)),
                          json={"today": "2026-11-26"})
     assert answer.status_code == 200, answer.get_json()
@@ -282,3 +284,8 @@ def test_digest_updates_followups_and_groups_due_prospects_by_owner(client: Flas
     assert body["owners"] == [{"owner": "ana@team.com", "due": [], "overdue": [
         {"domain": "a.com", "next_action": "Overdue since 2026-11-23: send touch 2 of 4", "row": 2}]}]
     assert any("Owner is not an email address" in w and "Bo" in w for w in body["warnings"])
+    assert any("cannot edit this spreadsheet: eve@outside.net" in w for w in body["warnings"])
+    # the editors the digest's script sends decide when given: here only eve, so ana is left out
+    again = client.post(f"/v1/spreadsheets/{book}/digest", headers=bearer(token(keys)),
+                        json={"today": "2026-11-26", "editors": ["eve@outside.net"]}).get_json()
+    assert [o["owner"] for o in again["owners"]] == ["eve@outside.net"]

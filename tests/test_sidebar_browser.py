@@ -20,15 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SERVICE_ACCOUNT, load_spreadsheet
-from identity import AUDIENCE, token
+from conftest import SERVICE_ACCOUNT, inspector_store, load_spreadsheet
+from identity import AUDIENCE, access_token, token
 from werkzeug.serving import make_server
 
 from sheets_bridge import __version__
 from sheets_bridge.app import create_app
 from sheets_bridge.config import Config
 from sheets_bridge.pipeline.ingest import as_rows
-from sheets_bridge.store.gsheets import GoogleStore
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -103,15 +102,25 @@ class Bridge:
 
 
 @pytest.fixture
-def stack(google_env: str, certs_url: str, keys: dict[str, str], tmp_path: Path) -> Iterator[dict[str, Any]]:
+def mode() -> str:
+    """How the service acts: as the person who clicked (the default), or as its service account."""
+    return "person"
+
+
+@pytest.fixture
+def stack(google_env: str, certs_url: str, keys: dict[str, str], tmp_path: Path, mode: str
+          ) -> Iterator[dict[str, Any]]:
     """Emulator, service and page server, a spreadsheet owned by the signed-in user."""
-    book = load_spreadsheet(google_env, {"Settings": [["Your domain", "mine.com"]]})
-    app = create_app(Config(audiences=(AUDIENCE,), allowed_domains=("example.com",), certs_url=certs_url),
+    book = load_spreadsheet(google_env, {"Settings": [["Your domain", "mine.com"]]}, owner="ana@example.com",
+                            editors=() if mode == "person" else (SERVICE_ACCOUNT,))
+    app = create_app(Config(audiences=(AUDIENCE,), allowed_domains=("example.com",), certs_url=certs_url,
+                            tokeninfo_url=f"{google_env}/tokeninfo", act_as=mode),
                      service_account=lambda: SERVICE_ACCOUNT)
     service = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=service.serve_forever, daemon=True).start()
     env = {**os.environ, "GAS_PROPERTIES_FILE": str(tmp_path / "properties.json"),
-           "GAS_IDENTITY_TOKEN": token(keys), "GAS_SPREADSHEET_ID": book}
+           "GAS_IDENTITY_TOKEN": token(keys), "GAS_ACCESS_TOKEN": access_token(google_env, "ana@example.com"),
+           "GAS_SPREADSHEET_ID": book}
     bridge = Bridge(tmp_path, env)
     try:
         yield {"book": book, "service": f"http://127.0.0.1:{service.server_port}", "bridge": bridge,
@@ -152,6 +161,13 @@ def _save_url(page: Any, stack: dict[str, Any]) -> None:
     page.wait_for_selector("#status.ok", timeout=30_000)
 
 
+def test_acting_as_the_person_the_sidebar_asks_for_no_sharing(page: Any, stack: dict[str, Any]) -> None:
+    _save_url(page, stack)
+    assert page.is_visible("#as-you") and "nothing to share" in page.text_content("#as-you")
+    assert not page.is_visible("#share-block") and not page.is_visible("#step-share")
+
+
+@pytest.mark.parametrize("mode", ["service-account"])
 def test_saving_the_url_shows_the_service_account(page: Any, stack: dict[str, Any]) -> None:
     page.goto(stack["bridge"].url)
     page.wait_for_function("document.getElementById('status').textContent.includes('Paste the service URL')")
@@ -159,6 +175,7 @@ def test_saving_the_url_shows_the_service_account(page: Any, stack: dict[str, An
     _save_url(page, stack)
     assert page.text_content("#status") == f"Connected to sheets_bridge {__version__}."
     assert page.text_content("#account") == SERVICE_ACCOUNT and not page.is_disabled("#copy")
+    assert page.is_visible("#share-block") and not page.is_visible("#as-you")
     page.reload()
     page.wait_for_selector("#status.ok", timeout=30_000)
     assert page.input_value("#url") == stack["service"]  # kept in the document properties
@@ -166,6 +183,7 @@ def test_saving_the_url_shows_the_service_account(page: Any, stack: dict[str, An
     assert page.eval_on_selector("#save", "b => getComputedStyle(b).backgroundColor") == "rgb(26, 115, 232)"
 
 
+@pytest.mark.parametrize("mode", ["service-account"])
 @pytest.mark.parametrize("page", [True], indirect=True)
 def test_the_service_account_is_copied(page: Any, stack: dict[str, Any]) -> None:
     _save_url(page, stack)
@@ -188,7 +206,7 @@ def test_an_import_lands_in_the_spreadsheet_and_clears_the_form(page: Any, stack
     assert page.text_content("#result").startswith("Imported 2 rows into tab rival-z.com (recognised: ")
     assert "Score prospects" in page.text_content("#result")
     assert page.input_value("#domain") == "" and page.eval_on_selector("#file", "f => f.files.length") == 0
-    tabs = GoogleStore(stack["book"]).read_tabs()
+    tabs = inspector_store(stack["book"]).read_tabs()
     assert as_rows(tabs["rival-z.com"])[1:] == [["https://alpha.com/resources", 40],
                                                 ["https://beta.co.uk/best-crm", 55]]
 
@@ -210,7 +228,7 @@ def test_a_second_part_is_added_to_the_tab_when_append_is_ticked(page: Any, stac
         page.wait_for_selector("#result.ok", timeout=60_000)
     assert page.text_content("#result").startswith("Added 1 rows to tab rival-w.com (3 in all; recognised: ")
     assert not page.is_checked("#append")  # the form is cleared for the next file
-    rows = as_rows(GoogleStore(stack["book"]).read_tabs()["rival-w.com"])
+    rows = as_rows(inspector_store(stack["book"]).read_tabs()["rival-w.com"])
     assert rows[1:] == [["https://alpha.com/resources", 40], ["https://beta.co.uk/best-crm", 55],
                         ["https://gamma.io/list", 30]]
 
@@ -226,7 +244,7 @@ def test_a_service_error_is_shown_in_plain_words(page: Any, stack: dict[str, Any
     page.wait_for_selector("#result.error", timeout=60_000)
     assert page.text_content("#result") == ("File 'notes.csv': no column holds a domain or URL (found: Foo, Bar)")
     assert not page.is_disabled("#send")
-    assert "rival-y.com" not in GoogleStore(stack["book"]).read_tabs()
+    assert "rival-y.com" not in inspector_store(stack["book"]).read_tabs()
 
 
 def test_the_form_is_checked_before_anything_is_sent(page: Any, stack: dict[str, Any]) -> None:

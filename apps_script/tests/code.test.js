@@ -5,10 +5,10 @@ const { makeContext } = require('./stubs');
 
 const URL = { SHEETS_BRIDGE_SERVICE_URL: 'https://bridge.example.run.app/' };
 
-test('onOpen builds the Backlink gap menu', () => {
+test('onOpen builds the Backlink gap menu under Extensions (an add-on menu)', () => {
   const { context, calls } = makeContext();
   context.onOpen();
-  assert.equal(calls.menus[0].title, 'Backlink gap');
+  assert.equal(calls.menus[0].title, '(add-on)');
   assert.deepEqual(calls.menus[0].items.map((i) => i[0]), ['Score prospects', 'Update follow-ups',
     'Refresh dashboard', 'Pull rankings from Search Console', '---', 'Create drafts for due follow-ups', 'Create drafts for the selected rows',
     'Sync with Gmail', 'Turn on the daily digest', 'Turn off the daily digest',
@@ -19,13 +19,50 @@ test('onOpen builds the Backlink gap menu', () => {
   }
 });
 
-test('callService_ adds the token, mutes HTTP exceptions and returns the JSON', () => {
-  const { context, calls } = makeContext({ properties: URL, token: 'tok',
+test('before authorisation (AuthMode.NONE) onOpen and onInstall build the menu and read no property', () => {
+  for (const fn of ['onOpen', 'onInstall']) {
+    const { context, calls } = makeContext({ authMode: 'NONE' });
+    context[fn]({ authMode: 'NONE' });  // a property read would throw here, as in Apps Script
+    const labels = calls.menus[0].items.map((i) => i[0]);
+    assert.equal(labels[0], 'Start: authorise Backlink gap', fn);
+    assert.ok(labels.includes('Score prospects'), fn);
+    assert.equal(calls.fetch.length, 0);
+  }
+});
+
+test('in AuthMode.LIMITED (a bound script) and FULL the menu is the working menu', () => {
+  for (const mode of ['LIMITED', 'FULL']) {
+    const { context, calls } = makeContext({ authMode: mode });
+    context.onOpen({ authMode: mode });
+    assert.equal(calls.menus[0].items[0][0], 'Score prospects', mode);
+  }
+});
+
+test('the service URL is the deployment\'s, set once in script properties, unless the document overrides it', () => {
+  const deployed = 'https://bridge.example.run.app';
+  const shared = makeContext({ scriptProperties: { SHEETS_BRIDGE_SERVICE_URL: deployed + '/' },
+    fetch: () => ({ status: 200, body: '{}' }) });
+  shared.context.callService_('get', '/v1/info');
+  assert.equal(shared.calls.fetch[0].url, deployed + '/v1/info');
+  const own = makeContext({ scriptProperties: { SHEETS_BRIDGE_SERVICE_URL: deployed },
+    properties: { SHEETS_BRIDGE_SERVICE_URL: 'https://staging.example.run.app' }, fetch: () => ({ status: 200, body: '{}' }) });
+  own.context.callService_('get', '/v1/info');
+  assert.equal(own.calls.fetch[0].url, 'https://staging.example.run.app/v1/info');
+  const admin = makeContext({});
+  assert.equal(admin.context.setDeploymentServiceUrl(' https://x.example.run.app '), 'https://x.example.run.app');
+  assert.equal(admin.scriptProperties.SHEETS_BRIDGE_SERVICE_URL, 'https://x.example.run.app');
+  assert.throws(() => admin.context.setDeploymentServiceUrl('ftp://x'), /must start with https/);
+  assert.throws(() => makeContext({}).context.callService_('get', '/v1/info'), /Set the service URL first/);
+});
+
+test('callService_ adds the tokens, mutes HTTP exceptions and returns the JSON', () => {
+  const { context, calls } = makeContext({ properties: URL, token: 'tok', accessToken: 'ya29.person',
     fetch: () => ({ status: 200, body: '{"ok": true}' }) });
   assert.deepEqual(JSON.parse(JSON.stringify(context.callService_('get', '/v1/info'))), { ok: true });
   const { url, params } = calls.fetch[0];
   assert.equal(url, 'https://bridge.example.run.app/v1/info');
   assert.equal(params.headers.Authorization, 'Bearer tok');
+  assert.equal(params.headers['X-User-Access-Token'], 'ya29.person');
   assert.equal(params.muteHttpExceptions, true);
 });
 
@@ -287,13 +324,32 @@ test('Sync with Gmail sends each message with a prospect once, then remembers wh
 // ---- Daily digest ----
 
 test('the daily digest is one trigger, turned on and off from the menu', () => {
-  const { context, calls } = makeContext({ properties: URL });
+  const { context, calls, userProperties } = makeContext({ properties: URL });
   context.turnOnDailyDigest();
   context.turnOnDailyDigest();  // a second click replaces, never doubles
   assert.deepEqual(calls.triggers.map((t) => [t.handler, t.everyDays, t.atHour]), [['sendDailyDigest', 1, 7]]);
+  const key = 'SHEETS_BRIDGE_DIGEST_SPREADSHEET:' + calls.triggers[0].id;
+  assert.deepEqual(Object.keys(userProperties), [key]);  // the trigger's spreadsheet, by the trigger's id
   context.turnOffDailyDigest();
   assert.equal(calls.triggers.length, 0);
+  assert.deepEqual(Object.keys(userProperties), []);
   assert.equal(calls.toasts.at(-1).message, 'No more digest emails.');
+});
+
+test('an add-on\'s digest trigger finds its spreadsheet by trigger id, without a document', () => {
+  let posted = null;
+  const { context, calls } = makeContext({ properties: URL, spreadsheetId: '1other', editors: ['ana@team.com'],
+    fetch: (url, params) => { posted = { url, body: JSON.parse(params.payload) };
+      return { status: 200, body: JSON.stringify({ owners: [], warnings: [] }) }; } });
+  context.turnOnDailyDigest();
+  const trigger = calls.triggers[0];
+  const later = makeContext({ noDocument: true, scriptProperties: URL, editors: ['ana@team.com'],
+    userProperties: { ['SHEETS_BRIDGE_DIGEST_SPREADSHEET:' + trigger.id]: '1other' },
+    fetch: (url, params) => { posted = { url, body: JSON.parse(params.payload) };
+      return { status: 200, body: JSON.stringify({ owners: [], warnings: [] }) }; } });
+  later.context.sendDailyDigest({ triggerUid: String(trigger.id) });
+  assert.equal(posted.url, 'https://bridge.example.run.app/v1/spreadsheets/1other/digest');
+  assert.deepEqual(posted.body.editors, ['ana@team.com']);
 });
 
 test('the digest mails each owner with something due, with links to the rows, and nobody else', () => {
@@ -305,8 +361,9 @@ test('the digest mails each owner with something due, with links to the rows, an
   const { context, calls } = makeContext({ properties: Object.assign({ SHEETS_BRIDGE_DIGEST_SPREADSHEET: '1book' },
     URL), fetch: (url, params) => { posted = { url, body: JSON.parse(params.payload) };
     return { status: 200, body: JSON.stringify(service) }; }, sheet: { name: 'Prospects', values: [['Domain']],
-    selections: [] } });
+    selections: [] }, editors: ['ana@team.com', 'bo@team.com'] });
   assert.equal(context.sendDailyDigest(), 1);
+  assert.deepEqual(posted.body.editors, ['ana@team.com', 'bo@team.com']);
   assert.equal(posted.url, 'https://bridge.example.run.app/v1/spreadsheets/1book/digest');
   assert.match(posted.body.today, /^\d{4}-\d{2}-\d{2}$/);
   assert.equal(calls.mails.length, 1);

@@ -12,6 +12,7 @@ test('Score prospects from the menu writes the Prospects tab', { skip: !serviceU
     properties: { SHEETS_BRIDGE_SERVICE_URL: serviceUrl },
     spreadsheetId: process.env.SHEETS_BRIDGE_E2E_SPREADSHEET,
     token: process.env.SHEETS_BRIDGE_E2E_TOKEN,
+    accessToken: process.env.SHEETS_BRIDGE_E2E_ACCESS_TOKEN,
     fetch: syncFetch
   });
   const result = context.scoreProspects();

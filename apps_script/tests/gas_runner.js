@@ -9,7 +9,7 @@ const request = JSON.parse(fs.readFileSync(0, 'utf8'));
 const file = process.env.GAS_PROPERTIES_FILE;
 const stored = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
 const { context, properties } = makeContext({ properties: stored, fetch: syncFetch,
-  token: process.env.GAS_IDENTITY_TOKEN, spreadsheetId: process.env.GAS_SPREADSHEET_ID });
+  token: process.env.GAS_IDENTITY_TOKEN, accessToken: process.env.GAS_ACCESS_TOKEN, spreadsheetId: process.env.GAS_SPREADSHEET_ID });
 let answer;
 try {
   answer = { ok: context[request.fn](...request.args) };

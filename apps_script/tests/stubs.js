@@ -8,6 +8,17 @@ function makeContext(options = {}) {
   const calls = { fetch: [], toasts: [], menus: [], locks: [], sidebars: [], alerts: [], triggers: [], mails: [] };
   const properties = Object.assign({}, options.properties || {});
   const userProperties = Object.assign({}, options.userProperties || {});
+  const scriptProperties = Object.assign({}, options.scriptProperties || {});
+  const propertyStore = (bag, name) => {
+    if (options.authMode === 'NONE') {
+      throw new Error('You do not have permission to call PropertiesService.' + name);
+    }
+    return {
+      getProperty: (key) => (key in bag ? bag[key] : null),
+      setProperty: (key, value) => { bag[key] = value; },
+      deleteProperty: (key) => { delete bag[key]; }
+    };
+  };
   const fetchImpl = options.fetch || (() => ({ status: 200, body: '{}' }));
   const menu = {
     items: [],
@@ -35,6 +46,7 @@ function makeContext(options = {}) {
       getSheetId: () => 42
     }, activeSheet) : null),
     getName: () => 'Team book',
+    getEditors: () => (options.editors || []).map((email) => ({ getEmail: () => email })),
     getSpreadsheetTimeZone: () => 'Etc/GMT'
   };
   const context = {
@@ -42,6 +54,7 @@ function makeContext(options = {}) {
     SpreadsheetApp: {
       getUi: () => ({
         createMenu: (title) => Object.assign(Object.create(menu), { title, items: [] }),
+        createAddonMenu: () => Object.assign(Object.create(menu), { title: '(add-on)', items: [] }),
         showSidebar: (html) => calls.sidebars.push(html),
         alert: (title, prompt, buttons) => { calls.alerts.push({ title, prompt, buttons }); return 'OK'; },
         ButtonSet: { OK: 'OK' }
@@ -57,9 +70,11 @@ function makeContext(options = {}) {
       }
     },
     ScriptApp: {
+      AuthMode: { NONE: 'NONE', LIMITED: 'LIMITED', FULL: 'FULL', CUSTOM_FUNCTION: 'CUSTOM_FUNCTION' },
       getIdentityToken: () => options.token || 'stub-identity-token',
-      getOAuthToken: () => 'stub-oauth-token',
-      getProjectTriggers: () => calls.triggers.map((t) => ({ getHandlerFunction: () => t.handler, id: t.id })),
+      getOAuthToken: () => options.accessToken || 'stub-oauth-token',
+      getProjectTriggers: () => calls.triggers.map((t) => ({ getHandlerFunction: () => t.handler, id: t.id,
+        getUniqueId: () => String(t.id) })),
       deleteTrigger: (trigger) => { calls.triggers = calls.triggers.filter((t) => t.id !== trigger.id); },
       newTrigger: (handler) => {
         const spec = { handler, id: calls.triggers.length + 1 + Math.random() };
@@ -67,7 +82,7 @@ function makeContext(options = {}) {
           timeBased: () => builder,
           everyDays: (days) => { spec.everyDays = days; return builder; },
           atHour: (hour) => { spec.atHour = hour; return builder; },
-          create: () => { calls.triggers.push(spec); return spec; }
+          create: () => { calls.triggers.push(spec); return Object.assign({ getUniqueId: () => String(spec.id) }, spec); }
         };
         return builder;
       }
@@ -86,14 +101,14 @@ function makeContext(options = {}) {
       })
     },
     PropertiesService: {
-      getDocumentProperties: () => ({
-        getProperty: (key) => (key in properties ? properties[key] : null),
-        setProperty: (key, value) => { properties[key] = value; }
-      }),
-      getUserProperties: () => ({
-        getProperty: (key) => (key in userProperties ? userProperties[key] : null),
-        setProperty: (key, value) => { userProperties[key] = value; }
-      })
+      getDocumentProperties: () => {
+        if (options.noDocument) {
+          throw new Error('No document: this trigger runs without one');
+        }
+        return propertyStore(properties, 'getDocumentProperties');
+      },
+      getUserProperties: () => propertyStore(userProperties, 'getUserProperties'),
+      getScriptProperties: () => propertyStore(scriptProperties, 'getScriptProperties')
     },
     HtmlService: {
       createHtmlOutputFromFile: (name) => ({
@@ -106,7 +121,7 @@ function makeContext(options = {}) {
   vm.createContext(context);
   const code = fs.readFileSync(path.join(__dirname, '..', 'Code.js'), 'utf8');
   vm.runInContext(code, context, { filename: 'Code.js' });
-  return { context, calls, properties, userProperties };
+  return { context, calls, properties, userProperties, scriptProperties };
 }
 
 /** UrlFetchApp.fetch's synchronous shape, for real HTTP from node (a child process does the request). */

@@ -20,15 +20,20 @@ from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_proper
 from sheets_bridge.emulator.errors import ApiError, bad_request, not_found
 from sheets_bridge.emulator.fields import apply_mask, parse_mask
 from sheets_bridge.emulator.model import Sheet, Spreadsheet, new_spreadsheet_id, now_rfc3339
-from sheets_bridge.emulator.state import Edit, EmulatorState, Fault, Quota
+from sheets_bridge.emulator.state import GOOGLE_DEFAULTS, Edit, EmulatorState, Fault, IssuedToken, Quota
 
 MAX_BODY = 10 * 1024 * 1024
+DEFAULT_CLIENT = "emulator-client.apps.googleusercontent.com"
+TOKEN_SECONDS = 3599
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 UNAUTHENTICATED = ("Request is missing required authentication credential. Expected OAuth 2 access token, login "
                    "cookie or other valid authentication credential. See "
                    "https://developers.google.com/identity/sign-in/web/devconsole-project.")
-QUOTA_MESSAGE = ("Quota exceeded for quota metric '{kind} requests' and limit '{kind} requests per minute per user' "
+QUOTA_MESSAGE = ("Quota exceeded for quota metric '{kind} requests' and limit '{kind} requests per minute{per}' "
                  "of service 'sheets.googleapis.com' for consumer 'project_number:000000000000'.")
+EXPIRED = ("Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other "
+           "valid authentication credential.")
+INVALID_TOKEN = {"error": "invalid_token", "error_description": "Invalid Value"}
 
 
 def create_emulator(state: EmulatorState | None = None) -> Flask:
@@ -59,21 +64,28 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
     @app.before_request
     def before() -> Response | None:
         g.started = time.perf_counter()
-        if request.path.startswith("/_emulator/") or request.path == "/token":
+        if request.path.startswith("/_emulator/") or request.path in {"/token", "/tokeninfo"}:
             return None
         if (request.content_length or 0) > MAX_BODY:
             raise bad_request(f"Request payload size exceeds the limit: {MAX_BODY} bytes.")
         auth = request.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or not auth[7:].strip():
             raise ApiError(401, UNAUTHENTICATED)
+        issued = st().issued.get(auth[7:].strip())
+        if issued is not None and issued.expires <= time.time():
+            raise ApiError(401, EXPIRED)
         g.user = st().user_of(auth[7:].strip())
         with st().lock:
             st().counter += 1
             g.number = st().counter
             fault = _pick_fault(st(), g.number)
             kind = "read" if request.method == "GET" else "write"
-            if st().over_quota(g.user, kind) and fault is None:
-                raise ApiError(429, QUOTA_MESSAGE.format(kind=kind.capitalize()))
+            over = st().over_quota(g.user, kind) if fault is None else ""
+            if over:
+                error = ApiError(429, QUOTA_MESSAGE.format(kind=kind.capitalize(),
+                                                           per=" per user" if over == "user" else ""))
+                error.retry_after = st().retry_after(g.user, kind)  # type: ignore[attr-defined]
+                raise error
         g.drop_after = bool(fault is not None and fault.drop_after)
         g.delay_after = fault.delay_after if fault is not None else 0.0
         if fault is not None and not fault.drop_after:
@@ -93,7 +105,7 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
 
     @app.after_request
     def after(response: Response) -> Response:
-        if request.path.startswith("/_emulator/") or request.path == "/token":
+        if request.path.startswith("/_emulator/") or request.path in {"/token", "/tokeninfo"}:
             return response
         with st().lock:
             path = unquote(request.full_path.rstrip("?"))
@@ -116,20 +128,49 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
             _drop_connection()  # the request was applied; the client never hears back
         return response
 
-    # ---- OAuth token endpoint (service-account JWT bearer grant) ----
+    # ---- OAuth token endpoint (JWT bearer grant) and tokeninfo ----
     @app.post("/token")
     def token() -> Response:
+        """A token for the assertion's identity: ``sub`` (a person, by delegation) or ``iss`` (the key's
+        client_email); its OAuth client is the assertion's ``client_id`` claim (the key's client_id)."""
         assertion = request.form.get("assertion", "")
-        email = st().default_user
+        email, client, scopes = st().default_user, DEFAULT_CLIENT, ""
         try:
             payload = assertion.split(".")[1]
             claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-            email = claims.get("iss") or email
-        except (IndexError, ValueError):
+            email = claims.get("sub") or claims.get("iss") or email
+            client = str(claims.get("client_id") or client)
+            scopes = str(claims.get("scope") or "")
+        except (IndexError, ValueError, AttributeError):
             pass
         access = "ya29.emulator-" + secrets.token_urlsafe(24)
-        st().tokens[access] = email
-        return json_response({"access_token": access, "expires_in": 3599, "token_type": "Bearer"})
+        with st().lock:
+            st().tokens[access] = email
+            st().issued[access] = IssuedToken(email, client, scopes, time.time() + TOKEN_SECONDS)
+        return json_response({"access_token": access, "expires_in": TOKEN_SECONDS, "token_type": "Bearer"})
+
+    @app.route("/tokeninfo", methods=["GET", "POST"])
+    def tokeninfo() -> Response:
+        """Like oauth2.googleapis.com/tokeninfo for an access token: who, which client, scopes, expiry."""
+        access = request.values.get("access_token", "")
+        issued = st().issued.get(access)
+        now = time.time()
+        if issued is None or issued.expires <= now:
+            return json_response(INVALID_TOKEN, 400)
+        return json_response({"azp": issued.client, "aud": issued.client, "sub": str(abs(hash(issued.email))),
+                              "scope": issued.scopes, "exp": str(int(issued.expires)),
+                              "expires_in": str(int(issued.expires - now)), "email": issued.email,
+                              "email_verified": "true", "access_type": "online"})
+
+    @app.post("/_emulator/tokens/expire")
+    def expire_tokens() -> Response:
+        """Expire every issued token of one email (a person whose hour is up)."""
+        email = str(_json_body().get("email", "")).lower()
+        with st().lock:
+            for access, issued in list(st().issued.items()):
+                if issued.email.lower() == email:
+                    st().issued[access] = IssuedToken(issued.email, issued.client, issued.scopes, 0.0)
+        return json_response({"ok": True})
 
     # ---- Drive v3 ----
     @app.post("/drive/v3/files")
@@ -252,12 +293,21 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
     @app.post("/webmasters/v3/sites/<path:site>/searchAnalytics/query")
     def search_analytics(site: str) -> Response:
         with st().lock:
+            users = st().search_console_users.get(unquote(site))
+            if users is not None and g.user.lower() not in users:
+                raise search_console.denied(unquote(site))
             return json_response(search_console.query(st().search_console, unquote(site), _json_body()))
 
     @app.put("/_emulator/searchconsole/<path:site>")
     def load_search_console(site: str) -> Response:
+        """Load a property's rows; ``users`` (optional) are the only accounts that may read it."""
+        body = _json_body()
         with st().lock:
-            st().search_console[unquote(site)] = list(_json_body().get("rows") or [])
+            st().search_console[unquote(site)] = list(body.get("rows") or [])
+            if body.get("users") is not None:
+                st().search_console_users[unquote(site)] = {str(u).lower() for u in body["users"]}
+            else:
+                st().search_console_users.pop(unquote(site), None)
         return json_response({"ok": True})
 
     @app.route("/v4/spreadsheets/<path:rest>", methods=["GET", "POST", "PUT"])
@@ -339,7 +389,12 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
     @app.post("/_emulator/quota")
     def quota() -> Response:
         body = _json_body()
-        st().quota = Quota(int(body.get("reads_per_minute", 0)), int(body.get("writes_per_minute", 0)))
+        if body.get("google_defaults"):
+            st().quota = GOOGLE_DEFAULTS
+        else:
+            st().quota = Quota(int(body.get("reads_per_minute", 0)), int(body.get("writes_per_minute", 0)),
+                               int(body.get("project_reads_per_minute", 0)),
+                               int(body.get("project_writes_per_minute", 0)))
         st().usage.clear()
         return json_response({"ok": True})
 

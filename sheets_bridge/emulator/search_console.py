@@ -18,11 +18,16 @@ MAX_ROWS = 25_000
 DIMENSIONS = ("date", "page", "query")
 
 
+def denied(site: str) -> ApiError:
+    """Google's 403 for a property the caller has not been added to."""
+    return ApiError(403, f"User does not have sufficient permission for site '{site}'. See also: "
+                         "https://support.google.com/webmasters/answer/2451999.", status="PERMISSION_DENIED")
+
+
 def query(properties: dict[str, list[dict[str, Any]]], site: str, body: dict[str, Any]) -> dict[str, Any]:
     """The searchAnalytics.query answer for one property."""
     if site not in properties:
-        raise ApiError(403, f"User does not have sufficient permission for site '{site}'. See also: "
-                            "https://support.google.com/webmasters/answer/2451999.", status="PERMISSION_DENIED")
+        raise denied(site)
     start, end = str(body.get("startDate", "")), str(body.get("endDate", ""))
     if not (re.fullmatch(r"\d{4}-\d{2}-\d{2}", start) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", end)):
         raise bad_request("startDate and endDate are required, as YYYY-MM-DD")

@@ -45,10 +45,30 @@ class Edit:
 
 @dataclass
 class Quota:
-    """Per-minute read and write limits per user (0 = unlimited)."""
+    """Per-minute read and write limits per user and per project (0 = unlimited), as Google counts them.
+
+    Google's defaults for the Sheets API are 60 reads and 60 writes a minute per user per project, and 300
+    of each a minute per project (``GOOGLE_DEFAULTS``).
+    """
 
     reads_per_minute: int = 0
     writes_per_minute: int = 0
+    project_reads_per_minute: int = 0
+    project_writes_per_minute: int = 0
+
+
+GOOGLE_DEFAULTS = Quota(60, 60, 300, 300)
+PROJECT = "(project)"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """An access token the token endpoint issued: whose, to which OAuth client, which scopes, until when."""
+
+    email: str
+    client: str
+    scopes: str
+    expires: float
 
 
 class EmulatorState:
@@ -63,6 +83,8 @@ class EmulatorState:
         self.default_user = default_user
         self.books: dict[str, Spreadsheet] = {}
         self.tokens: dict[str, str] = {}
+        self.issued: dict[str, IssuedToken] = {}
+        self.search_console_users: dict[str, set[str]] = {}  # property -> who may read it (absent: anyone)
         self.log: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.edits: list[Edit] = []
@@ -81,25 +103,42 @@ class EmulatorState:
             self.applied_edits.clear()
             self.usage.clear()
             self.quota = Quota()
+            self.search_console_users.clear()
             self.counter = 0
             self.save()
 
     def user_of(self, token: str) -> str:
         return self.tokens.get(token, self.default_user)
 
-    def over_quota(self, user: str, kind: str) -> bool:
-        """Count one request; True when it exceeds the per-minute limit for its kind."""
-        limit = self.quota.reads_per_minute if kind == "read" else self.quota.writes_per_minute
-        if not limit:
-            return False
+    def over_quota(self, user: str, kind: str) -> str:
+        """Count one request; the limit it exceeds ("user" or "project"), or "" when it is within both.
+
+        A refused request is not counted, as with Google: only served requests use quota.
+        """
+        read = kind == "read"
+        limits = ((user, self.quota.reads_per_minute if read else self.quota.writes_per_minute, "user"),
+                  (PROJECT, self.quota.project_reads_per_minute if read else self.quota.project_writes_per_minute,
+                   "project"))
         now = time.monotonic()
-        window = self.usage.setdefault((user, kind), deque())
-        while window and now - window[0] > 60:
-            window.popleft()
-        if len(window) >= limit:
-            return True
-        window.append(now)
-        return False
+        windows = []
+        for who, limit, name in limits:
+            if not limit:
+                continue
+            window = self.usage.setdefault((who, kind), deque())
+            while window and now - window[0] > 60:
+                window.popleft()
+            if len(window) >= limit:
+                return name
+            windows.append(window)
+        for window in windows:
+            window.append(now)
+        return ""
+
+    def retry_after(self, user: str, kind: str) -> float:
+        """Seconds until the oldest counted request of a full window leaves it (what a client should wait)."""
+        now = time.monotonic()
+        ages = [now - w[0] for key in ((user, kind), (PROJECT, kind)) if (w := self.usage.get(key))]
+        return round(max(0.0, 60 - max(ages)), 1) if ages else 0.0
 
     def load(self) -> None:
         if not self.data_dir or not self.data_dir.is_dir():

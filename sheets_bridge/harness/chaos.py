@@ -110,7 +110,7 @@ class _AnonymousCredentials:
 
 def harness_store(emulator: str, lease_seconds: float | None = None) -> Any:
     """A store factory for the harness services, pointed at the emulator."""
-    def factory(book_id: str) -> GoogleStore:
+    def factory(book_id: str, person: Any = None) -> GoogleStore:
         store = GoogleStore(book_id, session=_Session(_AnonymousCredentials(), emulator))
         if lease_seconds is not None:
             store.lease_ttl = lease_seconds

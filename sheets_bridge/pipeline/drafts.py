@@ -8,7 +8,7 @@ read, edit and send.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,11 +181,14 @@ def sheet_rows(values: Sequence[Sequence[Any]] | None) -> dict[str, int]:
 def digest_by_owner(prospects: pd.DataFrame, blocked: DoNotContact,
                     row_of: dict[str, int]) -> tuple[list[dict[str, Any]], list[str]]:
     """Due and overdue prospects grouped by Owner (an email address), with their sheet rows; and the owners
-    who have due prospects but no address to mail them at. Prospects on the Do not contact list are left out."""
+    who have due prospects but no address to mail them at. Prospects on the Do not contact list (by domain, or
+    by the email address in Contact) are left out."""
     frame = prospects.fillna("").reset_index(drop=True)
     action = frame.get("Next action", pd.Series("", index=frame.index)).astype(str)
     owner = frame.get("Owner", pd.Series("", index=frame.index)).astype(str).str.strip()
-    due = action.str.startswith(_DUE) & ~frame[KEY].astype(str).isin(blocked.domains)
+    contact = frame.get("Contact", pd.Series("", index=frame.index)).astype(str).map(email_of).fillna("").str.lower()
+    due = (action.str.startswith(_DUE) & ~frame[KEY].astype(str).isin(blocked.domains)
+           & ~contact.isin(blocked.emails))
     groups: dict[str, dict[str, Any]] = {}
     unmailable: set[str] = set()
     for i in frame.index[due]:
@@ -199,3 +202,26 @@ def digest_by_owner(prospects: pd.DataFrame, blocked: DoNotContact,
         domain = str(frame.at[i, KEY])
         entry[kind].append({"domain": domain, "next_action": action[i], "row": row_of.get(domain, 0)})
     return sorted(groups.values(), key=lambda g: str(g["owner"])), sorted(unmailable)
+
+
+def mailable_owners(owners: list[dict[str, Any]], editors: Collection[str] | None, editor_domains: Collection[str],
+                    allowed_emails: Collection[str], allowed_domains: Collection[str]
+                    ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The digest entries whose owner may receive it, and the owners left out.
+
+    An owner may receive the digest when they can edit the spreadsheet (``editors``, or a domain with edit
+    access) or the deployment allows their address or domain. Anything a collaborator typed in Owner beyond
+    that (an outside address) gets nothing. ``editors`` None: the editors are unknown, so only the allowed
+    addresses and domains receive it.
+    """
+    people = {e.strip().lower() for e in editors or ()}
+    domains = {d.strip().lower() for d in editor_domains} | {d.strip().lower() for d in allowed_domains}
+    people |= {e.strip().lower() for e in allowed_emails}
+    kept, skipped = [], []
+    for entry in owners:
+        email = str(entry["owner"]).lower()
+        if email in people or email.rsplit("@", 1)[-1] in domains:
+            kept.append(entry)
+        else:
+            skipped.append(email)
+    return kept, skipped

@@ -46,6 +46,11 @@ def service_account_email(credentials: Credentials) -> str:
     return str(getattr(credentials, "service_account_email", "") or "")
 
 
+def person_session(token_credentials: Credentials, email: str) -> GoogleSession:
+    """A session whose every request acts as the person who clicked (their own access token)."""
+    return GoogleSession(token_credentials, person=email)
+
+
 def encode_json(body: Any) -> bytes:
     """A request body as compact UTF-8 JSON (values reach here converted: no NaN, no dates)."""
     return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
@@ -69,8 +74,10 @@ class GoogleSession(AuthorizedSession):
 
     def __init__(self, credentials: Credentials, api_root: str | None = None, max_attempts: int = 6,
                  max_wait: float = 60.0, base_delay: float = 0.5, sleep: Callable[[float], None] = time.sleep,
-                 rng: random.Random | None = None) -> None:
-        super().__init__(credentials)
+                 rng: random.Random | None = None, person: str = "") -> None:
+        # a person's access token cannot be refreshed here: a 401 is answered, not retried with a refresh
+        super().__init__(credentials, **({"refresh_status_codes": ()} if person else {}))
+        self.person = person  # the email the requests act as, when they carry a person's own token
         self.api_root = (api_root or os.environ.get("SHEETS_BRIDGE_API_ROOT") or "").rstrip("/")
         self.max_attempts = max_attempts
         self.max_wait = max_wait

@@ -183,6 +183,17 @@ class GoogleStore:
             message = exc.response.json()["error"]["message"]
         except (ValueError, KeyError, TypeError):
             message = exc.response.text[:200]
+        person = getattr(self.session, "person", "")
+        if status == 403 and person:
+            if writing and self._can_view():
+                return SheetAccessError(f"{person} can view spreadsheet {self.spreadsheet_id} but not edit it, so "
+                                        "sheets_bridge will not change it for you. Ask its owner to share it with you "
+                                        "as Editor, then try again")
+            return SheetAccessError(f"{person} cannot open spreadsheet {self.spreadsheet_id}. Ask its owner to share "
+                                    "it with you as Editor, then try again")
+        if status == 429 and person:
+            return QuotaExhaustedError(f"Google Sheets' per-minute request quota for {person} is used up; nothing "
+                                       "was written. Retry in a minute")
         if status == 403:
             email = service_account_email(self.session.credentials)
             who = email or "the service account"

@@ -1,8 +1,9 @@
 """Search Console's searchAnalytics.query for the team's target pages: clicks, impressions and position by
 date and page, paged 25,000 rows a request, through the project's one HTTP session (retries, emulator).
 
-The service account must be added to the Search Console property (Settings → Users and permissions) with at
-least restricted access; scope ``webmasters.readonly``.
+Acting as the person who clicked, only the properties they can read answer; acting as the service account, it
+must be added to the property (Settings → Users and permissions, restricted access is enough). Scope
+``webmasters.readonly``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def pull_rankings(session: GoogleSession, site: str, pages: list[str], start: dt
                         {"dimension": "page", "operator": "includingRegex", "expression": pattern}]}],
                     "rowLimit": ROW_LIMIT, "startRow": start_row, "dataState": "final"}
             response = session.request("POST", url, json=body)
+            if response.status_code == 403 and session.person:
+                raise SheetAccessError(f"Search Console refused {site} for {session.person}: you cannot read this "
+                                       "property. Ask its owner to add you (Settings → Users and permissions), or "
+                                       "put a property you can read in Settings")
             if response.status_code == 403:
                 who = service_account_email(session.credentials) or "the service account"
                 raise SheetAccessError(f"Search Console refused {site}: add {who} to the property (Settings → "
