@@ -38,6 +38,7 @@ class Mutation:
     checks: tuple[str, ...] = ()  # the tests that guard it, when not the default reliability checks
 
 
+PERSON = ("tests/test_person.py", "tests/test_team_burst.py")
 QUALITY = ("tests/test_verdict.py", "tests/test_real_exports.py", "tests/test_excluded_tab.py",
            "tests/test_header_styles.py", "tests/test_gap.py", "tests/test_targets_cadence.py")
 
@@ -308,6 +309,22 @@ MUTATIONS = [
     Mutation("target-ignores-the-competitors-page", "sheets_bridge/pipeline/targets.py",
              "        scores[:, j] += SIMILARITY_WEIGHT * similarity", "        scores[:, j] += 0 * similarity",
              QUALITY),
+    # acting as the person who clicked
+    Mutation("access-token-of-anyone-accepted", "sheets_bridge/person.py",
+             "        if facts.email != email.strip().lower():", "        if False:", PERSON),
+    Mutation("access-token-of-any-client-accepted", "sheets_bridge/person.py",
+             "        if facts.client not in self.audiences:", "        if False:", PERSON),
+    Mutation("access-token-scopes-not-checked", "sheets_bridge/person.py",
+             "        missing = [s for s in scopes if s not in facts.scopes]", "        missing = []", PERSON),
+    Mutation("person-run-goes-out-as-the-service-account", "sheets_bridge/app.py",
+             "session=person_session(person.credentials, person.email) if person else None)", "session=None)",
+             PERSON),
+    Mutation("access-token-in-the-query-string", "sheets_bridge/person.py",
+             'self.fetch(self.url, data={"access_token": token}, timeout=10)',
+             'requests.get(self.url, params={"access_token": token}, timeout=10)', PERSON),
+    Mutation("digest-mails-anyone-typed-in-owner", "sheets_bridge/service.py",
+             "    owners, outsiders = mailable_owners(owners, editors, editor_domains, allowed_emails, allowed_domains)",
+             "    outsiders: list[str] = []", ("tests/test_service.py",)),
 ]
 
 
