@@ -39,6 +39,7 @@ class Mutation:
 
 
 PERSON = ("tests/test_person.py", "tests/test_team_burst.py")
+HOSTILE = ("tests/test_lease_hostile.py",)
 QUALITY = ("tests/test_verdict.py", "tests/test_real_exports.py", "tests/test_excluded_tab.py",
            "tests/test_header_styles.py", "tests/test_gap.py", "tests/test_targets_cadence.py")
 
@@ -52,9 +53,15 @@ MUTATIONS = [
              "        if other is not None:\n            self.release()\n        return other",
              "        return None"),
     Mutation("lease-expired-still-blocks", "sheets_bridge/store/lease.py",
-             'e.value.get("id") != lease_id and e.expires > now]', 'e.value.get("id") != lease_id]'),
-    Mutation("run-outlives-lease-and-writes", "sheets_bridge/store/gsheets.py",
-             "            self._lease.check()\n", "            pass\n"),
+             'e.value["id"] != lease_id and e.expires > now]', 'e.value["id"] != lease_id]'),
+    Mutation("run-outlives-lease-and-writes", "sheets_bridge/store/lease.py",
+             "        if self.held and self.now() > self.deadline:", "        if False:", HOSTILE),
+    Mutation("retries-run-past-the-lease", "sheets_bridge/store/google_http.py",
+             "                if attempt < self.max_attempts and self._deadline_first(waited + delay, waited):\n"
+             "                    self._out_of_time()\n                if attempt == self.max_attempts or "
+             "waited + delay > self._wait_limit(waited):\n                    return response",
+             "                if attempt == self.max_attempts or waited + delay > self.max_wait:\n"
+             "                    return response", HOSTILE),
     Mutation("run-log-line-overwrites-the-last", "sheets_bridge/store/gsheets.py",
              'f"{_quote(RUN_LOG)}!A{len(log_rows) + 1}"', 'f"{_quote(RUN_LOG)}!A{max(len(log_rows), 2)}"'),
     # atomic writes
@@ -118,7 +125,7 @@ MUTATIONS = [
              "            if cached and kid is not None and (now - self._unknown.get((url, kid), -1e9) < self.ttl",
              "            if False and (now - self._unknown.get((url, kid), -1e9) < self.ttl"),
     Mutation("edit-access-not-checked", "sheets_bridge/api.py",
-             '        if g.caller.method == "id_token":\n', "        if False:\n"),
+             '        if g.caller.method == "id_token" and person is None:\n', "        if False:\n"),
     Mutation("deep-json-answers-500", "sheets_bridge/api.py", "    except RecursionError:\n        data = None\n",
              "    except ZeroDivisionError:\n        data = None\n"),
     Mutation("absurd-today-accepted", "sheets_bridge/api.py",
@@ -309,6 +316,20 @@ MUTATIONS = [
     Mutation("target-ignores-the-competitors-page", "sheets_bridge/pipeline/targets.py",
              "        scores[:, j] += SIMILARITY_WEIGHT * similarity", "        scores[:, j] += 0 * similarity",
              QUALITY),
+    # the lease against collaborators, transient errors and skewed clocks
+    Mutation("lease-visible-to-every-editor", "sheets_bridge/store/lease.py",
+             'VISIBILITY = "PROJECT"', 'VISIBILITY = "DOCUMENT"', HOSTILE),
+    Mutation("lease-trusts-any-entry", "sheets_bridge/store/lease.py",
+             "        ok = well_formed(key, value, str(meta.get(\"visibility\", \"\")))",
+             "        ok = isinstance(value, dict)", HOSTILE),
+    Mutation("lease-without-a-longest-hold", "sheets_bridge/store/lease.py",
+             "0 < expires - since <= MAX_HOLD", "0 < expires - since", HOSTILE),
+    Mutation("lease-not-rechecked-before-the-write", "sheets_bridge/store/gsheets.py",
+             "        self._lease.confirm(list(body.get(\"developerMetadata\") or []))", "        pass", HOSTILE),
+    Mutation("lease-judged-on-the-local-clock", "sheets_bridge/store/lease.py",
+             "            self.offset = measured if abs(measured) > RESOLUTION else 0.0", "            pass", HOSTILE),
+    Mutation("failed-create-leaves-the-lease", "sheets_bridge/store/lease.py",
+             "        self.held = True  # from here", "        pass  # from here", HOSTILE),
     # acting as the person who clicked
     Mutation("access-token-of-anyone-accepted", "sheets_bridge/person.py",
              "        if facts.email != email.strip().lower():", "        if False:", PERSON),
@@ -323,7 +344,8 @@ MUTATIONS = [
              'self.fetch(self.url, data={"access_token": token}, timeout=10)',
              'requests.get(self.url, params={"access_token": token}, timeout=10)', PERSON),
     Mutation("digest-mails-anyone-typed-in-owner", "sheets_bridge/service.py",
-             "    owners, outsiders = mailable_owners(owners, editors, editor_domains, allowed_emails, allowed_domains)",
+             "    owners, outsiders = mailable_owners(owners, editors, editor_domains, allowed_emails, "
+             "allowed_domains)",
              "    outsiders: list[str] = []", ("tests/test_service.py",)),
 ]
 

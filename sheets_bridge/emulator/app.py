@@ -75,6 +75,7 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
         if issued is not None and issued.expires <= time.time():
             raise ApiError(401, EXPIRED)
         g.user = st().user_of(auth[7:].strip())
+        g.project = issued.project if issued is not None else None  # an unissued token: the inspector, sees all
         with st().lock:
             st().counter += 1
             g.number = st().counter
@@ -134,19 +135,20 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
         """A token for the assertion's identity: ``sub`` (a person, by delegation) or ``iss`` (the key's
         client_email); its OAuth client is the assertion's ``client_id`` claim (the key's client_id)."""
         assertion = request.form.get("assertion", "")
-        email, client, scopes = st().default_user, DEFAULT_CLIENT, ""
+        email, client, scopes, project = st().default_user, DEFAULT_CLIENT, "", metadata.DEFAULT_PROJECT
         try:
             payload = assertion.split(".")[1]
             claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
             email = claims.get("sub") or claims.get("iss") or email
             client = str(claims.get("client_id") or client)
             scopes = str(claims.get("scope") or "")
+            project = str(claims.get("project") or project)  # another Cloud project: a collaborator's own script
         except (IndexError, ValueError, AttributeError):
             pass
         access = "ya29.emulator-" + secrets.token_urlsafe(24)
         with st().lock:
             st().tokens[access] = email
-            st().issued[access] = IssuedToken(email, client, scopes, time.time() + TOKEN_SECONDS)
+            st().issued[access] = IssuedToken(email, client, scopes, time.time() + TOKEN_SECONDS, project)
         return json_response({"access_token": access, "expires_in": TOKEN_SECONDS, "token_type": "Bearer"})
 
     @app.route("/tokeninfo", methods=["GET", "POST"])
@@ -169,7 +171,8 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
         with st().lock:
             for access, issued in list(st().issued.items()):
                 if issued.email.lower() == email:
-                    st().issued[access] = IssuedToken(issued.email, issued.client, issued.scopes, 0.0)
+                    st().issued[access] = IssuedToken(issued.email, issued.client, issued.scopes, 0.0,
+                                                      issued.project)
         return json_response({"ok": True})
 
     # ---- Drive v3 ----
@@ -496,7 +499,8 @@ def _matches(book: Spreadsheet, query: str) -> bool:
 
 def _sheet_json(book: Spreadsheet, sheet: Sheet) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": sheet.properties}
-    on_sheet = [m for m in book.developer_metadata if m["location"].get("sheetId") == sheet.sheet_id]
+    on_sheet = [metadata.public(m) for m in metadata.visible(book, g.get("project"))
+                if m["location"].get("sheetId") == sheet.sheet_id]
     if on_sheet:
         out["developerMetadata"] = on_sheet
     if sheet.merges:
@@ -578,7 +582,8 @@ def _spreadsheet_json(book: Spreadsheet, include_grid: bool, ranges: list[str]) 
     out["sheets"] = sheets
     if book.named_ranges:
         out["namedRanges"] = book.named_ranges
-    spreadsheet_level = [m for m in book.developer_metadata if m["location"]["locationType"] == "SPREADSHEET"]
+    spreadsheet_level = [metadata.public(m) for m in metadata.visible(book, g.get("project"))
+                         if m["location"]["locationType"] == "SPREADSHEET"]
     if spreadsheet_level:
         out["developerMetadata"] = spreadsheet_level
     out["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit"
@@ -600,18 +605,20 @@ def _sheets_route(state: EmulatorState, book: Spreadsheet, method: str, tail: st
         return json_response(body)
     if action == "batchUpdate" and method == "POST" and not tail:
         payload = _json_body()
-        new, replies = batch.apply_batch(book, payload.get("requests") or [], state.rng, g.user)
+        new, replies = batch.apply_batch(book, payload.get("requests") or [], state.rng, g.user, g.get("project"))
         new.modified = now_rfc3339()
         state.books[book.spreadsheet_id] = new
         state.save(book.spreadsheet_id)
         reply: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
         if payload.get("includeSpreadsheetInResponse"):
             reply["updatedSpreadsheet"] = _spreadsheet_json(new, False, [])
+        if args.get("fields"):
+            reply = apply_mask(reply, parse_mask(args["fields"]))
         return json_response(reply)
     if tail == "developerMetadata:search" and method == "POST":
-        return json_response(metadata.search(book, _json_body()))
+        return json_response(metadata.search(book, _json_body(), g.get("project")))
     if tail.startswith("developerMetadata/") and method == "GET":
-        return json_response(metadata.get(book, tail.split("/", 1)[1]))
+        return json_response(metadata.get(book, tail.split("/", 1)[1], g.get("project")))
     if tail.startswith("values:"):
         return _values_batch(state, book, method, tail.split(":", 1)[1])
     if tail.startswith("values/"):
@@ -728,6 +735,8 @@ def _apply_edit(state: EmulatorState, action: dict[str, Any]) -> None:
                                                    "endIndex": source + (2 if source >= dest else 1)}}}]
     elif kind == "set_cell":
         values.write(book, f"{a1.quote_title(sheet.title)}!{action['range']}", [[action.get("value")]], "RAW")
+    elif kind == "delete_developer_metadata":  # an owner removing the run's lease by hand, with any key
+        book.developer_metadata = [m for m in book.developer_metadata if m["metadataKey"] != action.get("key")]
     elif kind == "set_values":
         values.write(book, f"{a1.quote_title(sheet.title)}!{action['range']}", action.get("values") or [], "RAW")
     if requests:

@@ -23,9 +23,10 @@ Handler = Callable[[Spreadsheet, dict[str, Any], "Context"], dict[str, Any]]
 class Context:
     """Per-batch state: the request index for error messages, a random source for ids, the user."""
 
-    def __init__(self, rng: random.Random, user: str) -> None:
+    def __init__(self, rng: random.Random, user: str, project: str | None = None) -> None:
         self.rng = rng
         self.user = user
+        self.project = project  # the caller's Cloud project (developer metadata visibility)
         self.index = 0
         self.kind = ""
 
@@ -692,11 +693,11 @@ def cut_paste(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str
 
 
 def create_developer_metadata(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    return metadata.create(book, body, f"Invalid requests[{ctx.index}].{ctx.kind}", ctx.new_id())
+    return metadata.create(book, body, f"Invalid requests[{ctx.index}].{ctx.kind}", ctx.new_id(), ctx.project)
 
 
 def delete_developer_metadata(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    return metadata.delete(book, body, f"Invalid requests[{ctx.index}].{ctx.kind}")
+    return metadata.delete(book, body, f"Invalid requests[{ctx.index}].{ctx.kind}", ctx.project)
 
 
 def _check_size(book: Spreadsheet) -> None:
@@ -724,11 +725,11 @@ HANDLERS: dict[str, Handler] = {
 
 
 def apply_batch(book: Spreadsheet, requests: list[dict[str, Any]], rng: random.Random,
-                user: str) -> tuple[Spreadsheet, list[dict[str, Any]]]:
+                user: str, project: str | None = None) -> tuple[Spreadsheet, list[dict[str, Any]]]:
     """Apply every request to a copy; the copy replaces the original only if all succeed (cells changed in
     place are put back from their journals when one fails)."""
     work = book.journaled()
-    ctx = Context(rng, user)
+    ctx = Context(rng, user, project)
     replies = []
     try:
         for index, request in enumerate(requests):

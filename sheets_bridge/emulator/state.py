@@ -69,6 +69,7 @@ class IssuedToken:
     client: str
     scopes: str
     expires: float
+    project: str = "emulated"  # the Cloud project the token's client belongs to
 
 
 class EmulatorState:

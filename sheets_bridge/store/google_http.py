@@ -23,6 +23,7 @@ SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapi
           "https://www.googleapis.com/auth/webmasters.readonly")
 GOOGLE_ROOTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+REQUEST_TIMEOUT = 75.0  # seconds one request may take; under the lease's margin (store.lease.MARGIN)
 
 
 def load_credentials() -> Credentials:
@@ -86,6 +87,7 @@ class GoogleSession(AuthorizedSession):
         self.rng = rng or random.Random()
         self.requests_sent = 0
         self.retries = 0
+        self.deadline: Callable[[], float] | None = None  # seconds a held run may still spend on requests
 
     def rewrite(self, url: str) -> str:
         """Point a Google API URL at the configured root (the local emulator in tests)."""
@@ -103,12 +105,18 @@ class GoogleSession(AuthorizedSession):
             kwargs["headers"] = {**(kwargs.get("headers") or {}), "Content-Type": "application/json"}
         waited = 0.0
         for attempt in range(1, self.max_attempts + 1):
+            left = self.deadline() if self.deadline is not None else REQUEST_TIMEOUT
+            if left <= 0:
+                self._out_of_time()
+            kwargs["timeout"] = min(float(kwargs.get("timeout") or REQUEST_TIMEOUT), REQUEST_TIMEOUT, left)
             self.requests_sent += 1
             try:
                 response: requests.Response = super().request(method, url, *args, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 delay = self._delay(attempt, None)
-                if attempt == self.max_attempts or waited + delay > self.max_wait:
+                if attempt < self.max_attempts and self._deadline_first(waited + delay, waited):
+                    self._out_of_time()
+                if attempt == self.max_attempts or waited + delay > self._wait_limit(waited):
                     raise GoogleUnavailableError(
                         f"Google Sheets could not be reached after {attempt} attempts ({type(exc).__name__}); "
                         "nothing was written. Try again in a minute") from None
@@ -119,12 +127,32 @@ class GoogleSession(AuthorizedSession):
                     response.json = functools.partial(_decode_json, response.content)  # type: ignore[method-assign]
                     return response
                 delay = self._delay(attempt, response.headers.get("Retry-After"))
-                if attempt == self.max_attempts or waited + delay > self.max_wait:
+                if attempt < self.max_attempts and self._deadline_first(waited + delay, waited):
+                    self._out_of_time()
+                if attempt == self.max_attempts or waited + delay > self._wait_limit(waited):
                     return response
             self.retries += 1
             waited += delay
             self.sleep(delay)
         raise AssertionError("unreachable")
+
+    def _deadline_first(self, total_wait: float, waited: float = 0.0) -> bool:
+        """Whether the held run's deadline, not ``max_wait``, is what this wait would overrun."""
+        return (self.deadline is not None and total_wait <= self.max_wait
+                and total_wait - waited > self.deadline())
+
+    @staticmethod
+    def _out_of_time() -> None:
+        from sheets_bridge.store.lease import LeaseExpiredError
+
+        raise LeaseExpiredError("This run took longer than the time it may hold the spreadsheet; nothing more was "
+                                "written. Run it again")
+
+    def _wait_limit(self, waited: float = 0.0) -> float:
+        """How long retries may wait in all: ``max_wait``, and never past a held run's deadline."""
+        if self.deadline is None:
+            return self.max_wait
+        return min(self.max_wait, waited + self.deadline())
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
         """Jittered exponential backoff, never shorter than the server's Retry-After (seconds)."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 import uuid
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -55,7 +56,7 @@ from sheets_bridge.store.google_http import (
     load_credentials,
     service_account_email,
 )
-from sheets_bridge.store.lease import DEFAULT_TTL, Lease
+from sheets_bridge.store.lease import DEFAULT_TTL, Lease, google_time
 from sheets_bridge.store.sheets_layout import (
     chart_request,
     dashboard_rows,
@@ -113,28 +114,46 @@ class GoogleStore:
         self._sheets: list[dict[str, Any]] = []
         self._read: dict[str, Values] = {}
         self._lease: Lease | None = None
+        self._fresh = False  # the tab properties came with the lease: the next metadata() needs no request
         self.lease_ttl = DEFAULT_TTL
+        self.clock: Callable[[], float] = time.time  # this instance's clock (the lease corrects it by Google's)
 
     @contextmanager
     def hold(self, user: str, action: str, signature: str | None = None,
              signature_window: float = 600.0) -> Iterator[None]:
-        """Hold the spreadsheet for one run across every process (see ``store.lease``); three requests."""
-        lease = Lease(lambda requests: self._call("batch_update", self.spreadsheet_id, {"requests": requests}),
-                      self._search_metadata, user, action, ttl=self.lease_ttl, signature=signature,
-                      signature_window=signature_window)
-        lease.acquire()
-        self._lease = lease
+        """Hold the spreadsheet for one run across every process (see ``store.lease``); two requests, and the
+        tabs' properties come with the first.
+
+        Taken inside the ``try``: whatever fails once the lease may exist (a 503 on its own create, a refused
+        read), it is deleted again, so an error never leaves the spreadsheet locked until the lease expires.
+        """
+        lease = Lease(self._lease_batch, user, action, ttl=self.lease_ttl, signature=signature,
+                      signature_window=signature_window, clock=self.clock)
         try:
+            lease.acquire()
+            self._sheets = [s["properties"] for s in lease.spreadsheet.get("sheets", [])]
+            self._fresh = bool(lease.spreadsheet)
+            self._lease = lease
+            self.session.deadline = lambda: lease.seconds_left()  # requests stop waiting when the run must stop
             yield
         finally:
             self._lease = None
+            self.session.deadline = None
             with contextlib.suppress(GoogleApiError):  # a lease that is not deleted expires by itself
                 lease.release()
 
-    def _search_metadata(self, keys: list[str]) -> list[dict[str, Any]]:
-        body = self._call("request", "post", f"{SHEETS_ROOT}/{self.spreadsheet_id}/developerMetadata:search",
-                          json={"dataFilters": [{"developerMetadataLookup": {"metadataKey": k}} for k in keys]})
-        return list(body.json().get("matchedDeveloperMetadata", []))
+    def _lease_batch(self, requests: list[dict[str, Any]], read: bool) -> tuple[dict[str, Any], float | None]:
+        """One spreadsheets.batchUpdate for the lease; with ``read``, the spreadsheet after it (developer metadata
+        and tab properties) and Google's time from the answer."""
+        body: dict[str, Any] = {"requests": requests}
+        params = None
+        if read:
+            body.update(includeSpreadsheetInResponse=True, responseIncludeGridData=False)
+            params = {"fields": "updatedSpreadsheet(properties.title,sheets.properties,developerMetadata)"}
+        response = self._call("request", "post", f"{SHEETS_ROOT}/{self.spreadsheet_id}:batchUpdate", json=body,
+                              params=params, writing=True)
+        self._fresh = False
+        return dict(response.json() or {}), google_time(response.headers.get("Date"))
 
     def permissions(self) -> list[dict[str, Any]]:
         """The file's Drive permissions (type, role, email, domain), every page."""
@@ -163,11 +182,15 @@ class GoogleStore:
         """API requests sent so far, retries included."""
         return self.session.requests_sent
 
-    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+    def _call(self, method: str, *args: Any, writing: bool | None = None, **kwargs: Any) -> Any:
+        """One API request through gspread; errors become the project's, worded for a read or a write."""
+        writing = method not in READ_METHODS if writing is None else writing
+        if writing:
+            self._fresh = False  # the tab properties read with the lease may no longer be current
         try:
             return getattr(self.http, method)(*args, **kwargs)
         except APIError as exc:
-            raise self._translate(exc, writing=method not in READ_METHODS) from None
+            raise self._translate(exc, writing=writing) from None
 
     def _can_view(self) -> bool:
         """Whether the spreadsheet can be read (asked once, after a refused write, to word the 403)."""
@@ -217,7 +240,10 @@ class GoogleStore:
         return zlib.crc32(f"{self.spreadsheet_id}/{title}".encode()) % 1_000_000_000 + 1
 
     def metadata(self) -> list[dict[str, Any]]:
-        """Sheet properties of every tab (one request)."""
+        """Sheet properties of every tab (one request; none right after the lease, which read them)."""
+        if self._fresh:
+            self._fresh = False
+            return self._sheets
         body = self._call("fetch_sheet_metadata", self.spreadsheet_id,
                           params={"fields": "properties.title,sheets.properties"})
         self._sheets = [s["properties"] for s in body.get("sheets", [])]
@@ -404,17 +430,33 @@ class GoogleStore:
         guess = header_before.index(KEY) if KEY in header_before else 0
         for _ in range(4):
             letter = column_letter(guess)
-            body = self._call("values_batch_get", self.spreadsheet_id,
-                              [f"{_quote(PROSPECTS)}!1:1", f"{_quote(PROSPECTS)}!{letter}2:{letter}"],
-                              params={"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"})
-            ranges = body.get("valueRanges", [{}, {}])
-            header = (ranges[0].get("values") or [[]])[0]
+            wanted = [f"{_quote(PROSPECTS)}!1:1", f"{_quote(PROSPECTS)}!{letter}2:{letter}"]
+            if self._lease is not None:
+                header, keys = self._reread_with_lease(wanted)
+            else:
+                body = self._call("values_batch_get", self.spreadsheet_id, wanted,
+                                  params={"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"})
+                ranges = body.get("valueRanges", [{}, {}])
+                header = (ranges[0].get("values") or [[]])[0]
+                keys = [r[0] if r else "" for r in ranges[1].get("values", [])]
             names = [str(h).strip() for h in header]
             if KEY not in names or names.index(KEY) == guess:
-                keys = [r[0] if r else "" for r in ranges[1].get("values", [])]
                 return header, keys if KEY in names else []
             guess = names.index(KEY)
         raise GoogleApiError("The Prospects tab kept changing while sheets_bridge read it; run again")
+
+    def _reread_with_lease(self, ranges: list[str]) -> tuple[list[Any], list[Any]]:
+        """The header row and one column, and in the same request the developer metadata: the run's lease is
+        confirmed by the last read before its write (one spreadsheets.get; effective values, unformatted)."""
+        body = self._call("fetch_sheet_metadata", self.spreadsheet_id, params={
+            "ranges": ranges, "includeGridData": "true",
+            "fields": "developerMetadata,sheets(data(startRow,startColumn,rowData(values(effectiveValue))))"})
+        assert self._lease is not None
+        self._lease.confirm(list(body.get("developerMetadata") or []))
+        grids = [grid for sheet in body.get("sheets", []) for grid in sheet.get("data", [])] + [{}, {}]
+        header = _grid_values(grids[0])
+        keys = [row[0] if row else "" for row in _grid_rows(grids[1])]
+        return header[0] if header else [], keys
 
     def read_named(self, titles: Sequence[str], known: bool = False) -> dict[str, Values]:
         """Some tabs' values in one batchGet, without a metadata read; a missing tab reads as empty.
@@ -648,6 +690,31 @@ class GoogleStore:
 ValueRange = tuple[str, Any, str]  # A1 range, values (lists, or encoded already: encoded_now), major dimension
 READ_METHODS = frozenset({"fetch_sheet_metadata", "values_batch_get", "values_get", "get_file_drive_metadata",
                           "list_permissions", "request"})
+
+
+def _effective(cell: dict[str, Any]) -> Any:
+    """A cell's effective value as values:batchGet's UNFORMATTED_VALUE gives it ("" when blank)."""
+    value = cell.get("effectiveValue")
+    if not value:
+        return ""
+    (kind, item), = value.items()
+    if kind == "numberValue" and float(item).is_integer():
+        return int(item)
+    return "" if kind == "errorValue" else item
+
+
+def _grid_rows(grid: dict[str, Any]) -> list[list[Any]]:
+    """Rows of values from a spreadsheets.get GridData (trailing blanks kept as the API sends them)."""
+    return [[_effective(c) for c in row.get("values", [])] for row in grid.get("rowData", [])]
+
+
+def _grid_values(grid: dict[str, Any]) -> list[list[Any]]:
+    """Like ``_grid_rows``, with each row's trailing blanks trimmed, as values:batchGet trims them."""
+    rows = _grid_rows(grid)
+    for row in rows:
+        while row and row[-1] == "":
+            row.pop()
+    return rows
 
 
 def _chunks(ranges: list[ValueRange]) -> list[list[ValueRange]]:
