@@ -355,3 +355,35 @@ def test_utf8_checked_in_place_as_python_decodes_it(data: bytes) -> None:
     except UnicodeDecodeError:
         valid = False
     assert decode._is_utf8(data) == valid
+
+
+EUROPEAN = ("Referring page URL;Referring page title;Domain rating;Referring domains;First seen\r\n"
+            "https://alpha.de/ressourcen;Ressourcen für CRM;45;1.307;21.06.2019\r\n"
+            "https://beta.fr/liste;Liste;52,5;12;03.02.2020\r\n").encode("cp1252")
+
+
+def test_a_european_excel_export_is_read_as_its_author_wrote_it_and_says_how() -> None:
+    rows, warnings = read_rows(EUROPEAN, "rival-eu.com.csv")
+    export = recognise_values(rows, "File 'rival-eu.com.csv'", "rival-eu.com")
+    frame = export.frame
+    assert list(frame["authority"]) == [45.0, 52.5]  # decimal comma
+    assert list(frame["ref_domains"]) == [1307.0, 12.0]  # dot between thousands in a count
+    assert [d.date().isoformat() for d in frame["first_seen"]] == ["2019-06-21", "2020-02-03"]  # day first
+    assert frame.loc[0, "title"] == "Ressourcen für CRM"  # Windows-1252
+    assert any("Windows-1252" in w for w in warnings)
+    assert any("1.307" in w and "1,307" in w for w in export.warnings)
+
+
+@pytest.mark.parametrize(("dates", "expected", "said"), [
+    (["03/02/2020", "12/25/2020"], ["2020-03-02", "2020-12-25"], False),  # one date says month first: all are
+    (["03/02/2020", "25/12/2020"], ["2020-02-03", "2020-12-25"], False),  # one says day first
+    (["03/02/2020", "04/05/2021"], ["2020-02-03", "2021-05-04"], True),  # nothing says: day first, and told
+])
+def test_slash_dates_are_read_one_way_for_the_whole_column(dates: list[str], expected: list[str], said: bool) -> None:
+    rows = [["Referring page URL", "First seen"]] + [[f"https://a{i}.com/x", d] for i, d in enumerate(dates)]
+    export = recognise_values(rows, "File 'x.csv'", "rival.com")
+    assert [d.date().isoformat() for d in export.frame["first_seen"]] == expected
+    told = [w for w in export.warnings if "day or month first" in w]
+    assert bool(told) == said
+    if said:
+        assert "03/02/2020" in told[0] and "03 February 2020" in told[0]

@@ -25,7 +25,7 @@ from sheets_bridge.exceptions import ExportFormatError, InvalidHostError, WrongR
 from sheets_bridge.pipeline.decode import RowReaderNeeded, read_rows, read_table
 from sheets_bridge.pipeline.domains import clean_host, key_host
 from sheets_bridge.pipeline.reference import load_json
-from sheets_bridge.pipeline.values import parse_bools, parse_dates, parse_flags, parse_numbers, text_values
+from sheets_bridge.pipeline.values import date_order, parse_bools, parse_dates, parse_flags, parse_numbers, text_values
 
 AUTHORITY_MAX = {"DR": 100.0, "AS": 100.0, "DA": 100.0, "TF": 70.0, "CF": 80.0, "UR": 100.0, "page AS": 100.0,
                  "PA": 100.0}
@@ -307,8 +307,14 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int, heade
         nofollow = flags if name in {"nofollow", "dofollow"} else (nofollow | flags)
     out["nofollow"] = nofollow
     first_seen = col("first_seen")
+    month_first, example = (False, "") if first_seen is None else date_order(first_seen)
+    if example:
+        day = parse_dates(pd.Series([example]))[0]
+        notes.append(f"column '{str(header[mapping['first_seen']]).strip()}': dates like '{example}' could be day or "
+                     f"month first; they were read day first ({day:%d %B %Y}), as no date in the column says "
+                     "otherwise")
     out["first_seen"] = (pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]") if first_seen is None
-                         else parse_dates(first_seen))
+                         else parse_dates(first_seen, month_first))
     lost = np.zeros(n, dtype=bool)
     for name in ("lost", "lost_status"):
         if (series := col(name)) is not None:

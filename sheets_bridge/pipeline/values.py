@@ -6,6 +6,7 @@ million-row column with a few thousand distinct values costs a few thousand pars
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -134,18 +135,20 @@ def parse_bools(series: pd.Series) -> pd.Series:
     return _by_unique(series, parse_bool_text, "object").astype("boolean")
 
 
-def parse_date_text(value: object) -> object:
+def parse_date_text(value: object, month_first: bool = False) -> object:
     """Parse one exported date (ISO text, ``dd/mm/yyyy``, a Sheets serial number, a datetime); None if not.
 
-    Dates outside 1900-2200 are treated as not dates: no backlink was seen then.
+    ``month_first``: read ``03/02/2020`` as March 2 (a US export); by default day first. A date that can only
+    be read one way (``25/12/2020``, ``12/25/2020``) is read that way. Dates outside 1900-2200 are treated as
+    not dates: no backlink was seen then.
     """
-    stamp = _date_or_none(value)
+    stamp = _date_or_none(value, month_first)
     if stamp is None or not 1900 <= stamp.year <= 2200:
         return None
     return stamp
 
 
-def _date_or_none(value: object) -> pd.Timestamp | None:
+def _date_or_none(value: object, month_first: bool = False) -> pd.Timestamp | None:
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
@@ -168,7 +171,8 @@ def _date_or_none(value: object) -> pd.Timestamp | None:
     text = str(value).strip()
     if not text:
         return None
-    for fmt in ("ISO8601", "%d/%m/%Y", "%d.%m.%Y", "%m/%d/%Y", "%d %b %Y", "%b %d, %Y"):
+    formats = MONTH_FIRST_FORMATS if month_first else DAY_FIRST_FORMATS
+    for fmt in formats:
         try:
             stamp = pd.to_datetime(text, format=fmt)
         except (ValueError, OverflowError):
@@ -187,8 +191,37 @@ def _no_rolled_days(text: pa.Array, parsed: pa.Array, fmt: str) -> bool:
     return bool(pc.all(pc.equal(again, pc.take(text, low))).as_py())
 
 
-def parse_dates(series: pd.Series) -> pd.Series:
-    """Return a ``datetime64[ns]`` column (naive, day precision kept) from mixed exported dates."""
+def date_order(series: pd.Series) -> tuple[bool, str]:
+    """Whether a column's ``nn/nn/yyyy`` dates are month first, and an example when the column cannot tell.
+
+    Decided for the whole column, never cell by cell: a first number above 12 means day first, a second above
+    12 month first; when every date could be either, day first (and the example says so to the reader).
+    Dotted dates (``21.06.2019``) are day first everywhere they are written.
+    """
+    if pd.api.types.is_datetime64_any_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        return False, ""
+    text = pc.unique(pc.fill_null(pa.array(text_values(series).array).cast(pa.string()), ""))
+    parts = pc.extract_regex(text, r"^\s*(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})[/.-]\d{4}")
+    valid = pc.is_valid(parts)
+    if not pc.any(valid).as_py():
+        return False, ""
+    parts = pc.filter(parts, valid)
+    first = pc.cast(pc.struct_field(parts, "a"), pa.int32())
+    second = pc.cast(pc.struct_field(parts, "b"), pa.int32())
+    if pc.any(pc.greater(first, 12)).as_py() or pc.all(pc.equal(pc.struct_field(parts, "sep"), ".")).as_py():
+        return False, ""
+    if pc.any(pc.greater(second, 12)).as_py():
+        return True, ""
+    return False, str(pc.filter(text, valid)[0].as_py()).strip()
+
+
+DAY_FIRST_FORMATS = ("ISO8601", "%d/%m/%Y", "%d.%m.%Y", "%m/%d/%Y", "%d %b %Y", "%b %d, %Y")
+MONTH_FIRST_FORMATS = ("ISO8601", "%m/%d/%Y", "%d.%m.%Y", "%d/%m/%Y", "%d %b %Y", "%b %d, %Y")
+
+
+def parse_dates(series: pd.Series, month_first: bool = False) -> pd.Series:
+    """Return a ``datetime64[ns]`` column (naive, day precision kept) from mixed exported dates (``nn/nn/yyyy``
+    read month first when ``month_first``, see ``date_order``)."""
     if pd.api.types.is_datetime64_any_dtype(series):
         out = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
         return out.astype("datetime64[ns]")
@@ -198,7 +231,7 @@ def parse_dates(series: pd.Series) -> pd.Series:
             if parsed.null_count == text.null_count and _no_rolled_days(text, parsed, fmt):
                 values = parsed.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
                 return pd.Series(values, index=series.index, name=series.name).astype("datetime64[ns]")
-    parsed = _by_unique(series, parse_date_text, "object")
+    parsed = _by_unique(series, functools.partial(parse_date_text, month_first=month_first), "object")
     return pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]")
 
 
