@@ -537,25 +537,67 @@ function digestKey_(triggerUid) {
   return DIGEST_SHEET_KEY + ':' + triggerUid;
 }
 
+var DIGEST_HOLDER_KEY = 'sheets_bridge.digest';
+
 /**
- * Backlink gap → Turn on the daily digest: one time-driven trigger per spreadsheet, whoever turns it on. The
- * trigger's spreadsheet is kept in that person's user properties under the trigger's id, because an add-on's
- * time-driven trigger runs without a document (so without document properties).
+ * Who holds this spreadsheet's digest: {trigger, email, meta} from its developer metadata (visible to this
+ * project only, so a collaborator's own script can neither read nor forge it), or null.
+ */
+function digestHolder_(spreadsheet) {
+  var holder = null;
+  spreadsheet.createDeveloperMetadataFinder().withKey(DIGEST_HOLDER_KEY).find().forEach(function (meta) {
+    try {
+      var value = JSON.parse(meta.getValue());
+      if (value && value.trigger) {
+        holder = { trigger: String(value.trigger), email: String(value.email || ''), meta: meta };
+      }
+    } catch (e) {
+      meta.remove();  // not ours to keep
+    }
+  });
+  return holder;
+}
+
+/**
+ * Backlink gap → Turn on the daily digest: one time-driven trigger per spreadsheet, whoever turns it on and
+ * however many teammates click (the spreadsheet records whose trigger holds it; a second teammate is told who
+ * already has it on). It fires around 7:00 in the spreadsheet's time zone. The trigger's spreadsheet is kept in
+ * that person's user properties under the trigger's id, because an add-on's time-driven trigger runs without a
+ * document (so without document properties).
  */
 function turnOnDailyDigest() {
   var spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  var me = Session.getEffectiveUser().getEmail();
+  var holder = digestHolder_(spreadsheet);
+  if (holder && holder.email && holder.email !== me) {
+    spreadsheet.toast('The daily digest is already on for this spreadsheet (turned on by ' + holder.email +
+      '): it mails every Owner, so one is enough.', 'Daily digest', 15);
+    return;
+  }
   turnOffDailyDigest_(spreadsheet.getId());
-  var trigger = ScriptApp.newTrigger(DIGEST_HANDLER).timeBased().everyDays(1).atHour(DIGEST_HOUR).create();
+  var zone = spreadsheet.getSpreadsheetTimeZone();
+  var trigger = ScriptApp.newTrigger(DIGEST_HANDLER).timeBased().everyDays(1).atHour(DIGEST_HOUR)
+    .inTimezone(zone).create();
   PropertiesService.getUserProperties().setProperty(digestKey_(trigger.getUniqueId()), spreadsheet.getId());
-  spreadsheet.toast('Each morning around ' + DIGEST_HOUR + ':00, follow-ups are updated and every Owner who ' +
-    'can edit this spreadsheet gets an email with their due and overdue prospects.', 'Daily digest: on', 15);
+  if (holder) {
+    holder.meta.remove();
+  }
+  spreadsheet.addDeveloperMetadata(DIGEST_HOLDER_KEY, JSON.stringify({ trigger: trigger.getUniqueId(), email: me }),
+    SpreadsheetApp.DeveloperMetadataVisibility.PROJECT);
+  spreadsheet.toast('Each morning around ' + DIGEST_HOUR + ':00 (' + zone + '), follow-ups are updated and ' +
+    'every Owner who can edit this spreadsheet gets an email with their due and overdue prospects.',
+  'Daily digest: on', 15);
 }
 
-/** Backlink gap → Turn off the daily digest (this spreadsheet's; others' digests stay on). */
+/** Backlink gap → Turn off the daily digest, for this spreadsheet, whoever turned it on (others' stay on). */
 function turnOffDailyDigest() {
-  var removed = turnOffDailyDigest_(SpreadsheetApp.getActiveSpreadsheet().getId());
-  SpreadsheetApp.getActiveSpreadsheet().toast(removed ? 'No more digest emails.' : 'The digest was not on.',
-    'Daily digest: off', 10);
+  var spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  var holder = digestHolder_(spreadsheet);
+  var removed = turnOffDailyDigest_(spreadsheet.getId());
+  if (holder) {
+    holder.meta.remove();  // a teammate's trigger finds itself released and removes itself next morning
+  }
+  spreadsheet.toast(removed || holder ? 'No more digest emails.' : 'The digest was not on.', 'Daily digest: off', 10);
 }
 
 function turnOffDailyDigest_(spreadsheetId) {
@@ -610,6 +652,17 @@ function digestBody_(owner, spreadsheetId, gid) {
 /** The time-driven trigger: update follow-ups, then one email per owner with something due; none otherwise. */
 function sendDailyDigest(e) {
   var spreadsheet = digestSpreadsheet_(e);
+  var holder = digestHolder_(spreadsheet);
+  if (e && e.triggerUid && (!holder || holder.trigger !== String(e.triggerUid))) {
+    // turned off, or another teammate's trigger holds it: this one retires instead of mailing twice
+    ScriptApp.getProjectTriggers().forEach(function (trigger) {
+      if (trigger.getUniqueId() === String(e.triggerUid)) {
+        ScriptApp.deleteTrigger(trigger);
+      }
+    });
+    PropertiesService.getUserProperties().deleteProperty(digestKey_(e.triggerUid));
+    return 0;
+  }
   var today = Utilities.formatDate(new Date(), spreadsheet.getSpreadsheetTimeZone(), 'yyyy-MM-dd');
   // who may receive it: the spreadsheet's editors (the service also keeps to the deployment's allowed domains)
   var editors = spreadsheet.getEditors().map(function (user) { return user.getEmail(); });

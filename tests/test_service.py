@@ -281,7 +281,9 @@ def test_digest_updates_followups_and_groups_due_prospects_by_owner(client: Flas
     assert answer.status_code == 200, answer.get_json()
     body = answer.get_json()
     # a.com: first touch 11-20, touch 2 due 3 days later (11-23): overdue on 11-26, row 2 of the sheet
-    assert body["owners"] == [{"owner": "ana@team.com", "due": [], "overdue": [
+    # c.com is Queued: its first touch is due now (drafts are made for it), so the digest lists it
+    assert body["owners"] == [{"owner": "ana@team.com", "due": [
+        {"domain": "c.com", "next_action": "Send touch 1 of 4", "row": 5}], "overdue": [
         {"domain": "a.com", "next_action": "Overdue since 2026-11-23: send touch 2 of 4", "row": 2}]}]
     assert any("Owner is not an email address" in w and "Bo" in w for w in body["warnings"])
     assert any("cannot edit this spreadsheet: eve@outside.net" in w for w in body["warnings"])

@@ -323,27 +323,53 @@ test('Sync with Gmail sends each message with a prospect once, then remembers wh
 
 // ---- Daily digest ----
 
-test('the daily digest is one trigger, turned on and off from the menu', () => {
-  const { context, calls, userProperties } = makeContext({ properties: URL });
+test('the daily digest is one trigger, in the spreadsheet\'s time zone, turned on and off from the menu', () => {
+  const { context, calls, userProperties, metadata } = makeContext({ properties: URL, timeZone: 'Europe/Berlin' });
   context.turnOnDailyDigest();
   context.turnOnDailyDigest();  // a second click replaces, never doubles
-  assert.deepEqual(calls.triggers.map((t) => [t.handler, t.everyDays, t.atHour]), [['sendDailyDigest', 1, 7]]);
+  assert.deepEqual(calls.triggers.map((t) => [t.handler, t.everyDays, t.atHour, t.timezone]),
+    [['sendDailyDigest', 1, 7, 'Europe/Berlin']]);
   const key = 'SHEETS_BRIDGE_DIGEST_SPREADSHEET:' + calls.triggers[0].id;
   assert.deepEqual(Object.keys(userProperties), [key]);  // the trigger's spreadsheet, by the trigger's id
+  assert.equal(metadata.length, 1);  // the spreadsheet records whose trigger holds its digest
+  assert.equal(metadata[0].visibility, 'PROJECT');
+  assert.deepEqual(JSON.parse(metadata[0].value), { trigger: String(calls.triggers[0].id), email: 'ana@team.com' });
   context.turnOffDailyDigest();
   assert.equal(calls.triggers.length, 0);
   assert.deepEqual(Object.keys(userProperties), []);
+  assert.equal(metadata.length, 0);
   assert.equal(calls.toasts.at(-1).message, 'No more digest emails.');
+});
+
+test('a second teammate turning the digest on is told who has it on, and no second trigger is made', () => {
+  const metadata = [];
+  const ana = makeContext({ properties: URL, metadata, user: 'ana@team.com' });
+  ana.context.turnOnDailyDigest();
+  const bo = makeContext({ properties: URL, metadata, user: 'bo@team.com' });
+  bo.context.turnOnDailyDigest();
+  assert.equal(bo.calls.triggers.length, 0);
+  assert.match(bo.calls.toasts.at(-1).message, /already on for this spreadsheet \(turned on by ana@team\.com\)/);
+  // bo turns it off for the spreadsheet: ana's trigger retires the next morning without mailing anyone
+  bo.context.turnOffDailyDigest();
+  assert.equal(metadata.length, 0);
+  const uid = String(ana.calls.triggers[0].id);
+  const morning = makeContext({ properties: URL, metadata, noDocument: true,
+    userProperties: { ['SHEETS_BRIDGE_DIGEST_SPREADSHEET:' + uid]: '1abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' } });
+  morning.calls.triggers.push({ handler: 'sendDailyDigest', id: ana.calls.triggers[0].id });
+  assert.equal(morning.context.sendDailyDigest({ triggerUid: uid }), 0);
+  assert.equal(morning.calls.fetch.length, 0);
+  assert.equal(morning.calls.mails.length, 0);
+  assert.equal(morning.calls.triggers.length, 0);  // it removed itself
 });
 
 test('an add-on\'s digest trigger finds its spreadsheet by trigger id, without a document', () => {
   let posted = null;
+  const metadata = [];
   const { context, calls } = makeContext({ properties: URL, spreadsheetId: '1other', editors: ['ana@team.com'],
-    fetch: (url, params) => { posted = { url, body: JSON.parse(params.payload) };
-      return { status: 200, body: JSON.stringify({ owners: [], warnings: [] }) }; } });
+    metadata });
   context.turnOnDailyDigest();
   const trigger = calls.triggers[0];
-  const later = makeContext({ noDocument: true, scriptProperties: URL, editors: ['ana@team.com'],
+  const later = makeContext({ noDocument: true, scriptProperties: URL, editors: ['ana@team.com'], metadata,
     userProperties: { ['SHEETS_BRIDGE_DIGEST_SPREADSHEET:' + trigger.id]: '1other' },
     fetch: (url, params) => { posted = { url, body: JSON.parse(params.payload) };
       return { status: 200, body: JSON.stringify({ owners: [], warnings: [] }) }; } });

@@ -9,6 +9,7 @@ function makeContext(options = {}) {
   const properties = Object.assign({}, options.properties || {});
   const userProperties = Object.assign({}, options.userProperties || {});
   const scriptProperties = Object.assign({}, options.scriptProperties || {});
+  const metadata = options.metadata || [];  // the spreadsheet's developer metadata, shared between contexts
   const propertyStore = (bag, name) => {
     if (options.authMode === 'NONE') {
       throw new Error('You do not have permission to call PropertiesService.' + name);
@@ -46,8 +47,15 @@ function makeContext(options = {}) {
       getSheetId: () => 42
     }, activeSheet) : null),
     getName: () => 'Team book',
+    createDeveloperMetadataFinder: () => ({
+      withKey: (key) => ({ find: () => metadata.filter((m) => m.key === key).map((m) => ({
+        getValue: () => m.value,
+        remove: () => { metadata.splice(metadata.indexOf(m), 1); }
+      })) })
+    }),
+    addDeveloperMetadata: (key, value, visibility) => { metadata.push({ key, value, visibility }); },
     getEditors: () => (options.editors || []).map((email) => ({ getEmail: () => email })),
-    getSpreadsheetTimeZone: () => 'Etc/GMT'
+    getSpreadsheetTimeZone: () => options.timeZone || 'Etc/GMT'
   };
   const context = {
     console,
@@ -60,6 +68,7 @@ function makeContext(options = {}) {
         ButtonSet: { OK: 'OK' }
       }),
       getActiveSpreadsheet: () => spreadsheet,
+      DeveloperMetadataVisibility: { DOCUMENT: 'DOCUMENT', PROJECT: 'PROJECT' },
       openById: (id) => Object.assign({}, spreadsheet, { getId: () => id })
     },
     UrlFetchApp: {
@@ -82,11 +91,13 @@ function makeContext(options = {}) {
           timeBased: () => builder,
           everyDays: (days) => { spec.everyDays = days; return builder; },
           atHour: (hour) => { spec.atHour = hour; return builder; },
+          inTimezone: (zone) => { spec.timezone = zone; return builder; },
           create: () => { calls.triggers.push(spec); return Object.assign({ getUniqueId: () => String(spec.id) }, spec); }
         };
         return builder;
       }
     },
+    Session: { getEffectiveUser: () => ({ getEmail: () => options.user || 'ana@team.com' }) },
     MailApp: { sendEmail: (to, subject, body) => calls.mails.push({ to, subject, body }) },
     Utilities: {
       Charset: { UTF_8: 'utf8' },
@@ -121,7 +132,7 @@ function makeContext(options = {}) {
   vm.createContext(context);
   const code = fs.readFileSync(path.join(__dirname, '..', 'Code.js'), 'utf8');
   vm.runInContext(code, context, { filename: 'Code.js' });
-  return { context, calls, properties, userProperties, scriptProperties };
+  return { context, calls, properties, userProperties, scriptProperties, metadata };
 }
 
 /** UrlFetchApp.fetch's synchronous shape, for real HTTP from node (a child process does the request). */

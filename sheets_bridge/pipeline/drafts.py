@@ -181,13 +181,16 @@ def sheet_rows(values: Sequence[Sequence[Any]] | None) -> dict[str, int]:
 def digest_by_owner(prospects: pd.DataFrame, blocked: DoNotContact,
                     row_of: dict[str, int]) -> tuple[list[dict[str, Any]], list[str]]:
     """Due and overdue prospects grouped by Owner (an email address), with their sheet rows; and the owners
-    who have due prospects but no address to mail them at. Prospects on the Do not contact list (by domain, or
-    by the email address in Contact) are left out."""
+    who have due prospects but no address to mail them at. Due: a touch due today or overdue, or a Queued
+    prospect's first touch (what drafts are made for). Prospects on the Do not contact list (by domain, or by
+    the email address in Contact) are left out."""
     frame = prospects.fillna("").reset_index(drop=True)
     action = frame.get("Next action", pd.Series("", index=frame.index)).astype(str)
     owner = frame.get("Owner", pd.Series("", index=frame.index)).astype(str).str.strip()
     contact = frame.get("Contact", pd.Series("", index=frame.index)).astype(str).map(email_of).fillna("").str.lower()
-    due = (action.str.startswith(_DUE) & ~frame[KEY].astype(str).isin(blocked.domains)
+    status = frame.get("Status", pd.Series("", index=frame.index)).astype(str).str.strip().str.lower()
+    first_touch = (status == "queued") & action.str.startswith("Send touch 1 of")  # queued: due now, as in drafts
+    due = ((action.str.startswith(_DUE) | first_touch) & ~frame[KEY].astype(str).isin(blocked.domains)
            & ~contact.isin(blocked.emails))
     groups: dict[str, dict[str, Any]] = {}
     unmailable: set[str] = set()
