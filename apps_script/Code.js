@@ -128,7 +128,34 @@ function callService_(method, path, payload) {
   var message = body && body.error && body.error.message
     ? body.error.message
     : 'The service answered ' + status + '.';
-  throw new Error(message);
+  /** @type {Error & {code: string, retryAfter: number}} */
+  var error = Object.assign(new Error(message), {
+    code: body && body.error ? String(body.error.code || '') : '',
+    retryAfter: body && body.error ? Number(body.error.retry_after) || 0 : 0
+  });
+  throw error;
+}
+
+var QUEUE_PATIENCE_S = 240;  // within Apps Script's six minutes a run, with time left for the run itself
+
+/**
+ * callService_, waiting its turn when the service says the account's Google quota is booked for now
+ * ("Queued behind N runs, about S s", shown as a toast): it tries again by itself after S seconds.
+ */
+function callServiceInTurn_(method, path, payload, title) {
+  var waited = 0;
+  for (;;) {
+    try {
+      return callService_(method, path, payload);
+    } catch (e) {
+      if (!e || e.code !== 'queued' || !e.retryAfter || waited + e.retryAfter > QUEUE_PATIENCE_S) {
+        throw e;
+      }
+      SpreadsheetApp.getActiveSpreadsheet().toast(e.message, title + ': queued', e.retryAfter + 5);
+      Utilities.sleep(e.retryAfter * 1000);
+      waited += e.retryAfter;
+    }
+  }
 }
 
 /** One UrlFetchApp call: the status and the JSON body ({} when the body is empty or not JSON). */
@@ -155,7 +182,7 @@ function runAction_(title, path, payload, summarise) {
   }
   try {
     spreadsheet.toast('Working...', title, -1);
-    var result = callService_('post', '/v1/spreadsheets/' + spreadsheet.getId() + path, payload);
+    var result = callServiceInTurn_('post', '/v1/spreadsheets/' + spreadsheet.getId() + path, payload, title);
     spreadsheet.toast(summarise(result), title + ': done', 15);
     showWarnings_(title, result && result.warnings);
     return result;

@@ -104,7 +104,8 @@ def _run(spreadsheet_id: str, action: str, work: Callable[[Any], dict[str, Any]]
     config = current_app.extensions["sheets_bridge.config"]
     person = acting_person(scopes)
     g.acting_as = "person" if person else "service account"
-    with runs.hold(spreadsheet_id, g.user, action):
+    identity = person.email if person else "service account"
+    with runs.hold(spreadsheet_id, g.user, action), current_app.extensions["sheets_bridge.quota"].run(identity) as sent:
         store = current_app.extensions["sheets_bridge.store_factory"](spreadsheet_id, person)
         before = int(getattr(store, "requests_sent", 0))
         if g.caller.method == "id_token" and person is None:
@@ -117,6 +118,7 @@ def _run(spreadsheet_id: str, action: str, work: Callable[[Any], dict[str, Any]]
         finally:
             release_memory()
         g.api_requests = int(getattr(store, "requests_sent", 0)) - before
+        sent(g.api_requests)
         result["api_requests"] = g.api_requests
         return jsonify(result)
 

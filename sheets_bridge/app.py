@@ -19,6 +19,7 @@ from sheets_bridge.auth import Authenticator
 from sheets_bridge.config import Config
 from sheets_bridge.exceptions import SheetsBridgeError
 from sheets_bridge.person import Person, PersonTokens
+from sheets_bridge.quota import QueuedError, QuotaGauge
 from sheets_bridge.runs import RunRegistry
 from sheets_bridge.store.base import Store
 
@@ -60,6 +61,7 @@ def create_app(config: Config | None = None, store_factory: StoreFactory | None 
     app.extensions["sheets_bridge.runs"] = RunRegistry()
     app.extensions["sheets_bridge.access"] = AccessChecker()
     app.extensions["sheets_bridge.person_tokens"] = PersonTokens(config.tokeninfo_url, config.audiences)
+    app.extensions["sheets_bridge.quota"] = QuotaGauge(per_minute=config.quota_per_minute)
     app.extensions["sheets_bridge.store_factory"] = store_factory or default_store_factory
     app.extensions["sheets_bridge.service_account"] = service_account or default_service_account
     app.register_blueprint(bp)
@@ -82,7 +84,13 @@ def create_app(config: Config | None = None, store_factory: StoreFactory | None 
 
     @app.errorhandler(SheetsBridgeError)
     def project_error(exc: SheetsBridgeError) -> tuple[Response, int]:
-        return _error(exc.code, exc.message, exc.status)
+        response, status = _error(exc.code, exc.message, exc.status)
+        if isinstance(exc, QueuedError):  # the menu waits this long, then tries again by itself
+            response.headers["Retry-After"] = str(exc.retry_after)
+            body = response.get_json()
+            body["error"].update(ahead=exc.ahead, retry_after=exc.retry_after)
+            response.set_data(json.dumps(body))
+        return response, status
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response, int]:

@@ -34,6 +34,7 @@ class Config:
     signature_window_seconds: int = 300
     tokeninfo_url: str = GOOGLE_TOKENINFO_URL
     act_as: str = ACT_AS_PERSON  # menu requests act as the person who clicked, or as the service account
+    quota_per_minute: int = 60  # Google requests per identity a minute before runs queue (0: no queue)
 
     @classmethod
     def from_env(cls, insecure_dev: bool = False) -> Config:
@@ -47,7 +48,9 @@ class Config:
                    shared_secret=env.get("SHEETS_BRIDGE_SHARED_SECRET", ""),
                    api_root=env.get("SHEETS_BRIDGE_API_ROOT", ""), insecure_dev=insecure_dev,
                    tokeninfo_url=env.get("SHEETS_BRIDGE_TOKENINFO_URL", GOOGLE_TOKENINFO_URL),
-                   act_as=_act_as(env.get("SHEETS_BRIDGE_ACT_AS", ACT_AS_PERSON)))
+                   act_as=_act_as(env.get("SHEETS_BRIDGE_ACT_AS", ACT_AS_PERSON)),
+                   quota_per_minute=_whole(env.get("SHEETS_BRIDGE_QUOTA_PER_MINUTE", "60"),
+                                           "SHEETS_BRIDGE_QUOTA_PER_MINUTE"))
 
     @property
     def has_auth(self) -> bool:
@@ -61,3 +64,9 @@ def _act_as(value: str) -> str:
         raise ConfigError(f"SHEETS_BRIDGE_ACT_AS must be '{ACT_AS_PERSON}' or '{ACT_AS_SERVICE_ACCOUNT}', "
                           f"not '{value[:40]}'")
     return mode
+
+
+def _whole(value: str, name: str) -> int:
+    if not value.strip().isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 turns it off), not '{value[:40]}'")
+    return int(value)

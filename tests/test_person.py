@@ -231,3 +231,44 @@ def test_the_access_token_never_reaches_logs_or_responses(person_client: FlaskCl
     assert answers[1].get_json()["acting_as"] == "person"
     assert all(access not in a.get_data(as_text=True) for a in answers)
     assert access not in caplog.text
+
+
+def test_a_run_that_would_overrun_the_quota_is_queued_with_who_is_ahead_and_how_long() -> None:
+    from sheets_bridge.quota import QueuedError, QuotaGauge
+
+    now = [1000.0]
+    gauge = QuotaGauge(per_minute=20, per_run=6, clock=lambda: now[0])
+    with gauge.run("Ana@example.com") as sent:
+        sent(6)
+    now[0] += 10
+    with gauge.run("ana@example.com") as sent, gauge.run("ana@example.com"):  # 6 sent + 2 running = 18
+        with pytest.raises(QueuedError) as caught, gauge.run("ana@example.com"):
+            pass
+        assert caught.value.ahead == 2 and caught.value.retry_after == 50  # the first run's 6 leave at 60 s
+        assert "Queued behind 2 runs, about 50 s" in caught.value.message
+        with gauge.run("bo@example.com"):  # another person's quota is theirs
+            pass
+        sent(5)
+    now[0] += 51
+    with gauge.run("ana@example.com"):
+        pass
+    off = QuotaGauge(per_minute=0)
+    for _ in range(50):
+        with off.run("x"):
+            pass
+
+
+def test_the_service_queues_a_burst_from_one_account_instead_of_meeting_googles_429(
+        google_env: str, certs_url: str, keys: dict[str, str]) -> None:
+    config = Config(audiences=(AUDIENCE,), allowed_domains=("example.com",), certs_url=certs_url,
+                    tokeninfo_url=f"{google_env}/tokeninfo", quota_per_minute=12)  # room for two runs
+    client = create_app(config, service_account=lambda: SERVICE_ACCOUNT).test_client()
+    books = [load_spreadsheet(google_env, TABS, book_id=f"1queue{n}" + "x" * 39, owner="ana@example.com",
+                              editors=()) for n in range(3)]
+    headers = as_person(keys, google_env, "ana@example.com")
+    answers = [client.post(f"/v1/spreadsheets/{b}/score", json={"today": "2026-11-26"}, headers=headers)
+               for b in books]
+    assert [a.status_code for a in answers] == [200, 200, 503]
+    error = answers[2].get_json()["error"]
+    assert error["code"] == "queued" and error["retry_after"] >= 1 and answers[2].headers["Retry-After"]
+    assert error["message"].startswith("Queued for this minute's quota, about")

@@ -414,3 +414,19 @@ test('rankings are pulled for the active spreadsheet and summarised', () => {
   assert.match(calls.fetch[0].url, /\/rankings$/);
   assert.equal(calls.toasts.at(-1).message, '90 rows for 3 target pages from sc-domain:mine.com (12 new)');
 });
+
+test('a queued run waits its turn with a toast, then runs; a queue longer than the patience fails in words', () => {
+  const answers = [
+    { status: 503, body: JSON.stringify({ error: { code: 'queued', ahead: 3, retry_after: 20,
+      message: 'Queued behind 3 runs, about 20 s: Google allows this account about a dozen runs a minute' } }) },
+    { status: 200, body: JSON.stringify({ new: 4, updated: 0, tiers: {}, prospects: 4, left_gap: 0, warnings: [] }) }];
+  const { context, calls } = makeContext({ properties: URL, fetch: () => answers.shift() });
+  context.scoreProspects();
+  assert.deepEqual(calls.sleeps, [20000]);
+  assert.equal(calls.toasts.find((t) => /queued/.test(t.title)).message.slice(0, 26), 'Queued behind 3 runs, abou');
+  assert.match(calls.toasts.at(-1).title, /Score prospects: done/);
+  const long = makeContext({ properties: URL, fetch: () => ({ status: 503, body: JSON.stringify({ error: {
+    code: 'queued', ahead: 30, retry_after: 200, message: 'Queued behind 30 runs, about 200 s' } }) }) });
+  assert.throws(() => long.context.scoreProspects(), /Queued behind 30 runs/);
+  assert.deepEqual(long.calls.sleeps, [200000]);  // waited once (200 s); a second wait would pass 240 s
+});

@@ -5,7 +5,8 @@ const path = require('node:path');
 const vm = require('node:vm');
 
 function makeContext(options = {}) {
-  const calls = { fetch: [], toasts: [], menus: [], locks: [], sidebars: [], alerts: [], triggers: [], mails: [] };
+  const calls = { fetch: [], toasts: [], menus: [], locks: [], sidebars: [], alerts: [], triggers: [], mails: [],
+    sleeps: [] };
   const properties = Object.assign({}, options.properties || {});
   const userProperties = Object.assign({}, options.userProperties || {});
   const scriptProperties = Object.assign({}, options.scriptProperties || {});
@@ -100,6 +101,7 @@ function makeContext(options = {}) {
     Session: { getEffectiveUser: () => ({ getEmail: () => options.user || 'ana@team.com' }) },
     MailApp: { sendEmail: (to, subject, body) => calls.mails.push({ to, subject, body }) },
     Utilities: {
+      sleep: (ms) => calls.sleeps.push(ms),
       Charset: { UTF_8: 'utf8' },
       base64Encode: (text) => Buffer.from(text, 'utf8').toString('base64'),
       base64EncodeWebSafe: (text) => Buffer.from(text, 'utf8').toString('base64url'),

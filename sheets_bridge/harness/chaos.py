@@ -108,6 +108,9 @@ class _AnonymousCredentials:
         pass
 
 
+HARNESS_CONFIG = Config(insecure_dev=True, quota_per_minute=0)  # hundreds of runs a minute on purpose: no queue
+
+
 def harness_store(emulator: str, lease_seconds: float | None = None) -> Any:
     """A store factory for the harness services, pointed at the emulator."""
     def factory(book_id: str, person: Any = None) -> GoogleStore:
@@ -121,7 +124,7 @@ def harness_store(emulator: str, lease_seconds: float | None = None) -> Any:
 @contextmanager
 def local_service(emulator: str) -> Iterator[str]:
     """The service on a loopback port in this process, without authentication, its stores on the emulator."""
-    app = create_app(Config(insecure_dev=True), store_factory=harness_store(emulator), service_account=lambda: "local")
+    app = create_app(HARNESS_CONFIG, store_factory=harness_store(emulator), service_account=lambda: "local")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -133,7 +136,7 @@ def local_service(emulator: str) -> Iterator[str]:
 def serve_in_process(port: int, emulator: str, lease_seconds: float | None = None) -> None:
     """Entry point of a service process for the harnesses (see ``start_service_process``)."""
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-    app = create_app(Config(insecure_dev=True), service_account=lambda: "process",
+    app = create_app(HARNESS_CONFIG, service_account=lambda: "process",
                      store_factory=harness_store(emulator, lease_seconds))
     make_server("127.0.0.1", port, app, threaded=True).serve_forever()
 
