@@ -330,6 +330,13 @@ MUTATIONS = [
              "            self.offset = measured if abs(measured) > RESOLUTION else 0.0", "            pass", HOSTILE),
     Mutation("failed-create-leaves-the-lease", "sheets_bridge/store/lease.py",
              "        self.held = True  # from here", "        pass  # from here", HOSTILE),
+    # the emulator on a developer's machine
+    Mutation("emulator-control-routes-open-to-a-web-page", "sheets_bridge/emulator/app.py",
+             "                _require_control()\n", "                pass\n", ("tests/test_emulator.py",)),
+    Mutation("emulator-reset-deletes-any-json", "sheets_bridge/emulator/state.py",
+             "            for name in sorted(self.owned):",
+             "            for name in sorted(p.name for p in self.data_dir.glob(\"*.json\")):",
+             ("tests/test_emulator.py",)),
     # acting as the person who clicked
     Mutation("access-token-of-anyone-accepted", "sheets_bridge/person.py",
              "        if facts.email != email.strip().lower():", "        if False:", PERSON),

@@ -30,6 +30,8 @@ from typing import Any
 import psutil
 import requests
 
+from sheets_bridge.emulator import control
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -97,7 +99,7 @@ def start_emulator(folder: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
 
 
 def load(url: str, body: bytes) -> None:
-    response = requests.put(f"{url}/_emulator/spreadsheets/{BOOK}", data=body,
+    response = control.put(f"{url}/_emulator/spreadsheets/{BOOK}", data=body,
                             headers={"Content-Type": "application/json"}, timeout=600)
     response.raise_for_status()
 

@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from identity import AUDIENCE, access_token, key_and_cert, token  # noqa: E402
 
+from sheets_bridge.emulator import control  # noqa: E402
 from sheets_bridge.emulator.cells import raw  # noqa: E402
 from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties  # noqa: E402
 from sheets_bridge.emulator.server import running_emulator  # noqa: E402
@@ -107,7 +108,7 @@ def load_book(emulator: str, book_id: str, owner: str, editors: tuple[str, ...])
     book = {"spreadsheetId": book_id, "properties": spreadsheet_properties("Team book"), "sheets": sheets,
             "created": "2026-11-26T00:00:00.000Z", "modified": "2026-11-26T00:00:00.000Z", "owner": owner,
             "permissions": permissions}
-    requests.put(f"{emulator}/_emulator/spreadsheets/{book_id}", json=book, timeout=10).raise_for_status()
+    control.put(f"{emulator}/_emulator/spreadsheets/{book_id}", json=book, timeout=10).raise_for_status()
 
 
 def service_account_key(emulator: str, folder: Path) -> Path:
@@ -149,7 +150,7 @@ def burst(people: int = 20, mode: str = "person", spread: float = 5.0) -> tuple[
     keys = {"good": signing_key}
     with running_emulator() as (emulator, _), certificates(cert) as certs_url, \
             tempfile.TemporaryDirectory() as folder:
-        requests.post(f"{emulator}/_emulator/reset", timeout=5)
+        control.post(f"{emulator}/_emulator/reset", timeout=5)
         emails = [f"person{n:02d}@example.com" for n in range(people)]
         books = [f"1team{n:02d}" + "x" * 38 for n in range(people)]
         for email, book in zip(emails, books, strict=True):
@@ -161,8 +162,8 @@ def burst(people: int = 20, mode: str = "person", spread: float = 5.0) -> tuple[
         headers = [{"Authorization": f"Bearer {token(keys, email=email)}",
                     "X-User-Access-Token": access_token(emulator, email)} for email in emails]
         with gunicorn_service(env) as service:
-            requests.post(f"{emulator}/_emulator/quota", json={"google_defaults": True}, timeout=5)
-            requests.delete(f"{emulator}/_emulator/log", timeout=5)
+            control.post(f"{emulator}/_emulator/quota", json={"google_defaults": True}, timeout=5)
+            control.delete(f"{emulator}/_emulator/log", timeout=5)
             clicks: list[Click | None] = [None] * people
             queued = [0] * people
             start = time.monotonic() + 0.5

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import settings
 from identity import key_and_cert
 
 from sheets_bridge.demo import build_demo_workbook
+from sheets_bridge.emulator import control
 from sheets_bridge.emulator.cells import raw
 from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties
 from sheets_bridge.emulator.server import running_emulator
@@ -83,7 +83,7 @@ def google_env(emulator: tuple[str, EmulatorState], service_account_file: Path,
     """Environment that points the product at the emulator; returns the emulator URL."""
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(service_account_file))
     monkeypatch.setenv("SHEETS_BRIDGE_API_ROOT", emulator[0])
-    requests.post(f"{emulator[0]}/_emulator/reset", timeout=5)
+    control.post(f"{emulator[0]}/_emulator/reset", timeout=5)
     return emulator[0]
 
 
@@ -139,7 +139,7 @@ def load_spreadsheet(url: str, tabs: dict[str, list[list[Any]]], book_id: str = 
     book = {"spreadsheetId": book_id, "properties": spreadsheet_properties("Test book"), "sheets": sheets,
             "created": "2026-11-26T00:00:00.000Z", "modified": "2026-11-26T00:00:00.000Z", "owner": owner,
             "permissions": permissions}
-    requests.put(f"{url}/_emulator/spreadsheets/{book_id}", json=book, timeout=10).raise_for_status()
+    control.put(f"{url}/_emulator/spreadsheets/{book_id}", json=book, timeout=10).raise_for_status()
     return book_id
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sheets_bridge.emulator import a1
 from sheets_bridge.emulator.app import create_emulator
+from sheets_bridge.emulator.control import HEADERS as CONTROL
 from sheets_bridge.emulator.state import EmulatorState
 from sheets_bridge.store.gsheets import _chunks
 
@@ -136,9 +137,32 @@ def test_spreadsheets_survive_a_restart(tmp_path: Path) -> None:
     assert second.get(f"/v4/spreadsheets/{book}/values/A1", headers=AUTH).get_json()["values"] == [["kept"]]
 
 
+def test_a_web_page_cannot_drive_the_control_routes(tmp_path: Path) -> None:
+    """A page open in a browser can send a form, plain text or an empty POST to loopback without a preflight;
+    none of them may reset, load or fault anything."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "notes.json").write_text('{"mine": true}', encoding="utf-8")  # somebody else's file in --data
+    (data / "1strangerxxxxxxxxxxxxxxxxxxxx.json").write_text('{"spreadsheetId": "x"}', encoding="utf-8")
+    client = create_emulator(EmulatorState(data_dir=data)).test_client()  # starts despite them
+    book = new_book(client, "Kept")
+    for attempt in ({"data": "a=1", "content_type": "application/x-www-form-urlencoded"},
+                    {"data": '{"x": 1}', "content_type": "text/plain"}, {}):
+        assert client.post("/_emulator/reset", **attempt).status_code == 403
+    assert client.post("/_emulator/reset", headers=CONTROL, data="a=1",
+                       content_type="application/x-www-form-urlencoded").status_code == 415
+    assert client.get(f"/v4/spreadsheets/{book}", headers=AUTH).status_code == 200  # nothing was reset
+    assert client.post("/_emulator/reset", headers=CONTROL, json={}).status_code == 200
+    assert sorted(p.name for p in data.iterdir()) == ["1strangerxxxxxxxxxxxxxxxxxxxx.json", "notes.json"]
+    for bad in ("%00x", "a.b", "x" * 101):
+        answer = client.put(f"/_emulator/spreadsheets/{bad}", headers=CONTROL, json={"sheets": []})
+        assert answer.status_code == 400 and answer.is_json
+    assert sorted(p.name for p in data.iterdir()) == ["1strangerxxxxxxxxxxxxxxxxxxxx.json", "notes.json"]
+
+
 def test_quota_simulation(client: FlaskClient) -> None:
     book = new_book(client)
-    client.post("/_emulator/quota", json={"reads_per_minute": 2})
+    client.post("/_emulator/quota", json={"reads_per_minute": 2}, headers=CONTROL)
     codes = [client.get(f"/v4/spreadsheets/{book}", headers=AUTH).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
     body = client.get(f"/v4/spreadsheets/{book}", headers=AUTH).get_json()
@@ -305,7 +329,7 @@ def test_a_failing_batch_changes_nothing_whatever_came_before(client: FlaskClien
     before = client.get(f"/_emulator/spreadsheets/{book}").get_json()
     ok = client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [change]})
     assert ok.status_code == 200, ok.get_json()  # the change itself is valid
-    client.put(f"/_emulator/spreadsheets/{book}", json=before)
+    client.put(f"/_emulator/spreadsheets/{book}", json=before, headers=CONTROL)
     failed = client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [
         change, {"deleteSheet": {"sheetId": 999}}]})
     assert failed.status_code == 400

@@ -14,6 +14,7 @@ from conftest import load_spreadsheet
 from sheets_bridge import contract
 from sheets_bridge.cli import main
 from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS
+from sheets_bridge.emulator import control
 from sheets_bridge.exceptions import QuotaExhaustedError, SheetAccessError, SpreadsheetNotFoundError
 from sheets_bridge.pipeline.ingest import as_rows
 from sheets_bridge.service import score
@@ -78,7 +79,7 @@ def test_google_run_costs_a_constant_number_of_requests(google_env: str) -> None
         rows = [[f"https://site{i}.com/resources", "CRM", 30, "false", ""] for i in range(extra)]
         tabs = dict(TABS, **{"rival-a.com": TABS["rival-a.com"] + rows})
         store = GoogleStore(load_spreadsheet(google_env, tabs, book_id=f"1{'y' * 42}{extra % 10}"))
-        requests.delete(f"{google_env}/_emulator/log", timeout=5)
+        control.delete(f"{google_env}/_emulator/log", timeout=5)
         summary, _ = score(store, TODAY)
         log = requests.get(f"{google_env}/_emulator/log", timeout=5).json()["requests"]
         counts.append(len(log))
@@ -111,9 +112,9 @@ def test_sort_between_read_and_write_keeps_cells_on_their_domain(google_env: str
     requests.put(f"{google_env}/v4/spreadsheets/{book}/values/Prospects!B2:B4", headers=token,
                  params={"valueInputOption": "RAW"}, json={"values": [["Queued"], ["Placed"], ["New"]]}, timeout=5)
     statuses = read_prospects(store).set_index("Domain")["Status"].to_dict()
-    requests.delete(f"{google_env}/_emulator/log", timeout=5)
+    control.delete(f"{google_env}/_emulator/log", timeout=5)
     # the collaborator sorts by Domain descending right after the run's second request (its batchGet)
-    requests.post(f"{google_env}/_emulator/edits", json={"edits": [{"after": _counter(google_env) + 2, "action": {
+    control.post(f"{google_env}/_emulator/edits", json={"edits": [{"after": _counter(google_env) + 2, "action": {
         "type": "sort", "spreadsheetId": book, "sheet": "Prospects", "column": 0, "descending": True}}]}, timeout=5)
     score(GoogleStore(book), TODAY)
     after = read_prospects(store)
@@ -129,7 +130,7 @@ def test_row_deleted_mid_run_is_not_resurrected(google_env: str) -> None:
     store = GoogleStore(book)
     score(store, TODAY)
     first = read_prospects(store)
-    requests.post(f"{google_env}/_emulator/edits", json={"edits": [{"after": _counter(google_env) + 2, "action": {
+    control.post(f"{google_env}/_emulator/edits", json={"edits": [{"after": _counter(google_env) + 2, "action": {
         "type": "delete_rows", "spreadsheetId": book, "sheet": "Prospects", "at": 1, "count": 1}}]}, timeout=5)
     summary, _ = score(GoogleStore(book), TODAY)
     after = read_prospects(store)
@@ -146,7 +147,7 @@ def _counter(url: str) -> int:
 def test_transient_failures_are_retried_honouring_retry_after(google_env: str) -> None:
     book = load_spreadsheet(google_env, TABS)
     n = _counter(google_env)
-    requests.post(f"{google_env}/_emulator/faults", json={"faults": [
+    control.post(f"{google_env}/_emulator/faults", json={"faults": [
         {"status": 429, "retry_after": 0, "nth": n + 1}, {"status": 503, "retry_after": 0, "nth": n + 3}]},
         timeout=5)
     store = GoogleStore(book)
@@ -157,13 +158,13 @@ def test_transient_failures_are_retried_honouring_retry_after(google_env: str) -
 
 def test_exhausted_quota_says_retry_in_a_minute(google_env: str) -> None:
     book = load_spreadsheet(google_env, TABS)
-    requests.post(f"{google_env}/_emulator/faults", json={"faults": [{"status": 429, "retry_after": 0,
+    control.post(f"{google_env}/_emulator/faults", json={"faults": [{"status": 429, "retry_after": 0,
                                                                       "rate": 1.0}]}, timeout=5)
     store = GoogleStore(book)
     store.session.max_attempts = 3
     with pytest.raises(QuotaExhaustedError, match="Retry in a minute"):
         score(store, TODAY)
-    requests.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
+    control.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
 
 
 def test_missing_spreadsheet_names_the_id(google_env: str) -> None:
@@ -173,10 +174,10 @@ def test_missing_spreadsheet_names_the_id(google_env: str) -> None:
 
 def test_forbidden_says_to_share_with_the_service_account(google_env: str) -> None:
     book = load_spreadsheet(google_env, TABS)
-    requests.post(f"{google_env}/_emulator/faults", json={"faults": [{"status": 403, "rate": 1.0}]}, timeout=5)
+    control.post(f"{google_env}/_emulator/faults", json={"faults": [{"status": 403, "rate": 1.0}]}, timeout=5)
     with pytest.raises(SheetAccessError, match=r"share it with bridge@emulated\.iam\.gserviceaccount\.com as Editor"):
         score(GoogleStore(book), TODAY)
-    requests.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
+    control.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
 
 
 @pytest.mark.parametrize(("target", "expected"), [

@@ -14,6 +14,7 @@ from conftest import TODAY, load_spreadsheet
 from identity import access_token
 from test_store_reliability import TABS
 
+from sheets_bridge.emulator import control
 from sheets_bridge.exceptions import SheetsBridgeError
 from sheets_bridge.service import score
 from sheets_bridge.store.gsheets import GoogleStore
@@ -97,7 +98,7 @@ def test_a_collaborator_in_another_project_neither_sees_nor_deletes_a_running_le
 
 def test_a_lease_removed_by_hand_mid_run_stops_the_run_before_it_writes(google_env: str) -> None:
     book = load_spreadsheet(google_env, {**TABS, "Prospects": [["Domain", "Status"], ["old.com", "Contacted"]]})
-    requests.post(f"{google_env}/_emulator/edits", timeout=5, json={"edits": [{
+    control.post(f"{google_env}/_emulator/edits", timeout=5, json={"edits": [{
         "after_path": r"values:batchGet\?ranges='Settings'", "action": {
             "type": "delete_developer_metadata", "key": LEASE, "spreadsheetId": book}}]})
     before = requests.get(f"{google_env}/_emulator/spreadsheets/{book}", timeout=5).json()["sheets"]
@@ -110,7 +111,7 @@ def test_a_lease_removed_by_hand_mid_run_stops_the_run_before_it_writes(google_e
 def test_a_failed_create_never_locks_the_spreadsheet(google_env: str) -> None:
     book = load_spreadsheet(google_env, TABS)
     # the create is applied, then the connection drops before the answer, on every attempt
-    requests.post(f"{google_env}/_emulator/faults", timeout=5, json={"faults": [
+    control.post(f"{google_env}/_emulator/faults", timeout=5, json={"faults": [
         {"method": "POST", "path": r":batchUpdate$", "drop_after": True, "rate": 1.0, "remaining": 6}]})
     try:
         store = GoogleStore(book)
@@ -118,7 +119,7 @@ def test_a_failed_create_never_locks_the_spreadsheet(google_env: str) -> None:
         with pytest.raises(SheetsBridgeError), store.hold("ana@example.com", "Score prospects"):
             pass
     finally:
-        requests.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
+        control.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
     with GoogleStore(book).hold("bo@example.com", "Score prospects"):  # not "still running" for 15 minutes
         pass
 
@@ -162,12 +163,12 @@ def test_retries_stop_when_the_run_must_stop(google_env: str) -> None:
     book = load_spreadsheet(google_env, TABS)
     store = GoogleStore(book)
     store.lease_ttl = 3.0  # the run must stop 0.3 s before 3 s
-    requests.post(f"{google_env}/_emulator/faults", timeout=5, json={"faults": [
+    control.post(f"{google_env}/_emulator/faults", timeout=5, json={"faults": [
         {"method": "POST", "path": r"/values:batchUpdate$", "status": 503, "retry_after": 1, "rate": 1.0}]})
     started = time.monotonic()
     try:
         with pytest.raises(LeaseExpiredError), store.hold("ana@example.com", "Score prospects"):
             store.write_prospects(pd.DataFrame({"Domain": ["alpha.com"]}), ["Domain"], ["Status"])
     finally:
-        requests.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
+        control.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
     assert time.monotonic() - started < 4.0

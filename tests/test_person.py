@@ -21,6 +21,7 @@ from test_service import TABS
 from sheets_bridge.app import create_app
 from sheets_bridge.auth import AuthenticationError
 from sheets_bridge.config import Config, ConfigError
+from sheets_bridge.emulator import control
 from sheets_bridge.person import PersonTokens, ScopeMissingError
 
 SERVICE_ACCOUNT = "bridge@emulated.iam.gserviceaccount.com"
@@ -166,13 +167,13 @@ def test_another_persons_access_token_with_your_identity_token_is_refused(
     missing = person_client.post(f"/v1/spreadsheets/{book}/score", json={"today": "2026-11-26"},
                                  headers={"Authorization": f"Bearer {token(keys, email='bo@example.com')}"})
     assert missing.status_code == 401 and "X-User-Access-Token" in missing.get_json()["error"]["message"]
-    requests.post(f"{google_env}/_emulator/tokens/expire", json={"email": "bo@example.com"}, timeout=5)
+    control.post(f"{google_env}/_emulator/tokens/expire", json={"email": "bo@example.com"}, timeout=5)
     expired = person_client.post(f"/v1/spreadsheets/{book}/score", json={"today": "2026-11-26"},
                                  headers=as_person(keys, google_env, "bo@example.com",
                                                    access=access_token(google_env, "bo@example.com")))
     assert expired.status_code == 200  # a fresh token works; the expired one below does not
     old = access_token(google_env, "bo@example.com")
-    requests.post(f"{google_env}/_emulator/tokens/expire", json={"email": "bo@example.com"}, timeout=5)
+    control.post(f"{google_env}/_emulator/tokens/expire", json={"email": "bo@example.com"}, timeout=5)
     answer = person_client.post(f"/v1/spreadsheets/{book}/score", json={"today": "2026-11-26"},
                                 headers=as_person(keys, google_env, "bo@example.com", access=old))
     assert answer.status_code == 401
@@ -185,9 +186,9 @@ def test_search_console_answers_only_for_properties_the_person_can_read(
     book = load_spreadsheet(google_env, tabs, owner="ana@example.com", editors=("bo@example.com",))
     rows = [{"date": "2026-11-01", "page": "https://mine.com/guide", "query": "q", "clicks": 3, "impressions": 40,
              "position": 4.0}]
-    requests.put(f"{google_env}/_emulator/searchconsole/sc-domain:mine.com", timeout=5,
+    control.put(f"{google_env}/_emulator/searchconsole/sc-domain:mine.com", timeout=5,
                  json={"rows": rows, "users": ["ana@example.com"]})
-    requests.put(f"{google_env}/_emulator/searchconsole/sc-domain:other-team.com", timeout=5,
+    control.put(f"{google_env}/_emulator/searchconsole/sc-domain:other-team.com", timeout=5,
                  json={"rows": rows, "users": [SERVICE_ACCOUNT, "cy@example.com"]})
     ok = person_client.post(f"/v1/spreadsheets/{book}/rankings", json={"today": "2026-11-26"},
                             headers=as_person(keys, google_env, "ana@example.com"))

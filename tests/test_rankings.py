@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sheets_bridge.cli import main
+from sheets_bridge.emulator import control
 from sheets_bridge.exceptions import ExportFormatError
 from sheets_bridge.pipeline.rankings import merge_rankings, ranking_movement, recognise_rankings
 from sheets_bridge.store.xlsx import XlsxStore
@@ -94,12 +95,12 @@ def test_pull_from_search_console_through_the_emulator(google_env: str, monkeypa
     data = [{"date": f"2026-11-{d:02d}", "page": page, "query": q, "clicks": 2, "impressions": 10, "position": pos}
             for d in range(1, 21) for page, pos in (("https://mine.com/guide", 8.0), ("https://mine.com/other", 30.0))
             for q in ("crm", "crm guide")]
-    requests.put(f"{google_env}/_emulator/searchconsole/sc-domain:mine.com", json={"rows": data},
+    control.put(f"{google_env}/_emulator/searchconsole/sc-domain:mine.com", json={"rows": data},
                  timeout=5).raise_for_status()
     book = load_spreadsheet(google_env, {"Settings": [["Search console property", "sc-domain:mine.com"]],
                                          "Targets": [["URL"], ["https://mine.com/guide"]]})
     monkeypatch.setattr(search_console, "ROW_LIMIT", 7)  # several pages of answers
-    requests.delete(f"{google_env}/_emulator/log", timeout=5)
+    control.delete(f"{google_env}/_emulator/log", timeout=5)
     first = pull_rankings(GoogleStore(book), "", dt.date(2026, 11, 26), days=30)
     queries = [e for e in requests.get(f"{google_env}/_emulator/log", timeout=5).json()["requests"]
                if "searchAnalytics" in e["path"]]

@@ -20,6 +20,7 @@ from sheets_bridge import contract
 from sheets_bridge.app import create_app
 from sheets_bridge.config import Config
 from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS, outreach_log_rows
+from sheets_bridge.emulator import control
 from sheets_bridge.pipeline.ingest import as_rows
 from sheets_bridge.store.gsheets import GoogleStore
 
@@ -180,7 +181,7 @@ def test_imports_multipart_and_base64(client: FlaskClient, keys: dict[str, str],
 def test_second_run_on_same_spreadsheet_gets_409(client: FlaskClient, keys: dict[str, str],
                                                  google_env: str) -> None:
     book = load_spreadsheet(google_env, TABS)
-    requests.post(f"{google_env}/_emulator/faults", json={"faults": [{"delay": 1.0, "rate": 1.0, "times": 1}]},
+    control.post(f"{google_env}/_emulator/faults", json={"faults": [{"delay": 1.0, "rate": 1.0, "times": 1}]},
                   timeout=5)
     results: list[Any] = []
     app_client = client

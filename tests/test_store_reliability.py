@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheets_bridge import contract
+from sheets_bridge.emulator import control
 from sheets_bridge.exceptions import PartialWriteError, SheetsBridgeError
 from sheets_bridge.service import import_export, score
 from sheets_bridge.store import gsheets
@@ -113,14 +114,14 @@ def test_a_failed_reimport_leaves_the_tab_as_it_was(google_env: str) -> None:
     with pytest.raises(SheetsBridgeError, match=r"tab 'rival-a\.com' was left as it was"):
         import_export(store, too_long, "a.csv", "rival-a.com")
     assert _values(google_env, book, "rival-a.com") == before
-    requests.post(f"{google_env}/_emulator/faults", json={"faults": [
+    control.post(f"{google_env}/_emulator/faults", json={"faults": [
         {"method": "POST", "path": r"/values:batchUpdate$", "status": 503, "rate": 1.0}]}, timeout=5)
     try:
         with pytest.raises(SheetsBridgeError, match="was left as it was") as caught:
             import_export(GoogleStore(book), b"Domain\nomega.com\n", "b.csv", "rival-a.com")
         assert "nothing was written" not in str(caught.value)
     finally:
-        requests.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
+        control.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
     assert _values(google_env, book, "rival-a.com") == before
     titles = [s["properties"]["title"] for s in _dump(google_env, book)["sheets"]]
     assert titles == ["Settings", "rival-a.com"]  # no staging tab left behind

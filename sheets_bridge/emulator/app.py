@@ -64,7 +64,11 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
     @app.before_request
     def before() -> Response | None:
         g.started = time.perf_counter()
-        if request.path.startswith("/_emulator/") or request.path in {"/token", "/tokeninfo"}:
+        if request.path.startswith("/_emulator/"):
+            if request.method != "GET":
+                _require_control()
+            return None
+        if request.path in {"/token", "/tokeninfo"}:
             return None
         if (request.content_length or 0) > MAX_BODY:
             raise bad_request(f"Request payload size exceeds the limit: {MAX_BODY} bytes.")
@@ -347,6 +351,8 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
 
     @app.route("/_emulator/spreadsheets/<book_id>", methods=["GET", "PUT"])
     def dump_load(book_id: str) -> Response:
+        if not BOOK_ID.match(book_id):
+            raise bad_request(f"'{book_id[:60]}' is not a spreadsheet id (letters, digits, '-' and '_')")
         with st().lock:
             if request.method == "PUT":
                 data = _json_body()
@@ -406,6 +412,22 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
         return json_response({"ok": True, "spreadsheets": len(st().books)})
 
     return app
+
+
+CONTROL_HEADER = "X-Emulator-Control"
+BOOK_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+
+
+def _require_control() -> None:
+    """Control routes change state: only for a client that sends JSON and the control header.
+
+    A web page open on the same machine can send a form or plain text to loopback without asking first, but
+    not JSON nor a custom header: the browser asks (a CORS preflight) and the emulator never says yes.
+    """
+    if request.headers.get(CONTROL_HEADER) != "1":
+        raise ApiError(403, f"Control routes need the header {CONTROL_HEADER}: 1 (test clients send it)")
+    if request.get_data(cache=True) and request.mimetype != "application/json":
+        raise ApiError(415, "Control routes take application/json only")
 
 
 def json_response(body: Any, status: int = 200) -> Response:

@@ -58,6 +58,7 @@ class Quota:
 
 
 GOOGLE_DEFAULTS = Quota(60, 60, 300, 300)
+MARK = "_sheets_bridge_emulator"  # in every file the emulator saves: the only files it loads or deletes
 PROJECT = "(project)"
 
 
@@ -85,6 +86,7 @@ class EmulatorState:
         self.books: dict[str, Spreadsheet] = {}
         self.tokens: dict[str, str] = {}
         self.issued: dict[str, IssuedToken] = {}
+        self.owned: set[str] = set()  # file names in the data folder this emulator wrote (nothing else is touched)
         self.search_console_users: dict[str, set[str]] = {}  # property -> who may read it (absent: anyone)
         self.log: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
@@ -142,11 +144,19 @@ class EmulatorState:
         return round(max(0.0, 60 - max(ages)), 1) if ages else 0.0
 
     def load(self) -> None:
+        """Spreadsheets saved in the data folder; any other file there is left alone (and never deleted)."""
         if not self.data_dir or not self.data_dir.is_dir():
             return
         for path in self.data_dir.glob("*.json"):
-            book = Spreadsheet.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(data, dict) or data.get(MARK) is not True or data.get("spreadsheetId") != path.stem:
+                    continue
+                book = Spreadsheet.from_dict(data)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue
             self.books[book.spreadsheet_id] = book
+            self.owned.add(path.name)
 
     def save(self, only: str | None = None) -> None:
         """Persist spreadsheets as JSON files (atomically) when a data directory is set."""
@@ -158,13 +168,21 @@ class EmulatorState:
             target = self.data_dir / f"{book_id}.json"
             book = self.books.get(book_id)
             if book is None:
-                target.unlink(missing_ok=True)
+                if target.name in self.owned:
+                    target.unlink(missing_ok=True)
+                    self.owned.discard(target.name)
                 continue
             fd, tmp = tempfile.mkstemp(dir=self.data_dir, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(book.to_dict(), handle)
-            os.replace(tmp, target)
-        if not only:
-            for path in self.data_dir.glob("*.json"):
-                if path.stem not in self.books:
-                    path.unlink()
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump({**book.to_dict(), MARK: True}, handle)
+                os.replace(tmp, target)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            self.owned.add(target.name)
+        if not only:  # only the files this emulator wrote or loaded as its own
+            for name in sorted(self.owned):
+                if Path(name).stem not in self.books:
+                    (self.data_dir / name).unlink(missing_ok=True)
+                    self.owned.discard(name)

@@ -45,6 +45,7 @@ from werkzeug.serving import make_server
 from sheets_bridge import contract
 from sheets_bridge.app import create_app
 from sheets_bridge.config import Config
+from sheets_bridge.emulator import control
 from sheets_bridge.emulator.a1 import column_letters
 from sheets_bridge.emulator.cells import raw
 from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties
@@ -332,7 +333,7 @@ def _dump(url: str, book: str) -> dict[str, Any]:
 
 
 def _load(url: str, book: str, data: dict[str, Any]) -> None:
-    requests.put(f"{url}/_emulator/spreadsheets/{book}", json=dict(data, spreadsheetId=book),
+    control.put(f"{url}/_emulator/spreadsheets/{book}", json=dict(data, spreadsheetId=book),
                  timeout=10).raise_for_status()
 
 
@@ -384,8 +385,8 @@ def _one_run(number: int, rng: random.Random, url: str, services: tuple[str, str
             spec[fault_kind] = True
         faults.append(spec)
     mark = int(requests.get(f"{url}/_emulator/log?since=999999999", timeout=10).json()["length"])
-    requests.post(f"{url}/_emulator/faults", json={"clear": True, "faults": faults}, timeout=10)
-    requests.post(f"{url}/_emulator/edits", json={"clear": True, "edits": plan.edits}, timeout=10)
+    control.post(f"{url}/_emulator/faults", json={"clear": True, "faults": faults}, timeout=10)
+    control.post(f"{url}/_emulator/edits", json={"clear": True, "edits": plan.edits}, timeout=10)
     results: list[requests.Response] = []
     targets = list(services) if concurrent else [services[0]]
     threads = [threading.Thread(target=lambda s=s: results.append(_score(s, book))) for s in targets]
@@ -393,9 +394,9 @@ def _one_run(number: int, rng: random.Random, url: str, services: tuple[str, str
         thread.start()
     for thread in threads:
         thread.join()
-    requests.post(f"{url}/_emulator/faults", json={"clear": True}, timeout=10)
+    control.post(f"{url}/_emulator/faults", json={"clear": True}, timeout=10)
     pending = requests.get(f"{url}/_emulator/edits", timeout=10).json()["pending"]
-    requests.post(f"{url}/_emulator/edits", json={"clear": True}, timeout=10)
+    control.post(f"{url}/_emulator/edits", json={"clear": True}, timeout=10)
     report.runs += 1
     report.two_process_runs += int(concurrent)
     report.conflicts += sum(1 for r in results if r.status_code == 409)

@@ -26,6 +26,7 @@ from typing import Any
 import requests
 
 from sheets_bridge import contract
+from sheets_bridge.emulator import control
 from sheets_bridge.emulator.server import running_emulator
 from sheets_bridge.emulator.state import EmulatorState
 from sheets_bridge.harness.chaos import (
@@ -97,11 +98,11 @@ def _blind_columns(before: dict[str, tuple[Any, ...]], expected: dict[str, tuple
 def _trial(number: int, rng: random.Random, url: str, inproc: str, report: CrashReport) -> None:
     book, twin = f"1crash{number:05d}{'k' * 33}", f"1ctwin{number:05d}{'w' * 33}"
     seed_rng = random.Random(rng.random())
-    requests.put(f"{url}/_emulator/spreadsheets/{book}", json=_book(book, seed_rng), timeout=10).raise_for_status()
+    control.put(f"{url}/_emulator/spreadsheets/{book}", json=_book(book, seed_rng), timeout=10).raise_for_status()
     requests.post(f"{inproc}/v1/spreadsheets/{book}/score", json={"today": "2026-08-01"}, timeout=60)
     start = retarget(_dump(url, book), _book(book, random.Random(rng.random()), variant=1))
-    requests.put(f"{url}/_emulator/spreadsheets/{book}", json=start, timeout=10).raise_for_status()
-    requests.put(f"{url}/_emulator/spreadsheets/{twin}", json=dict(start, spreadsheetId=twin), timeout=10)
+    control.put(f"{url}/_emulator/spreadsheets/{book}", json=start, timeout=10).raise_for_status()
+    control.put(f"{url}/_emulator/spreadsheets/{twin}", json=dict(start, spreadsheetId=twin), timeout=10)
     requests.post(f"{inproc}/v1/spreadsheets/{twin}/score", json={"today": TODAY}, timeout=60)
     before = _owned(_cells(start, "Prospects"))
     expected = _owned(_cells(_dump(url, twin), "Prospects"))
@@ -118,7 +119,7 @@ def _trial(number: int, rng: random.Random, url: str, inproc: str, report: Crash
         faults: list[dict[str, Any]] = [{"delay": 0.08, "rate": 1.0}]
         if pattern:  # that request is applied, then its answer waits while the process is killed
             faults.insert(0, {"path": pattern, "delay_after": 2.0, "times": 1})
-        requests.post(f"{url}/_emulator/faults", json={"clear": True, "faults": faults}, timeout=10)
+        control.post(f"{url}/_emulator/faults", json={"clear": True, "faults": faults}, timeout=10)
         thread = threading.Thread(target=_fire, args=(service, book), daemon=True)
         thread.start()
         if pattern:
@@ -133,7 +134,7 @@ def _trial(number: int, rng: random.Random, url: str, inproc: str, report: Crash
     finally:
         if process.poll() is None:
             process.kill()
-        requests.post(f"{url}/_emulator/faults", json={"clear": True}, timeout=10)
+        control.post(f"{url}/_emulator/faults", json={"clear": True}, timeout=10)
     time.sleep(0.2)  # let a request the emulator was already serving finish
     report.trials += 1
     dump = _dump(url, book)
