@@ -354,12 +354,24 @@ function encodeHeader_(text) {
     : '=?UTF-8?B?' + Utilities.base64Encode(text, Utilities.Charset.UTF_8) + '?=';
 }
 
-/** An RFC 2822 plain-text message as Gmail's base64url 'raw'. */
+/** A header value as it goes on its line: refused when it holds a line break (it would start a new header). */
+function headerValue_(name, value) {
+  var text = String(value);
+  if (/[\r\n]/.test(text)) {
+    throw new Error('The ' + name + ' of a draft holds a line break, which would add a header of its own: ' +
+      'nothing was created. Check the cell it comes from.');
+  }
+  return text;
+}
+
+/** An RFC 2822 plain-text message as Gmail's base64url 'raw'; every header value is one line. */
 function rawMessage_(to, subject, body, inReplyTo) {
-  var lines = ['To: ' + to, 'Subject: ' + encodeHeader_(subject), 'MIME-Version: 1.0',
+  var lines = ['To: ' + headerValue_('To', to), 'Subject: ' + encodeHeader_(headerValue_('Subject', subject)),
+    'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=UTF-8'];
   if (inReplyTo) {
-    lines.push('In-Reply-To: ' + inReplyTo, 'References: ' + inReplyTo);
+    var id = headerValue_('In-Reply-To', inReplyTo);
+    lines.push('In-Reply-To: ' + id, 'References: ' + id);
   }
   return Utilities.base64EncodeWebSafe(lines.join('\r\n') + '\r\n\r\n' + body, Utilities.Charset.UTF_8);
 }

@@ -330,6 +330,9 @@ MUTATIONS = [
              "            self.offset = measured if abs(measured) > RESOLUTION else 0.0", "            pass", HOSTILE),
     Mutation("failed-create-leaves-the-lease", "sheets_bridge/store/lease.py",
              "        self.held = True  # from here", "        pass  # from here", HOSTILE),
+    Mutation("do-not-contact-domain-misses-its-addresses", "sheets_bridge/pipeline/drafts.py",
+             "\n                                                        or _email_site(email) in self.domains))",
+             "))", ("tests/test_outreach.py",)),
     # the emulator on a developer's machine
     Mutation("emulator-control-routes-open-to-a-web-page", "sheets_bridge/emulator/app.py",
              "                _require_control()\n", "                pass\n", ("tests/test_emulator.py",)),

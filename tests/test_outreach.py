@@ -162,3 +162,14 @@ def test_templates_sign_with_the_owners_name(owner: str, name: str) -> None:
 def test_starter_subjects_carry_no_raw_url() -> None:
     for _, _, subject, _ in starter_templates()[1:]:
         assert "{example_page}" not in subject and "{target_url}" not in subject and "http" not in subject
+
+
+def test_a_listed_domain_blocks_every_address_at_it_whichever_prospect_lists_it() -> None:
+    blocked = parse_do_not_contact([["Domain or email"], ["blocked-corp.com"]])
+    frame = _prospects()
+    contact = frame["Contact"].astype(object).copy()
+    contact[frame["Domain"] == "due.com"] = "Jo <ceo@Blocked-Corp.com>"  # another site's prospect, that site's CEO
+    frame["Contact"] = contact
+    plan = plan_drafts(frame, parse_templates(starter_templates()), blocked)
+    assert "due.com" not in {d.domain for d in plan.drafts}
+    assert dict(plan.skipped)["due.com"] == "on the Do not contact list"

@@ -430,3 +430,15 @@ test('a queued run waits its turn with a toast, then runs; a queue longer than t
   assert.throws(() => long.context.scoreProspects(), /Queued behind 30 runs/);
   assert.deepEqual(long.calls.sleeps, [200000]);  // waited once (200 s); a second wait would pass 240 s
 });
+
+test('a draft header never carries a line break from a sheet cell', () => {
+  const { context } = makeContext({ properties: URL });
+  const raw = context.rawMessage_('ana@site.com', 'Your CRM list', 'Hello', '<m1@mail.gmail.com>');
+  const text = Buffer.from(raw, 'base64url').toString('utf8');
+  assert.match(text, /^To: ana@site\.com\r\nSubject: Your CRM list\r\n/);
+  assert.match(text, /In-Reply-To: <m1@mail\.gmail\.com>\r\nReferences: <m1@mail\.gmail\.com>\r\n\r\nHello$/);
+  assert.throws(() => context.rawMessage_('ana@site.com\r\nBcc: all@evil.example', 'S', 'B', ''), /To of a draft/);
+  assert.throws(() => context.rawMessage_('ana@site.com', 'Hi\nBcc: x@evil.example', 'B', ''), /Subject of a draft/);
+  assert.throws(() => context.rawMessage_('ana@site.com', 'S', 'B', '<m1>\r\nBcc: x@evil.example'),
+    /In-Reply-To of a draft/);
+});

@@ -55,8 +55,8 @@ from sheets_bridge.store.google_http import GoogleSession
 from sheets_bridge.store.gsheets import GoogleStore
 
 FAULT_KINDS = ("429", "500", "503", "slow", "drop", "drop_after")
-EDIT_KINDS = ("sort", "insert_rows", "delete_rows", "edit_team_cell", "add_column", "move_column", "move_domain",
-              "move_domain_and_back", "new_row")
+EDIT_KINDS = ("sort", "insert_rows", "delete_rows", "edit_team_cell", "edit_status", "add_column", "move_column",
+              "move_domain", "move_domain_and_back", "new_row")
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow"]
 TODAY = "2026-11-26"
 READ = r"values:batchGet\?.*dateTimeRenderOption=SERIAL_NUMBER"  # the run's read of every tab
@@ -257,6 +257,7 @@ class Plan:
     typed: dict[tuple[str, str], Any] = field(default_factory=dict)  # (domain, column) -> collaborator's value
     deleted: set[str] = field(default_factory=set)
     new_row: dict[str, Any] = field(default_factory=dict)
+    recomputed: set[str] = field(default_factory=set)  # domains whose owned cells may follow the new Status
 
 
 def _move(book: str, source: int, dest: int) -> dict[str, Any]:
@@ -286,6 +287,13 @@ def _plan(kind: str, rng: random.Random, book: str, header: list[str], order: li
         plan.typed[(order[row - 2], column)] = value
         plan.edits = [after_read({"type": "set_cell", "spreadsheetId": book, "sheet": "Prospects",
                                   "range": f"{column_letters(header.index(column))}{row}", "value": value})]
+    elif kind == "edit_status":  # Status feeds the run (Next action, follow-ups): the typed value must still win
+        row = rng.randint(2, rows)
+        value = rng.choice(["Replied positive", "Do not contact", "Placed", "Contacted"])
+        plan.typed[(order[row - 2], "Status")] = value
+        plan.recomputed.add(order[row - 2])
+        plan.edits = [after_read({"type": "set_cell", "spreadsheetId": book, "sheet": "Prospects",
+                                  "range": f"{column_letters(header.index('Status'))}{row}", "value": value})]
     elif kind == "add_column":
         plan.edits = [after_read({"type": "insert_columns", "spreadsheetId": book, "sheet": "Prospects",
                                   "at": rng.randint(1, len(header)), "count": 1})]
@@ -363,7 +371,7 @@ def _one_run(number: int, rng: random.Random, url: str, services: tuple[str, str
     kind = EDIT_KINDS[number % len(EDIT_KINDS)]  # every kind in turn; where and how, by chance
     plan = _plan(kind, rng, book, header, order)
     report.edits[kind] += 1
-    concurrent = kind != "new_row" and number % 5 == 4
+    concurrent = kind != "new_row" and number % 5 == 3
     first = _count(url) + 1
     faults = []
     if number % 3 == 0:  # every third run: a 429 asking for a one-second wait, which the client must honour
@@ -489,7 +497,7 @@ def _check(number: int, start: dict[str, Any], after: dict[str, Any], quiet: dic
             if successes == 1:  # a later run rightly finds it in the gap again, as a new row
                 problems.append(f"run {number} ({kind}): {domain} was deleted by a collaborator and came back")
             before = {k: v for k, v in before.items() if k != domain}
-        for column in contract.OWNED_COLUMNS:
+        for column in () if domain in plan.recomputed else contract.OWNED_COLUMNS:
             if row.get(column) != want.get(column):
                 problems.append(f"run {number} ({kind}): {domain} {column} = {row.get(column)!r}, quiet run "
                                 f"{want.get(column)!r}")

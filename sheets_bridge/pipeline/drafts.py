@@ -32,7 +32,18 @@ class DoNotContact:
     problems: list[str] = field(default_factory=list)
 
     def blocks(self, key: str, email: str) -> bool:
-        return key in self.domains or (bool(email) and email.lower() in self.emails)
+        """Whether a prospect (its site key and its contact's address) is listed: the site, the address, or
+        the site the address belongs to (``ceo@blocked-corp.com`` as another prospect's contact)."""
+        return key in self.domains or (bool(email) and (email.lower() in self.emails
+                                                        or _email_site(email) in self.domains))
+
+
+def _email_site(email: str) -> str:
+    """The site key of an email address's domain ('' when it is not a host)."""
+    try:
+        return key_host(email.rsplit("@", 1)[-1]).key
+    except InvalidHostError:
+        return ""
 
 
 def parse_do_not_contact(values: Sequence[Sequence[Any]] | None) -> DoNotContact:
@@ -188,10 +199,11 @@ def digest_by_owner(prospects: pd.DataFrame, blocked: DoNotContact,
     action = frame.get("Next action", pd.Series("", index=frame.index)).astype(str)
     owner = frame.get("Owner", pd.Series("", index=frame.index)).astype(str).str.strip()
     contact = frame.get("Contact", pd.Series("", index=frame.index)).astype(str).map(email_of).fillna("").str.lower()
+    contact_site = contact.map(lambda e: _email_site(e) if e else "")
     status = frame.get("Status", pd.Series("", index=frame.index)).astype(str).str.strip().str.lower()
     first_touch = (status == "queued") & action.str.startswith("Send touch 1 of")  # queued: due now, as in drafts
     due = ((action.str.startswith(_DUE) | first_touch) & ~frame[KEY].astype(str).isin(blocked.domains)
-           & ~contact.isin(blocked.emails))
+           & ~contact.isin(blocked.emails) & ~contact_site.isin(blocked.domains))
     groups: dict[str, dict[str, Any]] = {}
     unmailable: set[str] = set()
     for i in frame.index[due]:
