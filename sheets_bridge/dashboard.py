@@ -25,6 +25,7 @@ class ChartSpec:
     percent: bool = False  # the values are rates from 0 to 1
     more_value_cols: tuple[int, ...] = ()  # further series beside value_col (then a legend names each)
     reversed_axis: bool = False  # smaller is better (search positions): 1 at the top
+    whole_to: int = 0  # counts: an axis of whole numbers from 0 to this (never 0-1.2 for one link)
 
 
 @dataclass
@@ -90,7 +91,7 @@ def build_layout(m: Metrics) -> DashboardLayout:
     start, end = table("Links placed per week", ["Week of", "Placed", "Spike"],
                        [[w.isoformat(), n, "SPIKE" if spike else ""] for w, n, spike in m.weekly])
     layout.charts.append(ChartSpec("Links placed per week", "COLUMN", start, end, 0, 1, 36, 5, "Week of",
-                                   "Links placed"))
+                                   "Links placed", whole_to=max([4] + [n for _, n, _ in m.weekly])))
     table("Follow-ups", ["Due this week", "Overdue"], [[m.due_this_week, m.overdue]])
     if m.assets_waiting:
         target, top, every = m.assets_waiting[0]
@@ -120,7 +121,8 @@ def build_layout(m: Metrics) -> DashboardLayout:
                "Clicks before", "Clicks latest"],
               [[v.url, v.first_placement.isoformat(), v.placements, "" if v.position_before is None else
                 v.position_before, "" if v.position_latest is None else v.position_latest,
-                "" if v.position_change is None else v.position_change, v.clicks_before, v.clicks_latest]
+                "" if v.position_change is None else v.position_change,
+                "no data" if v.clicks_before is None else v.clicks_before, v.clicks_latest]
                for v in m.movement]
               + [["Correlation is not attribution: positions move with content, competitors and Google's updates "
                   "too; read a gain as a sign worth checking, not as the links' effect."]])

@@ -143,7 +143,12 @@ def test_placement_verified_across_two_campaigns(make_store: Callable[..., Store
     assert by_domain["f.com"]["Flags"] == "Contacted 2026-10-27 in campaign Q3"
     result = dashboard(book, TODAY)
     # tier A: a.com (placed: it links to the team now) and f.com (contacted last quarter) were contacted
+    # the tier table counts the same prospects as the page-type table (prospects on the tab; a reached one
+    # without a tier gets a "no tier" row): one definition of "reached" and "placed"
     assert [tuple(t) for t in result["placement_by_tier"]] == [("A", 2, 1, 0.5), ("B", 0, 0, 0.0), ("C", 0, 0, 0.0)]
+    rates = result["forecast"]["rates"]  # by page type and tier
+    assert sum(r[2] for r in rates) == sum(t[1] for t in result["placement_by_tier"])  # reached
+    assert sum(r[3] for r in rates) == sum(t[2] for t in result["placement_by_tier"])  # placed
 
 
 def test_dashboard_refresh_is_idempotent_and_cheap(make_store: Callable[..., Store]) -> None:
@@ -169,3 +174,16 @@ def test_dashboard_refresh_is_idempotent_and_cheap(make_store: Callable[..., Sto
             assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 3
         summary, _ = score(book, TODAY)  # our own Dashboard charts do not divert the save to .scored.xlsx
         assert summary.output == str(book.path)
+
+
+def test_a_reached_prospect_without_a_tier_is_counted_in_the_tier_table() -> None:
+    from sheets_bridge.pipeline.cadence import parse_outreach_log
+    from sheets_bridge.pipeline.metrics import compute_metrics
+    from sheets_bridge.settings import parse_settings
+
+    prospects = pd.DataFrame({"Domain": ["x.com", "y.com", "z.com"], "Status": ["Contacted", "Placed", "New"],
+                              "Tier": ["", "A", "B"], "Flags": ["No longer links to a competitor", "", ""]})
+    metrics = compute_metrics(prospects, parse_outreach_log(None).frame, parse_settings([]), TODAY)
+    assert metrics.placement_by_tier == [("A", 1, 1, 1.0), ("B", 0, 0, 0.0), ("C", 0, 0, 0.0), ("no tier", 1, 0, 0.0)]
+    assert metrics.forecast is not None
+    assert sum(r[2] for r in metrics.forecast.rates) == sum(t[1] for t in metrics.placement_by_tier) == 2

@@ -66,6 +66,9 @@ def test_the_workbook_dashboard_reads_at_a_glance(demo_copy: Path) -> None:
     assert len(lines) == 1 and "Position" in _title(lines[0]) and len(charts) == 4
     weekly = next(c for c in charts if "per week" in _title(c))
     assert _title(weekly.x_axis) == "Week of" and _title(weekly.y_axis) == "Links placed"
+    # a count axis: whole numbers from 0 (never 0-1.2 for one link a week)
+    assert weekly.y_axis.number_format.formatCode == "0" and weekly.y_axis.scaling.min == 0
+    assert weekly.y_axis.scaling.max >= 4 and weekly.y_axis.majorUnit == 1
     tables_end = max(len([c for c in r if c.value is not None]) for r in ws.iter_rows())
     assert all(c.anchor._from.col >= tables_end for c in charts)  # charts stand right of every table
 
@@ -96,6 +99,9 @@ def test_the_sheets_dashboard_has_percentages_column_charts_and_axis_titles(goog
     for chart in charts:
         basic = chart["spec"]["basicChart"]
         assert basic["chartType"] == "COLUMN" and all(a.get("title") for a in basic["axis"])
+    weekly = next(c["spec"]["basicChart"] for c in charts if "per week" in c["spec"]["title"])
+    window = next(a for a in weekly["axis"] if a["position"] == "LEFT_AXIS")["viewWindowOptions"]
+    assert window["viewWindowMin"] == 0 and window["viewWindowMax"] >= 4 and window["viewWindowMode"] == "EXPLICIT"
     assert sheet["col_meta"]["0"]["pixelSize"] >= 250
 
 

@@ -59,6 +59,14 @@ def test_movement_by_hand() -> None:
     assert (move.clicks_before, move.clicks_latest) == (12, 80)
 
 
+def test_no_data_before_a_placement_is_not_a_gain_from_zero() -> None:
+    rankings = [["Date", "URL", "Query", "Position", "Clicks", "Impressions"],
+                ["2026-11-01", "https://mine.com/guide", "", 9, 30, 500]]  # data only after the placement
+    placements = pd.DataFrame({"url": ["https://mine.com/guide"], "date": pd.to_datetime(["2026-10-01"])})
+    [move] = ranking_movement(rankings, placements)
+    assert move.clicks_before is None and move.position_before is None and move.position_change is None
+
+
 def test_cli_imports_rankings_and_the_dashboard_shows_movement(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     from sheets_bridge.service import dashboard

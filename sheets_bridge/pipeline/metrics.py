@@ -128,6 +128,10 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         keys = {k for k in contacted if tier_of.get(k) == tier}
         hits = len(keys & placed_keys)
         tiers.append((tier, len(keys), hits, round(hits / len(keys), 4) if keys else 0.0))
+    untiered = {k for k in contacted if k in tier_of and tier_of[k] not in ("A", "B", "C")}
+    if untiered:  # on Prospects, reached, without a tier (out of the gap): counted, so the tables add up the same
+        hits = len(untiered & placed_keys)
+        tiers.append(("no tier", len(untiered), hits, round(hits / len(untiered), 4)))
 
     touched = {str(k): pd.Timestamp(v) for k, v in first_touch.items()}
     days = [(placed_at[k] - touched[k]).days for k in placed_at if k in touched]

@@ -87,7 +87,7 @@ class Movement:
     placements: int
     position_before: float | None
     position_latest: float | None
-    clicks_before: int
+    clicks_before: int | None  # None: no data in the 28 days before the first placement (not a gain from zero)
     clicks_latest: int
 
     @property
@@ -124,7 +124,7 @@ def ranking_movement(rankings: Sequence[Sequence[Any]] | None, placements: pd.Da
             return None if pd.isna(value) else round(float(value), 2)
 
         out.append(Movement(str(url), first.date(), int((dates <= latest).sum()), mean(before), mean(recent),
-                            int(before["Clicks"].sum()), int(recent["Clicks"].sum())))
+                            int(before["Clicks"].sum()) if len(before) else None, int(recent["Clicks"].sum())))
     return sorted(out, key=lambda m: (-m.placements, m.url))
 
 

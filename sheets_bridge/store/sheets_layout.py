@@ -90,7 +90,9 @@ def chart_request(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
         "chartType": spec.kind, "legendPosition": "BOTTOM_LEGEND" if len(columns) > 1 else "NO_LEGEND",
         "headerCount": 1,
         "axis": [{"position": "BOTTOM_AXIS", "title": spec.x_title},
-                 {"position": "LEFT_AXIS", "title": spec.y_title}],
+                 {"position": "LEFT_AXIS", "title": spec.y_title, **({"viewWindowOptions": {
+                     "viewWindowMode": "EXPLICIT", "viewWindowMin": 0, "viewWindowMax": spec.whole_to}}
+                     if spec.whole_to else {})}],
         "domains": [{"domain": source(spec.label_col)}],
         "series": [{"series": source(c), "targetAxis": "LEFT_AXIS"} for c in columns]}},
         "position": {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": spec.anchor_row,

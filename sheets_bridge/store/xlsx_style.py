@@ -124,6 +124,10 @@ def style_dashboard(ws: Worksheet, layout: DashboardLayout) -> None:
         if spec.percent:
             chart.y_axis.number_format = "0%"
             chart.y_axis.scaling.max = 1
+        if spec.whole_to:  # counts: whole numbers on the axis
+            chart.y_axis.number_format = "0"
+            chart.y_axis.scaling.max = spec.whole_to
+            chart.y_axis.majorUnit = max(1, spec.whole_to // 8)
         chart.width, chart.height = 16, 7.5
         labels = Reference(ws, min_col=spec.label_col + 1, min_row=spec.first_row + 2, max_row=spec.last_row)
         for column in (spec.value_col, *spec.more_value_cols):
