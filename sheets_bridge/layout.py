@@ -7,6 +7,7 @@ from typing import Any
 from sheets_bridge import contract
 from sheets_bridge.outreach_templates import HEADER as TEMPLATES_HEADER
 from sheets_bridge.outreach_templates import starter_templates
+from sheets_bridge.pipeline.classify import PAGE_TYPES
 
 RUN_LOG_HEADER = ("Time (UTC)", "User", "Action", "Result", "Seconds", "Warnings")
 TAB_HEADERS: dict[str, tuple[str, ...]] = {
@@ -21,6 +22,8 @@ TAB_HEADERS: dict[str, tuple[str, ...]] = {
     contract.RANKINGS: ("Date", "URL", "Query", "Position", "Clicks", "Impressions"),
     contract.EXCLUDED: contract.EXCLUDED_HEADER,
 }
+# one angle vocabulary: the page types Prospects shows, Templates are keyed by and Gmail sync logs
+LOG_VOCABULARY: dict[str, tuple[str, ...]] = {"Result": contract.LOG_RESULTS, "Angle": PAGE_TYPES}
 EXAMPLE_SETTINGS: list[list[Any]] = [
     ["Your domain", "", "← type your own site here, e.g. yoursite.com (leave out https:// and www.)"],
     ["Topic keywords", "", "← what your own pages are about, comma-separated, e.g. crm, sales pipeline"],

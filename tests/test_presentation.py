@@ -9,7 +9,9 @@ from typing import Any
 import requests
 from conftest import TODAY, load_spreadsheet
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
+from sheets_bridge.contract import LOG_HEADER, LOG_RESULTS
 from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS, outreach_log_rows
 from sheets_bridge.service import dashboard, score
 from sheets_bridge.store.gsheets import GoogleStore
@@ -145,6 +147,45 @@ def test_setup_lays_out_prospects_in_google_sheets(google_env: str) -> None:
     assert cells[(0, domain)]["fmt"]["backgroundColor"] != cells[(0, status)]["fmt"]["backgroundColor"]
     assert cells[(0, domain)]["fmt"]["textFormat"]["bold"] is True
     assert setup(GoogleStore(book))["changed"] is False
+
+
+def test_setup_gives_the_logs_dates_and_dropdowns_in_google_sheets(google_env: str) -> None:
+    """A Gmail-synced date or a run's time written into a tab setup created shows as a date, not a serial; the
+    Outreach log's Result and Angle offer the words the product reads (the page types are the angles)."""
+    from sheets_bridge.pipeline.classify import PAGE_TYPES
+    from sheets_bridge.service import setup
+
+    book = load_spreadsheet(google_env, {"Sheet1": [["hello"]]})
+    setup(GoogleStore(book))
+    store = GoogleStore(book)
+    store.append_rows("Outreach log", [[dt.date(2026, 11, 20), "a.com", 1, "review", "Sent"]], LOG_HEADER)
+    dump = requests.get(f"{google_env}/_emulator/spreadsheets/{book}", timeout=5).json()
+    by_title = {s["properties"]["title"]: s for s in dump["sheets"]}
+    synced = next(cell for r, c, cell in by_title["Outreach log"]["cells"] if (r, c) == (1, 0))
+    assert synced["v"] == 46346 and synced["fmt"]["numberFormat"] == {"type": "DATE", "pattern": "yyyy-mm-dd"}
+    run_log = {(r, c): cell for r, c, cell in by_title["Run log"]["cells"]}
+    assert any(cell.get("fmt", {}).get("numberFormat", {}).get("type") == "DATE_TIME"
+               for (r, c), cell in run_log.items() if r >= 1 and c == 0)
+    log = {(r, c): cell for r, c, cell in by_title["Outreach log"]["cells"]}
+    result, angle = LOG_HEADER.index("Result"), LOG_HEADER.index("Angle")
+    rule = log[(1, result)]["validation"]
+    assert [v["userEnteredValue"] for v in rule["condition"]["values"]] == list(LOG_RESULTS)
+    assert rule["strict"] is False
+    assert [v["userEnteredValue"] for v in log[(1, angle)]["validation"]["condition"]["values"]] == list(PAGE_TYPES)
+
+
+def test_setup_gives_the_workbooks_outreach_log_dropdowns(tmp_path: Path) -> None:
+    from sheets_bridge.pipeline.classify import PAGE_TYPES
+    from sheets_bridge.service import setup
+
+    path = tmp_path / "new.xlsx"
+    setup(XlsxStore(path, create=True))
+    log = load_workbook(path)["Outreach log"]
+    rules = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in log.data_validations.dataValidation}
+    result = get_column_letter(LOG_HEADER.index("Result") + 1) + "2"
+    angle = get_column_letter(LOG_HEADER.index("Angle") + 1) + "2"
+    assert rules[result] == '"' + ",".join(LOG_RESULTS) + '"'
+    assert rules[angle] == '"' + ",".join(PAGE_TYPES) + '"'
 
 
 def test_the_teams_tabs_read_as_they_are_typed(demo_copy: Path) -> None:

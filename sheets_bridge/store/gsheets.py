@@ -20,6 +20,7 @@ from sheets_bridge.contract import (
     DASHBOARD,
     EXCLUDED,
     KEY,
+    OUTREACH_LOG,
     OWNED_COLUMNS,
     PROSPECT_HEADER,
     PROSPECTS,
@@ -40,6 +41,7 @@ from sheets_bridge.exceptions import (
 )
 from sheets_bridge.layout import (
     EXAMPLE_ROWS,
+    LOG_VOCABULARY,
     PROTECTION_NOTE,
     RUN_LOG_HEADER,
     TAB_HEADERS,
@@ -63,6 +65,7 @@ from sheets_bridge.store.sheets_layout import (
     extended_value,
     pixels,
     prospect_format_requests,
+    team_tab_requests,
 )
 from sheets_bridge.store.value_ranges import SheetTabs
 
@@ -536,6 +539,9 @@ class GoogleStore:
                 requests.append({"addProtectedRange": {"protectedRange": {
                     "range": {"sheetId": pid, "startColumnIndex": col, "endColumnIndex": col + 1},
                     "description": f"{PROTECTION_NOTE}: {name}", "warningOnly": True}}})
+        for title in created:
+            requests.extend(team_tab_requests(sheets[title]["properties"]["sheetId"], TAB_HEADERS[title],
+                                              LOG_VOCABULARY if title == OUTREACH_LOG else {}))
         changed = bool(created or writes or any("addProtectedRange" in r or "addConditionalFormatRule" in r
                                                 or "setBasicFilter" in r for r in requests))
         self._before_write()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sheets_bridge.dashboard import ChartSpec, DashboardLayout
@@ -97,3 +97,23 @@ def chart_request(spec: ChartSpec, sheet_id: int) -> dict[str, Any]:
         "series": [{"series": source(c), "targetAxis": "LEFT_AXIS"} for c in columns]}},
         "position": {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": spec.anchor_row,
                                                         "columnIndex": spec.anchor_col}}}}
+
+
+DATE_COLUMNS_OF_TABS = {"Date": ("DATE", "yyyy-mm-dd"), "Time (UTC)": ("DATE_TIME", "yyyy-mm-dd hh:mm:ss")}
+
+
+def team_tab_requests(sheet_id: int, header: Sequence[str], lists: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
+    """Formats for a reserved tab ``setup`` creates: its date columns as dates (a Gmail-synced date or a run's
+    time is a serial number otherwise), and dropdowns (warnings only) for the columns with a fixed vocabulary."""
+    requests: list[dict[str, Any]] = []
+    for index, name in enumerate(header):
+        span = {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": index, "endColumnIndex": index + 1}
+        if name in DATE_COLUMNS_OF_TABS:
+            kind, pattern = DATE_COLUMNS_OF_TABS[name]
+            requests.append({"repeatCell": {"range": span, "cell": {"userEnteredFormat": {
+                "numberFormat": {"type": kind, "pattern": pattern}}}, "fields": "userEnteredFormat.numberFormat"}})
+        if name in lists:
+            requests.append({"setDataValidation": {"range": span, "rule": {
+                "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in lists[name]]},
+                "showCustomUi": True, "strict": False}}})
+    return requests

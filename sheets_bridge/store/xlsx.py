@@ -18,12 +18,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_bridge.contract import DASHBOARD, EXCLUDED, KEY, PROSPECTS, RESERVED_TABS, RUN_LOG
+from sheets_bridge.contract import DASHBOARD, EXCLUDED, KEY, OUTREACH_LOG, PROSPECTS, RESERVED_TABS, RUN_LOG
 from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.exceptions import WorkbookError
-from sheets_bridge.layout import EXAMPLE_ROWS, RUN_LOG_HEADER, TAB_HEADERS
+from sheets_bridge.layout import EXAMPLE_ROWS, LOG_VOCABULARY, RUN_LOG_HEADER, TAB_HEADERS
 from sheets_bridge.store.base import Values, WriteReport, cell_value
 from sheets_bridge.store.xlsx_style import (
+    list_rules,
     prospect_rules,
     style_dashboard,
     style_header,
@@ -115,6 +116,9 @@ class XlsxStore:
         changed = bool(created or headers)
         changed = prospect_rules(ws, names) or changed
         style_header(ws, names)
+        log = wb[OUTREACH_LOG]
+        changed = list_rules(log, [str(c.value).strip() if c.value is not None else "" for c in log[1]],
+                             LOG_VOCABULARY) or changed
         if changed:
             self._save(wb)
         return {"created_tabs": created, "headers_written": headers, "changed": changed}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +28,23 @@ LINK_FONT = Font(color="1155CC", underline="single")
 def hex_colour(colour: dict[str, float]) -> str:
     """An RGB hex string for a Sheets API colour."""
     return "".join(f"{round(colour.get(c, 0) * 255):02X}" for c in ("red", "green", "blue"))
+
+
+def list_rules(ws: Worksheet, names: Sequence[str], lists: Mapping[str, Sequence[str]]) -> bool:
+    """Dropdowns (any value still allowed) for the columns with a fixed vocabulary, added once; True if added."""
+    changed = False
+    for name, allowed in lists.items():
+        if name not in names:
+            continue
+        letter = get_column_letter(names.index(name) + 1)
+        ref = f"{letter}2:{letter}1048576"
+        if not any(str(dv.sqref) == ref for dv in ws.data_validations.dataValidation):
+            dv = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=True,
+                                showErrorMessage=False)
+            dv.add(ref)
+            ws.add_data_validation(dv)
+            changed = True
+    return changed
 
 
 def prospect_rules(ws: Worksheet, names: Sequence[str]) -> bool:
