@@ -226,7 +226,8 @@ function scoreProspects() {
 /** Backlink gap → Update follow-ups. */
 function updateFollowups() {
   return runAction_('Update follow-ups', '/followups', {}, function (r) {
-    return r.due_today + ' due today, ' + r.overdue + ' overdue across ' + r.prospects + ' prospects';
+    return r.due_today + ' due today, ' + r.overdue + ' overdue across ' + r.prospects + ' prospects' +
+      (r.next_step ? '. Next step: ' + r.next_step : '');
   });
 }
 
@@ -432,7 +433,8 @@ function draftAction_(title, payload) {
     r.warnings = result.failed.map(function (f) { return 'Not drafted, ' + f; })
       .concat(skipped, r.template_problems || [], r.warnings || []);
     return result.made + ' drafts created in Gmail (label ' + DRAFT_LABEL + '), ' +
-      (skipped.length + result.failed.length) + ' skipped; nothing was sent';
+      (skipped.length + result.failed.length) + ' skipped; nothing was sent' +
+      (r.next_step ? '. Next step: ' + r.next_step : '');
   });
 }
 

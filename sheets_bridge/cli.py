@@ -92,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     drafter = sub.add_parser("drafts", help="print the outreach emails due (filled from Templates); sends nothing")
     drafter.add_argument("target", help="an .xlsx path, a spreadsheet id, or a docs.google.com URL")
     drafter.add_argument("--domain", action="append", default=[], help="draft for this prospect (repeatable)")
-    setup_cmd = sub.add_parser("setup", help="reserved tabs, headers, dropdowns, colours and formats (idempotent)")
+    setup_cmd = sub.add_parser("setup", help="reserved tabs, headers, dropdowns, colours and formats (idempotent; "
+                                             "a new .xlsx path creates the workbook)")
     setup_cmd.add_argument("target", help="a workbook (.xlsx) or a Google spreadsheet id or URL")
     importer = sub.add_parser("import", help="add or replace a tab from an export file")
     importer.add_argument("workbook", help="a workbook (.xlsx, created if missing) or a Google spreadsheet id or URL")
@@ -279,6 +280,8 @@ def _run(args: argparse.Namespace) -> int:
             result = followups(store, today)
         print(f"Follow-ups for {result.prospects} prospects: {result.due_today} due today, {result.overdue} overdue"
               + (f" ({result.api_requests} API requests)" if result.api_requests else ""))
+        if result.next_step:
+            print(f"Next step: {result.next_step}")
         for warning in result.warnings:
             print(f"Warning: {warning}")
         return 0
@@ -361,13 +364,20 @@ def _run(args: argparse.Namespace) -> int:
             print(f"--- {draft['domain']} (touch {draft['touch']}) to {draft['to']}\nSubject: {draft['subject']}\n\n"
                   f"{draft['body']}\n")
         print(f"{len(prepared['drafts'])} drafts, {len(prepared['skipped'])} skipped")
+        if prepared["next_step"]:
+            print(f"Next step: {prepared['next_step']}")
         for skipped in prepared["skipped"]:
             print(f"  skipped {skipped['domain']}: {skipped['reason']}")
         for problem in prepared["template_problems"] + prepared["warnings"]:
             print(f"Warning: {problem}")
         return 0
     if args.command == "setup":
-        store = open_store(args.target)
+        if args.target.lower().endswith(".xlsx") and not Path(args.target).exists():
+            from sheets_bridge.store.xlsx import XlsxStore
+
+            store = XlsxStore(args.target, create=True)  # a new workbook: set up from nothing
+        else:
+            store = open_store(args.target)
         with store.hold(_who(), "Set up"):
             laid = setup(store)
         print("Created tabs: " + ", ".join(laid["created_tabs"]) if laid["created_tabs"] else

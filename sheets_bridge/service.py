@@ -13,7 +13,7 @@ from sheets_bridge import contract
 from sheets_bridge.dashboard import build_layout
 from sheets_bridge.exceptions import ExportFormatError, InvalidHostError, SheetsBridgeError
 from sheets_bridge.memory import cyclic_gc_paused
-from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
+from sheets_bridge.pipeline.cadence import compute_cadence, next_step, parse_outreach_log
 from sheets_bridge.pipeline.checklist import ChecklistFacts, launch_checklist
 from sheets_bridge.pipeline.decode import read_rows
 from sheets_bridge.pipeline.domains import key_host
@@ -229,6 +229,7 @@ class FollowupSummary:
     warnings: list[str]
     api_requests: int = 0
     seconds: float = 0.0
+    next_step: str = ""  # when nothing is due: what to do instead of a bare 0
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -265,10 +266,11 @@ def followups(store: Store, today: dt.date) -> FollowupSummary:
     warnings = list(log.problems) + report.warnings
     if strays:
         warnings.append(f"Outreach log: {len(strays)} domains are not prospects (e.g. {strays[0]})")
-    return FollowupSummary(target=store.label, prospects=len(frame),
-                           due_today=int(actions.str.startswith("Due today").sum()),
-                           overdue=int(actions.str.startswith("Overdue").sum()), log_rows=len(log.frame),
-                           warnings=warnings,
+    due_today, overdue = int(actions.str.startswith("Due today").sum()), int(actions.str.startswith("Overdue").sum())
+    contacts = existing["Contact"] if "Contact" in existing.columns else pd.Series("", index=existing.index)
+    return FollowupSummary(target=store.label, prospects=len(frame), due_today=due_today, overdue=overdue,
+                           log_rows=len(log.frame), warnings=warnings,
+                           next_step="" if due_today or overdue else next_step(status, actions, contacts),
                            api_requests=int(getattr(store, "requests_sent", 0)) - requests_before,
                            seconds=round(time.perf_counter() - started, 3))
 
@@ -289,9 +291,12 @@ def drafts(store: Store, domains: list[str] | None = None) -> dict[str, Any]:
                                "edit them in your own voice")
     blocked = parse_do_not_contact(tabs[contract.DO_NOT_CONTACT])
     plan = plan_drafts(prospects, templates, blocked, domains or ())
+    empty = pd.Series("", index=prospects.index)
+    advice = "" if plan.drafts or plan.skipped else next_step(
+        prospects.get("Status", empty), prospects.get("Next action", empty), prospects.get("Contact", empty))
     return {"drafts": [asdict(d) for d in plan.drafts],
             "skipped": [{"domain": d, "reason": r} for d, r in plan.skipped],
-            "template_problems": templates.problems, "warnings": blocked.problems}
+            "template_problems": templates.problems, "warnings": blocked.problems, "next_step": advice}
 
 
 def digest(store: Store, today: dt.date, editors: list[str] | None = None,
@@ -318,7 +323,9 @@ def digest(store: Store, today: dt.date, editors: list[str] | None = None,
     if unmailable:
         warnings.append("Due prospects whose Owner is not an email address get no digest: "
                         + ", ".join(unmailable[:10]))
-    return {"owners": owners, "due_today": updated.due_today, "overdue": updated.overdue, "warnings": warnings}
+    return {"owners": owners, "due_today": updated.due_today, "overdue": updated.overdue, "warnings": warnings,
+            "next_step": "" if owners else (updated.next_step or "Nothing due for any Owner who can edit this "
+                                            "spreadsheet today")}
 
 
 def _editors_from_drive(store: Store) -> tuple[list[str] | None, list[str]]:

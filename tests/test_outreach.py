@@ -173,3 +173,30 @@ def test_a_listed_domain_blocks_every_address_at_it_whichever_prospect_lists_it(
     plan = plan_drafts(frame, parse_templates(starter_templates()), blocked)
     assert "due.com" not in {d.domain for d in plan.drafts}
     assert dict(plan.skipped)["due.com"] == "on the Do not contact list"
+
+
+@pytest.mark.parametrize(("status", "contact", "action", "words"), [
+    ("New", "", "Send touch 1 of 4", "set Status to Queued"),
+    ("Queued", "", "Send touch 1 of 4", "none has an email address in Contact"),
+    ("Contacted", "jo@x.com", "Send touch 2 of 4 on 2026-12-03", "next follow-up is due on 2026-12-03"),
+])
+def test_a_zero_says_what_to_do_next(status: str, contact: str, action: str, words: str) -> None:
+    from sheets_bridge.pipeline.cadence import next_step
+
+    advice = next_step(pd.Series([status]), pd.Series([action]), pd.Series([contact]))
+    assert words in advice
+
+
+def test_followups_and_drafts_on_a_fresh_list_name_the_next_step(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from sheets_bridge.cli import main
+
+    path = tmp_path / "fresh.xlsx"
+    assert main(["setup", str(path)]) == 0  # a new workbook, set up from nothing
+    store = XlsxStore(path)
+    store.replace_tabs({"Prospects": [["Domain", "Status", "Contact"], ["a.com", "New", ""], ["b.com", "", ""]]})
+    assert main(["followups", str(path), "--today", "2026-11-26"]) == 0
+    assert main(["drafts", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "0 due today, 0 overdue" in out and out.count("Next step: Nothing is due: set Status to Queued") == 2
+    assert "0 drafts, 0 skipped" in out

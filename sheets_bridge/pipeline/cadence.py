@@ -189,3 +189,19 @@ def compute_cadence(keys: pd.Series, status: pd.Series, log: pd.DataFrame, setti
     return pd.DataFrame({"touches": touches.to_numpy(), "last_touch": last.to_numpy(),
                          "next_follow_up": due.to_numpy(), "next_action": action, "guard": guard},
                         index=keys.index)
+
+
+def next_step(status: pd.Series, actions: pd.Series, contacts: pd.Series) -> str:
+    """What to do when nothing is due today: a sentence for an answer that would otherwise just say 0."""
+    queued = status.astype(str).str.strip().str.lower() == "queued"
+    with_email = contacts.astype(str).str.contains("@", regex=False)
+    scheduled = actions.astype(str).str.extract(r" on (\d{4}-\d{2}-\d{2})$", expand=False).dropna()
+    if queued.any() and not (queued & with_email).any():
+        return (f"{int(queued.sum())} prospects are Queued but none has an email address in Contact: add one, then "
+                "create the drafts")
+    if queued.any():
+        return f"{int((queued & with_email).sum())} Queued prospects wait for their first touch: create the drafts"
+    if len(scheduled):
+        return f"Nothing is due today; the next follow-up is due on {min(scheduled)}"
+    return ("Nothing is due: set Status to Queued on the prospects to pitch first (start with tier A) and put an "
+            "email address in Contact, then create the drafts")
