@@ -333,6 +333,13 @@ MUTATIONS = [
     Mutation("do-not-contact-domain-misses-its-addresses", "sheets_bridge/pipeline/drafts.py",
              "\n                                                        or _email_site(email) in self.domains))",
              "))", ("tests/test_outreach.py",)),
+    # Prospects by priority, unless the team sorted it
+    Mutation("prospects-never-sorted", "sheets_bridge/store/align.py",
+             '    if "Priority" not in header:\n        return True', '    if True:\n        return False',
+             ("tests/test_priority_order.py",)),
+    Mutation("teams-own-order-overridden", "sheets_bridge/store/align.py",
+             "        if number > previous:\n            return False", "        if False:\n            return False",
+             ("tests/test_priority_order.py",)),
     # the emulator on a developer's machine
     Mutation("emulator-control-routes-open-to-a-web-page", "sheets_bridge/emulator/app.py",
              "                _require_control()\n", "                pass\n", ("tests/test_emulator.py",)),

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import load_spreadsheet
+from conftest import inspector_store, load_spreadsheet
 from flask.testing import FlaskClient
 from identity import AUDIENCE, SHEETS, access_token, token
 from test_service import TABS
@@ -23,6 +23,7 @@ from sheets_bridge.auth import AuthenticationError
 from sheets_bridge.config import Config, ConfigError
 from sheets_bridge.emulator import control
 from sheets_bridge.person import PersonTokens, ScopeMissingError
+from sheets_bridge.pipeline.ingest import as_rows
 
 SERVICE_ACCOUNT = "bridge@emulated.iam.gserviceaccount.com"
 
@@ -126,7 +127,10 @@ def test_a_person_scores_a_spreadsheet_never_shared_with_the_service_account(
     answer = person_client.post(f"/v1/spreadsheets/{book}/score", json={"today": "2026-11-26"},
                                 headers=as_person(keys, google_env, "ana@example.com"))
     assert answer.status_code == 200, answer.get_json()
-    assert answer.get_json()["new"] == 2
+    assert answer.get_json()["new"] == 2 and answer.get_json()["api_requests"] <= 6
+    rows = as_rows(inspector_store(book).read_tabs()["Prospects"])
+    priorities = [float(r[rows[0].index("Priority")]) for r in rows[1:]]
+    assert priorities == sorted(priorities, reverse=True)  # sorted with the lease's release, no request of its own
     # the service account could not even have read it: Google's own check, per person
     blocked = requests.get(f"{google_env}/v4/spreadsheets/{book}", timeout=5,
                            headers={"Authorization": f"Bearer {access_token(google_env, SERVICE_ACCOUNT)}"})

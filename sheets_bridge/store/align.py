@@ -230,3 +230,29 @@ def plan_merge(values: Sequence[Sequence[Any]], team: Sequence[str]) -> MergePla
         plan.delete_rows.extend(o + 2 for o in offsets[1:])
     plan.delete_rows.sort(reverse=True)
     return plan
+
+
+def in_priority_order(values: Sequence[Sequence[Any]]) -> bool:
+    """Whether a Prospects tab (header first) stands in the order the product writes: Priority from high to low,
+    blanks last. A team that sorted by anything else (Status, Owner, a date) keeps its order: the product then
+    adds new rows at the bottom instead of sorting."""
+    if not values:
+        return True
+    header = [str(h).strip() for h in values[0]]
+    if "Priority" not in header:
+        return True
+    col = header.index("Priority")
+    previous = float("inf")
+    for row in values[1:]:
+        cell = row[col] if col < len(row) else ""
+        if cell is None or str(cell).strip() == "":
+            previous = float("-inf")
+            continue
+        try:
+            number = float(cell)
+        except (TypeError, ValueError):
+            return False
+        if number > previous:
+            return False
+        previous = number
+    return True

@@ -49,7 +49,14 @@ from sheets_bridge.layout import (
 )
 from sheets_bridge.pipeline.ingest import normalise_header
 from sheets_bridge.pipeline.run import existing_keys
-from sheets_bridge.store.align import column_letter, duplicate_keys, plan_merge, plan_write, sheet_value
+from sheets_bridge.store.align import (
+    column_letter,
+    duplicate_keys,
+    in_priority_order,
+    plan_merge,
+    plan_write,
+    sheet_value,
+)
 from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.google_http import (
     GoogleSession,
@@ -118,6 +125,7 @@ class GoogleStore:
         self._read: dict[str, Values] = {}
         self._lease: Lease | None = None
         self._fresh = False  # the tab properties came with the lease: the next metadata() needs no request
+        self._after_write: list[dict[str, Any]] = []  # sent with the lease's release (a sort of Prospects)
         self.lease_ttl = DEFAULT_TTL
         self.clock: Callable[[], float] = time.time  # this instance's clock (the lease corrects it by Google's)
 
@@ -143,7 +151,8 @@ class GoogleStore:
             self._lease = None
             self.session.deadline = None
             with contextlib.suppress(GoogleApiError):  # a lease that is not deleted expires by itself
-                lease.release()
+                lease.release(self._after_write)
+            self._after_write = []
 
     def _lease_batch(self, requests: list[dict[str, Any]], read: bool) -> tuple[dict[str, Any], float | None]:
         """One spreadsheets.batchUpdate for the lease; with ``read``, the spreadsheet after it (developer metadata
@@ -359,6 +368,15 @@ class GoogleStore:
                 if rest:
                     self._call("batch_update", self.spreadsheet_id, {"requests": rest})
         self._write_values(plan.ranges, "prospects")
+        if "Priority" in plan.header and in_priority_order(before) and "sheetId" in sheet:
+            # whole rows, by Priority, blanks last: sent with the lease's release (no request of its own)
+            self._after_write = [{"sortRange": {"range": {
+                "sheetId": sheet["sheetId"], "startRowIndex": 1, "endRowIndex": plan.last_row,
+                "startColumnIndex": 0, "endColumnIndex": len(plan.header)}, "sortSpecs": [
+                {"dimensionIndex": plan.header.index("Priority"), "sortOrder": "DESCENDING"}]}}]
+            if self._lease is None:  # no run held (a direct call): the sort goes on its own
+                self._call("batch_update", self.spreadsheet_id, {"requests": self._after_write})
+                self._after_write = []
         report.new = len(plan.new_keys)
         report.updated = len(frame) - report.new - len(plan.skipped_deleted)
         report.skipped_deleted = len(plan.skipped_deleted)

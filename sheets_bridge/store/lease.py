@@ -286,8 +286,12 @@ class Lease:
                                  "may be writing; nothing was written. Run it again")
         self.check()
 
-    def release(self) -> None:
-        """Delete our lease and every expired or foreign entry seen; a failure leaves the lease to expire."""
+    def release(self, first: list[dict[str, Any]] | None = None) -> None:
+        """Delete our lease and every expired or foreign entry seen; a failure leaves the lease to expire.
+
+        ``first``: requests the run wants applied in the same batch, before the lease goes (a sort of the rows it
+        wrote): no request of its own, and still under the lease.
+        """
         if not self.held:
             return
         self.held = False
@@ -296,4 +300,4 @@ class Lease:
             "metadataKey": LEASE_KEY, "metadataValue": json.dumps(self._value, separators=(",", ":"))}}}}
         expired = [{"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {"metadataId": i}}}}
                    for i in stale(self._entries, self.id, self.now())]
-        self._batch_update([mine, *expired], False)
+        self._batch_update([*(first or []), mine, *expired], False)

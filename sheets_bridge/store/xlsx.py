@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import stat
 import tempfile
@@ -22,6 +23,7 @@ from sheets_bridge.contract import DASHBOARD, EXCLUDED, KEY, OUTREACH_LOG, PROSP
 from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.exceptions import WorkbookError
 from sheets_bridge.layout import EXAMPLE_ROWS, LOG_VOCABULARY, RUN_LOG_HEADER, TAB_HEADERS
+from sheets_bridge.store.align import in_priority_order
 from sheets_bridge.store.base import Values, WriteReport, cell_value
 from sheets_bridge.store.xlsx_style import (
     list_rules,
@@ -148,6 +150,7 @@ class XlsxStore:
         wb = self._load(read_only=False)
         ws = wb[PROSPECTS] if PROSPECTS in wb.sheetnames else wb.create_sheet(PROSPECTS)
         report = WriteReport()
+        ordered = in_priority_order([list(r) for r in ws.iter_rows(values_only=True)])
         header = [c.value for c in ws[1]] if ws.max_row >= 1 and ws.max_column >= 1 else []
         header = [str(h).strip() if h is not None else "" for h in header]
         while header and header[-1] == "":
@@ -184,6 +187,9 @@ class XlsxStore:
             written.append(row)
             for column, value in zip(targets, values, strict=True):
                 _set(ws, row, column, value)
+        if ordered and "Priority" in columns:
+            _sort_by_priority(ws, columns["Priority"], last, len(header))
+            written = list(range(2, last + 1))
         style_prospects(ws, header, written, last)
         wb.active = wb.sheetnames.index(PROSPECTS)
         for sheet in wb.worksheets:
@@ -407,3 +413,25 @@ def export_workbook_rows(data: bytes, name: str) -> list[list[str]]:
     finally:
         wb.close()
     return [r for r in rows if any(c.strip() for c in r)]
+
+
+def _sort_by_priority(ws: Any, column: int, last: int, width: int) -> None:
+    """Reorder rows 2..last by Priority, high to low, blanks last (stable): whole rows move, team cells and their
+    formats with them, as a sort in a spreadsheet program moves them."""
+    def priority(row: int) -> tuple[int, float]:
+        value = ws.cell(row=row, column=column).value
+        try:
+            return (0, -float(value)) if value not in (None, "") else (1, 0.0)
+        except (TypeError, ValueError):
+            return (1, 0.0)
+
+    order = sorted(range(2, last + 1), key=priority)
+    if order == list(range(2, last + 1)):
+        return
+    moved = [[(ws.cell(row=r, column=c).value, copy.copy(ws.cell(row=r, column=c)._style),
+               ws.cell(row=r, column=c).hyperlink) for c in range(1, width + 1)] for r in order]
+    for target, cells in enumerate(moved, start=2):
+        for c, (value, style, link) in enumerate(cells, start=1):
+            cell = ws.cell(row=target, column=c)
+            cell.value, cell._style = value, style
+            cell.hyperlink = link.target if link is not None else None
