@@ -227,6 +227,7 @@ function scoreProspects() {
 function updateFollowups() {
   return runAction_('Update follow-ups', '/followups', {}, function (r) {
     return r.due_today + ' due today, ' + r.overdue + ' overdue across ' + r.prospects + ' prospects' +
+      (r.left_gap ? ' (and ' + r.left_gap + ' no longer in the gap)' : '') +
       (r.next_step ? '. Next step: ' + r.next_step : '');
   });
 }

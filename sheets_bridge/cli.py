@@ -278,7 +278,9 @@ def _run(args: argparse.Namespace) -> int:
         store = open_store(args.target)
         with store.hold(_who(), "Update follow-ups"):
             result = followups(store, today)
-        print(f"Follow-ups for {result.prospects} prospects: {result.due_today} due today, {result.overdue} overdue"
+        print(f"Follow-ups for {result.prospects} prospects"
+              + (f" (and {result.left_gap} no longer in the gap)" if result.left_gap else "")
+              + f": {result.due_today} due today, {result.overdue} overdue"
               + (f" ({result.api_requests} API requests)" if result.api_requests else ""))
         if result.next_step:
             print(f"Next step: {result.next_step}")

@@ -27,7 +27,7 @@ from sheets_bridge.pipeline.drafts import (
 from sheets_bridge.pipeline.excluded import excluded_rows
 from sheets_bridge.pipeline.gmail_sync import logged_ids, plan_sync
 from sheets_bridge.pipeline.ingest import as_rows, recognise_values
-from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count
+from sheets_bridge.pipeline.metrics import compute_metrics, left_gap_count, left_gap_mask
 from sheets_bridge.pipeline.rankings import merge_rankings, recognise_rankings
 from sheets_bridge.pipeline.run import Progress, _quiet, existing_prospects, export_warnings, score_workbook
 from sheets_bridge.pipeline.targets import hold_for_assets, parse_targets
@@ -94,7 +94,10 @@ def _score(store: Store, today: dt.date, progress: Progress, user: str) -> tuple
     tabs = store.read_tabs()
     result = score_workbook(tabs, today, progress)
     progress("writing", 0.9)
-    tiers = result.prospects["Tier"].astype(str).value_counts()
+    # one prospect count everywhere: tiers count the prospects in the gap, as the prospect count does (rows that
+    # left it stay on the list for the team's notes, counted apart as "left the gap")
+    in_gap = result.prospects.loc[~left_gap_mask(result.prospects["Flags"]).to_numpy()]
+    tiers = in_gap["Tier"].astype(str).value_counts()
     warnings = export_warnings(result.exports) + result.warnings
     seconds = round(time.perf_counter() - started, 2)
     left = left_gap_count(result.prospects["Flags"])
@@ -111,7 +114,7 @@ def _score(store: Store, today: dt.date, progress: Progress, user: str) -> tuple
                          understood=sorted(e.understood.values()), ignored=e.ignored) for e in result.exports],
         competitors=result.competitors, own_site=result.own, prospects=len(prospects) - left,
         new=report.new, updated=report.updated, left_gap=left,
-        tiers={str(t): int(n) for t, n in prospects.loc[prospects["Tier"] != "", "Tier"].value_counts()
+        tiers={str(t): int(n) for t, n in in_gap.loc[in_gap["Tier"] != "", "Tier"].value_counts()
                .sort_index().items()},
         excluded=dict(sorted(((k, v) for k, v in result.excluded.items() if v), key=lambda kv: (-kv[1], kv[0]))),
         seconds=seconds, output=report.output_path, warnings=warnings + report.warnings,
@@ -230,6 +233,7 @@ class FollowupSummary:
     api_requests: int = 0
     seconds: float = 0.0
     next_step: str = ""  # when nothing is due: what to do instead of a bare 0
+    left_gap: int = 0  # rows on the list no longer in the gap (not counted in ``prospects``)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -268,7 +272,9 @@ def followups(store: Store, today: dt.date) -> FollowupSummary:
         warnings.append(f"Outreach log: {len(strays)} domains are not prospects (e.g. {strays[0]})")
     due_today, overdue = int(actions.str.startswith("Due today").sum()), int(actions.str.startswith("Overdue").sum())
     contacts = existing["Contact"] if "Contact" in existing.columns else pd.Series("", index=existing.index)
-    return FollowupSummary(target=store.label, prospects=len(frame), due_today=due_today, overdue=overdue,
+    left = left_gap_count(existing["Flags"]) if "Flags" in existing.columns else 0
+    return FollowupSummary(target=store.label, prospects=len(frame) - left, left_gap=left, due_today=due_today,
+                           overdue=overdue,
                            log_rows=len(log.frame), warnings=warnings,
                            next_step="" if due_today or overdue else next_step(status, actions, contacts),
                            api_requests=int(getattr(store, "requests_sent", 0)) - requests_before,

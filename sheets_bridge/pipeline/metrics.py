@@ -73,11 +73,15 @@ def classify_anchor(anchor: str, settings: Settings) -> str:
     return "generic"
 
 
-def left_gap_count(flags: pd.Series) -> int:
-    """Rows kept on the list that are no longer in the gap: they left it, or now link to the team."""
+def left_gap_mask(flags: pd.Series) -> pd.Series:
+    """Which rows kept on the list are no longer in the gap: they left it, or now link to the team."""
     text = flags.astype(str)
-    return int((text.str.contains("left the gap", regex=False) | text.str.contains("Links to you", regex=False))
-               .sum())
+    return text.str.contains("left the gap", regex=False) | text.str.contains("Links to you", regex=False)
+
+
+def left_gap_count(flags: pd.Series) -> int:
+    """How many rows kept on the list are no longer in the gap."""
+    return int(left_gap_mask(flags).sum())
 
 
 def _week(day: pd.Timestamp) -> dt.date:

@@ -368,7 +368,7 @@ class GoogleStore:
                 if rest:
                     self._call("batch_update", self.spreadsheet_id, {"requests": rest})
         self._write_values(plan.ranges, "prospects")
-        if "Priority" in plan.header and in_priority_order(before) and "sheetId" in sheet:
+        if "Priority" in owned and in_priority_order(before) and "sheetId" in sheet:  # a score (it sets Priority)
             # whole rows, by Priority, blanks last: sent with the lease's release (no request of its own)
             self._after_write = [{"sortRange": {"range": {
                 "sheetId": sheet["sheetId"], "startRowIndex": 1, "endRowIndex": plan.last_row,

@@ -187,7 +187,7 @@ class XlsxStore:
             written.append(row)
             for column, value in zip(targets, values, strict=True):
                 _set(ws, row, column, value)
-        if ordered and "Priority" in columns:
+        if ordered and "Priority" in owned:  # a score (it sets Priority); follow-ups leave the order alone
             _sort_by_priority(ws, columns["Priority"], last, len(header))
             written = list(range(2, last + 1))
         style_prospects(ws, header, written, last)
