@@ -333,6 +333,9 @@ MUTATIONS = [
     Mutation("do-not-contact-domain-misses-its-addresses", "sheets_bridge/pipeline/drafts.py",
              "\n                                                        or _email_site(email) in self.domains))",
              "))", ("tests/test_outreach.py",)),
+    Mutation("pasted-search-results-kept", "sheets_bridge/pipeline/verdict.py",
+             "    for site, hit in scraped_snippets(anchors, sites).items():",
+             "    for site, hit in {}.items():", QUALITY),
     # Prospects by priority, unless the team sorted it
     Mutation("prospects-never-sorted", "sheets_bridge/store/align.py",
              '    if "Priority" not in header:\n        return True', '    if True:\n        return False',

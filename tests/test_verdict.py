@@ -144,3 +144,19 @@ def test_a_high_authority_site_with_no_search_traffic_is_a_link_network() -> Non
     dropped = result.dropped.set_index("key")
     assert dropped.loc["pbnsite.com", "reason"] == "spam: high authority, no search traffic"
     assert dropped.loc["pbnsite.com", "evidence"] == "DR 55, traffic 0"
+
+
+def test_a_pasted_search_result_is_spam_and_a_quoted_title_is_not() -> None:
+    from sheets_bridge.pipeline.verdict import judge_pages
+
+    pages = pd.DataFrame({
+        "source_url": ["https://lyjak-u-up.blogspot.com/2021/03/cooking-salmon-fillets-in-foil-baked.html",
+                       "https://bitmason.blogspot.com/2012/07/links-for-07-25-2012.html",
+                       "https://food.example.org/weeknight-dinners"],
+        "title": ["Cooking Salmon Fillets In Foil", "Links for 07-25-2012", "Ten weeknight dinners"],
+        "anchor": ["Remove the bottom of the mushrooms and break apart by hand. SALMON BAKED IN FOIL | WizardRecipes",
+                   "Why Every Social Media Manager Should Be Under 25 - WizardRecipes",  # a title alone, quoted
+                   "this salmon recipe from WizardRecipes"]})  # short, no pasted sentence: an editor's words
+    judged = judge_pages(pages, sites=["wizardrecipes.com", "mine.com"])
+    assert list(judged["verdict"]) == ["spam", "pitch", "pitch"]
+    assert judged.loc[0, "verdict_rule"] == "scraped-snippet" and "wizardrecipes.com" in judged.loc[0, "evidence"]

@@ -110,8 +110,37 @@ def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
         verdict[hit], rule_id[hit], reasons[hit] = NOT_PROSPECT, "own-property", "a property of a site you loaded"
         evidence[hit] = "host '" + host.to_numpy(dtype=object)[hit] + f"' carries the name of {site}"
         still &= ~hit
+    anchors = fields["anchor"]
+    for site, hit in scraped_snippets(anchors, sites).items():
+        hit = hit & still
+        verdict[hit], rule_id[hit], reasons[hit] = SPAM, "scraped-snippet", "a copied search snippet"
+        evidence[hit] = [f"anchor '{_show('anchor', a)[8:]}' ends with the name of {site}"
+                         for a in _as_written(frame, "anchor", fields)[hit]]
+        still &= ~hit
     return pd.DataFrame({"verdict": verdict, "verdict_rule": rule_id, "verdict_reason": reasons,
                          "evidence": evidence}, index=frame.index)
+
+
+SNIPPET_CHARS = 45  # a search result's title and text run long; an editor's anchor rarely does
+
+
+def scraped_snippets(anchors: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]:
+    """Per loaded site, the rows whose anchor is a copied search result: a sentence of the result's text, then
+    its title ending with the site's own name (``Thin rib eye steak grill time. GRILLED RIB STEAKS |
+    WizardRecipes``), as auto-generated pages paste search results. A title alone (``SEO ROI Analysis | SEO
+    Takeaways``, as a link blog quotes it) is not enough: the sentence before it is the tell."""
+    squeezed = anchors.str.replace(r"[^a-z0-9]", "", regex=True)
+    long_enough = ((anchors.str.len() >= SNIPPET_CHARS) & anchors.str.contains(r"[a-z][.!?] +\S", regex=True)
+                   ).to_numpy(dtype=bool)
+    out: dict[str, np.ndarray] = {}
+    if not long_enough.any():
+        return out
+    for site in sites:
+        name = re.sub(r"[^a-z0-9]", "", str(site).lower().split(".")[0])
+        if len(name) < 6:  # too short a name to be telling
+            continue
+        out[site] = long_enough & squeezed.str.endswith(name).to_numpy(dtype=bool)
+    return out
 
 
 def staging_hosts(hosts: pd.Series) -> np.ndarray:
