@@ -4,6 +4,7 @@ against the emulator, which keeps developer metadata visibility per Cloud projec
 from __future__ import annotations
 
 import json
+import random
 import time
 from typing import Any
 
@@ -172,3 +173,29 @@ def test_retries_stop_when_the_run_must_stop(google_env: str) -> None:
     finally:
         control.post(f"{google_env}/_emulator/faults", json={"clear": True}, timeout=5)
     assert time.monotonic() - started < 4.0
+
+
+def test_a_session_never_waits_past_the_runs_deadline(google_env: str) -> None:
+    """Judged on the waits the session chose (a fake sleep that moves the run's clock), not on wall time."""
+    from google.oauth2.credentials import Credentials
+
+    from sheets_bridge.store.google_http import GoogleSession
+
+    book = load_spreadsheet(google_env, TABS)
+    left, slept = [2.5], []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        left[0] -= seconds
+
+    session = GoogleSession(Credentials(token="inspector"), api_root=google_env, sleep=sleep, max_wait=60.0,
+                            rng=random.Random(0))
+    session.deadline = lambda: left[0]
+    control.post(f"{google_env}/_emulator/faults", json={"faults": [
+        {"method": "GET", "path": r"/v4/spreadsheets/", "status": 503, "retry_after": 1, "rate": 1.0}]})
+    try:
+        with pytest.raises(LeaseExpiredError):
+            session.request("GET", f"https://sheets.googleapis.com/v4/spreadsheets/{book}")
+    finally:
+        control.post(f"{google_env}/_emulator/faults", json={"clear": True})
+    assert sum(slept) <= 2.5 and len(slept) == 2  # a third wait would end after the deadline: it stops instead
