@@ -68,6 +68,17 @@ def test_ninety_day_plan(today: dt.date, phase: int, title: str, line: str) -> N
     assert any(text.startswith(line) for text in status.lines), status.lines
 
 
+def test_with_a_goal_the_plan_asks_for_the_forecasts_contacts_not_the_whole_backlog() -> None:
+    from dataclasses import replace
+
+    facts = replace(FACTS, to_contact_for_goal=11)  # the forecast: contact 11 more to reach the goal
+    status = campaign_plan(dt.date(2026, 10, 20), dt.date(2026, 11, 26), facts)  # day 38: 4 weeks left
+    assert ("First touches in the last 7 days: 3; needed: 3 a week to make the 11 contacts the forecast asks for "
+            "to reach the goal in 4 weeks (on track)") in status.lines
+    reached = campaign_plan(dt.date(2026, 10, 20), dt.date(2026, 11, 26), replace(FACTS, to_contact_for_goal=0))
+    assert any("needed: 0 a week (the forecast already reaches the goal)" in line for line in reached.lines)
+
+
 def test_dashboard_shows_forecast_and_plan() -> None:
     from sheets_bridge.dashboard import build_layout
     from sheets_bridge.pipeline.cadence import parse_outreach_log

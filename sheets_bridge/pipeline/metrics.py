@@ -171,6 +171,11 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         columns=["url", "date"]))
     week_end = pd.Timestamp(this_week + dt.timedelta(days=6))
     now = pd.Timestamp(today)
+    forecast = forecast_quarter(pd.DataFrame({
+        "type": p.get("Page type", pd.Series("", index=p.index)).astype(object).fillna(""),
+        "tier": p["Tier"].astype(object).fillna(""), "status": status.str.lower().to_numpy(),
+        "contacted": p["Domain"].isin(contacted).to_numpy(), "placed": p["Domain"].isin(placed_keys).to_numpy(),
+        "placed_on": p["Domain"].map(placed_at).to_numpy()}), settings.quarterly_link_goal, now)
     return Metrics(
         today=today, status_counts=counts, reply_by_angle=reply, placement_by_tier=tiers,
         placed_with_dates=len(days), mean_days_to_placement=round(float(np.mean(days)), 2) if days else None,
@@ -180,11 +185,7 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
         overdue=int((next_dates < now).sum()),
         left_gap=left, assets_waiting=assets_waiting(p),
         movement=movement, position_weeks=weekly_positions(rankings, top_targets),
-        forecast=forecast_quarter(pd.DataFrame({
-            "type": p.get("Page type", pd.Series("", index=p.index)).astype(object).fillna(""),
-            "tier": p["Tier"].astype(object).fillna(""), "status": status.str.lower().to_numpy(),
-            "contacted": p["Domain"].isin(contacted).to_numpy(), "placed": p["Domain"].isin(placed_keys).to_numpy(),
-            "placed_on": p["Domain"].map(placed_at).to_numpy()}), settings.quarterly_link_goal, now),
+        forecast=forecast,
         plan=None if settings.campaign_start is None else campaign_plan(settings.campaign_start, today, PlanFacts(
             prospects=len(p) - left,
             competitors=len({c.strip() for cell in p.get("Linked competitors", pd.Series(dtype=object)).dropna()
@@ -195,7 +196,9 @@ def compute_metrics(prospects: pd.DataFrame, log: pd.DataFrame, settings: Settin
                                       & ~status.str.lower().isin(["declined", "do not contact"])).sum()),
             first_touches_last_7_days=int(((first_touch >= now - pd.Timedelta(days=6)) & (first_touch <= now)).sum()),
             best_angle=_best([(a, n, r) for a, n, _, r in reply], 5),
-            best_tier=_best([(t, n, r) for t, n, _, r in tiers], 5))))
+            best_tier=_best([(t, n, r) for t, n, _, r in tiers], 5),
+            to_contact_for_goal=None if forecast is None or not forecast.goal
+            else sum(n for _, _, n, _ in forecast.to_contact))))
 
 
 def _best(rows: list[tuple[str, int, float]], at_least: int) -> tuple[str, int, float] | None:

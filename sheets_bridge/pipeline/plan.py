@@ -26,6 +26,7 @@ class PlanFacts:
     first_touches_last_7_days: int
     best_angle: tuple[str, int, float] | None  # angle, pitched, positive reply rate
     best_tier: tuple[str, int, float] | None  # tier, reached, placement rate
+    to_contact_for_goal: int | None = None  # the forecast's contacts still needed to reach the quarter's goal
 
 
 @dataclass
@@ -60,11 +61,16 @@ def campaign_plan(start: dt.date, today: dt.date, facts: PlanFacts) -> PlanStatu
                          f"Tier A and B prospects ready for outreach on day 31: {facts.top_tier_uncontacted}"]
     elif number == 3:
         weeks_left = max(math.ceil((last - day + 1) / 7), 1)
-        needed = math.ceil(facts.top_tier_uncontacted / weeks_left)
+        if facts.to_contact_for_goal is not None:  # the goal sets the pace: the same number as the forecast's
+            needed = math.ceil(facts.to_contact_for_goal / weeks_left)
+            target = (f"to make the {facts.to_contact_for_goal} contacts the forecast asks for to reach the goal"
+                      if facts.to_contact_for_goal else "(the forecast already reaches the goal)")
+        else:
+            needed = math.ceil(facts.top_tier_uncontacted / weeks_left)
+            target = f"to reach the {facts.top_tier_uncontacted} tier A and B prospects left"
         pace = "on track" if facts.first_touches_last_7_days >= needed else "behind"
         status.lines += [f"First touches in the last 7 days: {facts.first_touches_last_7_days}; needed: {needed} a "
-                         f"week to reach the {facts.top_tier_uncontacted} tier A and B prospects left in "
-                         f"{weeks_left} weeks ({pace})"]
+                         f"week {target} in {weeks_left} week{'s' if weeks_left != 1 else ''} ({pace})"]
     else:
         if facts.best_angle:
             angle, pitched, rate = facts.best_angle
