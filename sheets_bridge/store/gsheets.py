@@ -368,7 +368,10 @@ class GoogleStore:
                 if rest:
                     self._call("batch_update", self.spreadsheet_id, {"requests": rest})
         self._write_values(plan.ranges, "prospects")
-        if "Priority" in owned and in_priority_order(before) and "sheetId" in sheet:  # a score (it sets Priority)
+        # a score (it sets Priority) on a tab in Priority order that nobody re-sorted during the run
+        moved = [str(k).strip() for k in keys if str(k).strip()] != [str(k).strip() for k in existing_keys_in_order(
+            before)] if before else False
+        if "Priority" in owned and in_priority_order(before) and not moved and "sheetId" in sheet:
             # whole rows, by Priority, blanks last: sent with the lease's release (no request of its own)
             self._after_write = [{"sortRange": {"range": {
                 "sheetId": sheet["sheetId"], "startRowIndex": 1, "endRowIndex": plan.last_row,
@@ -714,6 +717,17 @@ class GoogleStore:
 ValueRange = tuple[str, Any, str]  # A1 range, values (lists, or encoded already: encoded_now), major dimension
 READ_METHODS = frozenset({"fetch_sheet_metadata", "values_batch_get", "values_get", "get_file_drive_metadata",
                           "list_permissions", "request"})
+
+
+def existing_keys_in_order(values: Values) -> list[Any]:
+    """The Domain column of a tab as read (header first), top to bottom, blanks left out."""
+    if not values:
+        return []
+    header = [str(h).strip() for h in values[0]]
+    if KEY not in header:
+        return []
+    col = header.index(KEY)
+    return [row[col] for row in values[1:] if col < len(row) and str(row[col]).strip()]
 
 
 def _effective(cell: dict[str, Any]) -> Any:
