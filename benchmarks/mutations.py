@@ -343,6 +343,9 @@ MUTATIONS = [
     Mutation("teams-own-order-overridden", "sheets_bridge/store/align.py",
              "        if number > previous:\n            return False", "        if False:\n            return False",
              ("tests/test_priority_order.py",)),
+    Mutation("collaborators-mid-run-sort-overridden", "sheets_bridge/store/gsheets.py",
+             'in_priority_order(before) and not moved and "sheetId" in sheet:',
+             'in_priority_order(before) and "sheetId" in sheet:', ("tests/test_google_store.py",)),
     # the emulator on a developer's machine
     Mutation("emulator-control-routes-open-to-a-web-page", "sheets_bridge/emulator/app.py",
              "                _require_control()\n", "                pass\n", ("tests/test_emulator.py",)),
