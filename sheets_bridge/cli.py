@@ -298,13 +298,18 @@ def _run(args: argparse.Namespace) -> int:
         return run_server(args.host, args.port, args.workers, args.insecure_dev)
     if args.command == "emulator":
         from sheets_bridge.emulator.keyfile import write_key
-        from sheets_bridge.emulator.server import serve
+        from sheets_bridge.emulator.server import PortTakenError, serve
 
-        if args.write_key:
-            write_key(args.write_key, f"http://{args.host}:{args.port}")
+        def key_file(url: str) -> None:  # only once the port is ours: never a key for an emulator that is not
+            write_key(args.write_key, url)
             print(f"Wrote {args.write_key}: export GOOGLE_APPLICATION_CREDENTIALS={args.write_key} "
-                  f"SHEETS_BRIDGE_API_ROOT=http://{args.host}:{args.port}", flush=True)
-        serve(args.port, args.host, args.data)
+                  f"SHEETS_BRIDGE_API_ROOT={url}", flush=True)
+
+        try:
+            serve(args.port, args.host, args.data, when_listening=key_file if args.write_key else None)
+        except PortTakenError as exc:
+            print(f"sheets-bridge: {exc}", file=sys.stderr)
+            return 2
         return 0
     if args.command == "new-sheet":
         from sheets_bridge.store.gsheets import create_spreadsheet

@@ -43,3 +43,15 @@ def style_of(name: str) -> ColumnStyle:
 def is_owned(name: str) -> bool:
     """Whether sheets_bridge rewrites this column on every run."""
     return name in contract.OWNED_COLUMNS
+
+
+# the reserved tabs a person reads and types in (not Prospects): widths in characters, wrapped columns
+TAB_WIDTHS = {
+    "Setting": 28, "Value": 44, "URL": 52, "Page kind": 14, "Topic keywords": 44, "Ready": 8, "Date": 12,
+    "Domain": 26, "Touch": 7, "Angle": 18, "Result": 16, "Link URL": 44, "Anchor": 22, "Notes": 36,
+    "Campaign": 12, "Page type": 16, "Subject": 44, "Body": 90, "Domain or email": 30, "Reason": 36,
+    "Query": 26, "Position": 9, "Clicks": 8, "Impressions": 12, "Evidence": 60, "Example page": 50,
+    "Linked competitors": 28, "Keep": 8,
+}
+DEFAULT_WIDTH = 16
+WRAPPED = frozenset({"Body", "Notes", "Evidence"})

@@ -169,3 +169,17 @@ def test_an_empty_sheet1_is_not_warned_about(tmp_path: Path) -> None:
     result = score_workbook(tabs, dt.date(2026, 11, 26))
     assert not any("Sheet1" in w or "'Notes'" in w for w in result.warnings)
     assert any("Tab 'Scratch' was skipped" in w for w in result.warnings)  # a tab with something in it is named
+
+
+def test_the_emulator_on_a_taken_port_says_so_and_writes_no_key(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        key = tmp_path / "key.json"
+        assert main(["emulator", "--port", str(port), "--write-key", str(key)]) == 2
+    assert not key.exists()
+    assert f"port {port} on 127.0.0.1 is in use" in capsys.readouterr().err

@@ -11,8 +11,9 @@ from conftest import TODAY, load_spreadsheet
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from sheets_bridge.contract import LOG_HEADER, LOG_RESULTS
+from sheets_bridge.contract import LOG_HEADER, LOG_RESULTS, PROSPECT_HEADER
 from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS, outreach_log_rows
+from sheets_bridge.layout import TAB_HEADERS
 from sheets_bridge.service import dashboard, score
 from sheets_bridge.store.gsheets import GoogleStore
 from sheets_bridge.store.xlsx import XlsxStore
@@ -172,6 +173,15 @@ def test_setup_gives_the_logs_dates_and_dropdowns_in_google_sheets(google_env: s
     assert [v["userEnteredValue"] for v in rule["condition"]["values"]] == list(LOG_RESULTS)
     assert rule["strict"] is False
     assert [v["userEnteredValue"] for v in log[(1, angle)]["validation"]["condition"]["values"]] == list(PAGE_TYPES)
+    templates = by_title["Templates"]
+    body = TAB_HEADERS["Templates"].index("Body")
+    assert templates["col_meta"][str(body)]["pixelSize"] >= 500  # a template's body is readable, and wraps
+    assert next(cell for r, c, cell in templates["cells"] if (r, c) == (1, body))["fmt"]["wrapStrategy"] == "WRAP"
+    settings = by_title["Settings"]
+    assert settings["col_meta"]["0"]["pixelSize"] >= 7 * len("Search console property")  # no "Your doma"
+    prospects = by_title["Prospects"]  # its own layout is kept
+    why = PROSPECT_HEADER.index("Why")
+    assert prospects["col_meta"][str(why)]["pixelSize"] >= 400
 
 
 def test_setup_gives_the_workbooks_outreach_log_dropdowns(tmp_path: Path) -> None:

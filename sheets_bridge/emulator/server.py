@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -13,12 +13,22 @@ from sheets_bridge.emulator.app import create_emulator
 from sheets_bridge.emulator.state import EmulatorState
 
 
-def serve(port: int, host: str = "127.0.0.1", data_dir: str | None = None) -> None:
-    """Serve until interrupted."""
+class PortTakenError(OSError):
+    """The emulator's port is in use (nothing was written)."""
+
+
+def serve(port: int, host: str = "127.0.0.1", data_dir: str | None = None,
+          when_listening: Callable[[str], None] | None = None) -> None:
+    """Serve until interrupted; ``when_listening`` runs once the port is bound (a key file is written only then)."""
     app = create_emulator(EmulatorState(data_dir=data_dir))
-    server = make_server(host, port, app, threaded=True)
-    print(f"Sheets API emulator on http://{host}:{server.server_port} (data: {data_dir or 'in memory'})",
-          flush=True)
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except (OSError, SystemExit):  # werkzeug exits on a port in use, after printing its own hint
+        raise PortTakenError(f"port {port} on {host} is in use: stop what listens there, or pass --port") from None
+    url = f"http://{host}:{server.server_port}"
+    if when_listening is not None:
+        when_listening(url)
+    print(f"Sheets API emulator on {url} (data: {data_dir or 'in memory'})", flush=True)
     server.serve_forever()
 
 

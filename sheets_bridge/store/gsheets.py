@@ -560,7 +560,7 @@ class GoogleStore:
                 requests.append({"addProtectedRange": {"protectedRange": {
                     "range": {"sheetId": pid, "startColumnIndex": col, "endColumnIndex": col + 1},
                     "description": f"{PROTECTION_NOTE}: {name}", "warningOnly": True}}})
-        for title in created:
+        for title in (t for t in created if t != PROSPECTS):  # Prospects has its own layout, above
             requests.extend(team_tab_requests(sheets[title]["properties"]["sheetId"], TAB_HEADERS[title],
                                               LOG_VOCABULARY if title == OUTREACH_LOG else {}))
         changed = bool(created or writes or any("addProtectedRange" in r or "addConditionalFormatRule" in r

@@ -7,7 +7,7 @@ from typing import Any
 
 from sheets_bridge.dashboard import ChartSpec, DashboardLayout
 from sheets_bridge.layout import OWNED_SHADE
-from sheets_bridge.presentation import DATE_FORMAT, TEAM_SHADE, is_owned, style_of
+from sheets_bridge.presentation import DATE_FORMAT, DEFAULT_WIDTH, TAB_WIDTHS, TEAM_SHADE, WRAPPED, is_owned, style_of
 
 
 def pixels(characters: int) -> int:
@@ -103,11 +103,19 @@ DATE_COLUMNS_OF_TABS = {"Date": ("DATE", "yyyy-mm-dd"), "Time (UTC)": ("DATE_TIM
 
 
 def team_tab_requests(sheet_id: int, header: Sequence[str], lists: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
-    """Formats for a reserved tab ``setup`` creates: its date columns as dates (a Gmail-synced date or a run's
-    time is a serial number otherwise), and dropdowns (warnings only) for the columns with a fixed vocabulary."""
+    """Formats for a reserved tab ``setup`` creates: widths that fit its columns, long text wrapped, its date
+    columns as dates (a Gmail-synced date or a run's time is a serial number otherwise), and dropdowns (warnings
+    only) for the columns with a fixed vocabulary."""
     requests: list[dict[str, Any]] = []
     for index, name in enumerate(header):
         span = {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": index, "endColumnIndex": index + 1}
+        requests.append({"updateDimensionProperties": {"range": {
+            "sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": index, "endIndex": index + 1},
+            "properties": {"pixelSize": pixels(TAB_WIDTHS.get(name, DEFAULT_WIDTH))}, "fields": "pixelSize"}})
+        if name in WRAPPED:  # a template's body wraps instead of running over the next cells
+            requests.append({"repeatCell": {"range": span, "cell": {"userEnteredFormat": {
+                "wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
+                "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"}})
         if name in DATE_COLUMNS_OF_TABS:
             kind, pattern = DATE_COLUMNS_OF_TABS[name]
             requests.append({"repeatCell": {"range": span, "cell": {"userEnteredFormat": {

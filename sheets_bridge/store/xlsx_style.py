@@ -20,7 +20,7 @@ from sheets_bridge import contract
 from sheets_bridge.contract import STATUSES
 from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.layout import OWNED_SHADE, TIER_COLOURS
-from sheets_bridge.presentation import TEAM_SHADE, is_owned, style_of
+from sheets_bridge.presentation import DEFAULT_WIDTH, TAB_WIDTHS, TEAM_SHADE, WRAPPED, is_owned, style_of
 
 LINK_FONT = Font(color="1155CC", underline="single")
 
@@ -205,17 +205,6 @@ def write_prospect_list(prospects: pd.DataFrame, path: Path) -> None:
 
 
 # widths (characters) of the team's tabs, by header name; unknown headers get DEFAULT_WIDTH
-TAB_WIDTHS = {
-    "Setting": 28, "Value": 44, "URL": 52, "Page kind": 14, "Topic keywords": 44, "Ready": 8, "Date": 12,
-    "Domain": 26, "Touch": 7, "Angle": 18, "Result": 16, "Link URL": 44, "Anchor": 22, "Notes": 36,
-    "Campaign": 12, "Page type": 16, "Subject": 44, "Body": 90, "Domain or email": 30, "Reason": 36,
-    "Query": 26, "Position": 9, "Clicks": 8, "Impressions": 12, "Evidence": 60, "Example page": 50,
-    "Linked competitors": 28, "Keep": 8,
-}
-DEFAULT_WIDTH = 16
-WRAPPED = frozenset({"Body", "Notes", "Evidence"})
-
-
 def style_team_tab(ws: Worksheet) -> None:
     """A reserved tab a person reads and types in: bold frozen header, widths that fit, dates as dates,
     long text wrapped (Templates' bodies) instead of spilling over the next cells."""
