@@ -200,3 +200,12 @@ def test_followups_and_drafts_on_a_fresh_list_name_the_next_step(tmp_path: Path,
     out = capsys.readouterr().out
     assert "0 due today, 0 overdue" in out and out.count("Next step: Nothing is due: set Status to Queued") == 2
     assert "0 drafts, 0 skipped" in out
+
+
+def test_a_skip_for_a_missing_target_names_the_targets_tab_not_a_template_row() -> None:
+    frame = _prospects()
+    frame["Target URL"] = ""  # the Targets tab was empty when it was scored
+    plan = plan_drafts(frame, parse_templates(starter_templates()), parse_do_not_contact(None))
+    reasons = dict(plan.skipped)
+    assert reasons["due.com"].startswith("no Target URL") and "Targets tab" in reasons["due.com"]
+    assert not any(r.startswith("Templates row") for r in reasons.values())

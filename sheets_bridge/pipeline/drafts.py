@@ -151,6 +151,9 @@ def _one(row: pd.Series, templates: Templates, blocked: DoNotContact) -> tuple[s
     if subject is None or body is None:
         unknown, empty = unknown_s + unknown_b, empty_s + empty_b
         named = ", ".join("{" + n + "}" for n in (unknown or empty))
+        if not unknown and "target_url" in empty:  # the cause is the prospect's missing page, not the template
+            return ("no Target URL: none of your pages fits it; list your pages in the Targets tab (URL, Page "
+                    "kind, Topic keywords) and score again, or type its Target URL"), None
         why = "unknown placeholder" if unknown else "empty for this prospect"
         return f"Templates row {template.row}: {named} {why}", None
     return "", Draft(domain, email, touch, subject, body, template.row)
