@@ -15,7 +15,7 @@ demo: $(STAMP)
 	$(BIN)/sheets-bridge demo --out demo.xlsx --today 2026-11-26
 
 test: $(STAMP) apps-script-deps browser-deps
-	$(BIN)/ruff check sheets_bridge tests benchmarks examples
+	$(BIN)/ruff check sheets_bridge sheets_emulator harness tests benchmarks examples
 	$(BIN)/mypy
 	@if command -v npm >/dev/null 2>&1; then \
 		cd apps_script && npm run --silent typecheck && npm test; \

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_bridge.harness.chaos import run_chaos
+from harness.chaos import run_chaos
 
 
 def main() -> int:

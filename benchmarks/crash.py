@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_bridge.harness.crash import run_crashes
+from harness.crash import run_crashes
 
 
 def main() -> int:

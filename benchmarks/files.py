@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import measure  # noqa: E402
 from pipeline import SITES, synthetic_exports  # noqa: E402
 
-from sheets_bridge.pipeline.domains import key_hosts  # noqa: E402
-from sheets_bridge.pipeline.reference import load_json  # noqa: E402
+from sheets_bridge.intake.domains import key_hosts  # noqa: E402
+from sheets_bridge.intake.reference import load_json  # noqa: E402
 
 
 def write_exports(folder: Path, rows: int, encoding: str) -> list[Path]:

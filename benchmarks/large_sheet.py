@@ -18,13 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties
-from sheets_bridge.emulator.model import Sheet, Spreadsheet
-from sheets_bridge.emulator.server import running_emulator
-from sheets_bridge.harness.chaos import _AnonymousCredentials
-from sheets_bridge.service import score
-from sheets_bridge.store.google_http import GoogleSession
-from sheets_bridge.store.gsheets import GoogleStore
+from harness.chaos import _AnonymousCredentials
+from sheets_bridge.service.actions import score
+from sheets_bridge.store.google.http import GoogleSession
+from sheets_bridge.store.google.sheets import GoogleStore
+from sheets_emulator.defaults import sheet_properties, spreadsheet_properties
+from sheets_emulator.server import running_emulator
+from sheets_emulator.sheets.model import Sheet, Spreadsheet
 
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow", "Domain traffic", "Anchor"]
 

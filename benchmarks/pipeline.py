@@ -24,13 +24,13 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sheets_bridge.exceptions import InvalidHostError
-from sheets_bridge.pipeline.domains import extractor, key_host
-from sheets_bridge.pipeline.ingest import recognise_frame
-from sheets_bridge.pipeline.reference import load_json
-from sheets_bridge.pipeline.run import score_frames
-from sheets_bridge.pipeline.targets import parse_targets
-from sheets_bridge.pipeline.values import parse_bool_text, parse_flag_text, parse_number_text
-from sheets_bridge.settings import Settings
+from sheets_bridge.gap.targets import parse_targets
+from sheets_bridge.intake.domains import extractor, key_host
+from sheets_bridge.intake.ingest import recognise_frame
+from sheets_bridge.intake.reference import load_json
+from sheets_bridge.intake.settings import Settings
+from sheets_bridge.intake.values import parse_bool_text, parse_flag_text, parse_number_text
+from sheets_bridge.service.scoring import score_frames
 
 SITES = ["own-site.com", "rival-one.com", "rival-two.co.uk", "rival-three.io", "rival-four.de"]
 TLDS = np.array(["com", "org", "net", "co.uk", "io", "de", "com.au", "blogspot.com", "fr", "xyz"])

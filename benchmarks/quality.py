@@ -31,10 +31,10 @@ from pathlib import Path
 import pandas as pd
 
 from sheets_bridge.exceptions import ExportFormatError, WrongReportError
-from sheets_bridge.file_gap import gap_from_files
-from sheets_bridge.pipeline.classify import classify_pages
-from sheets_bridge.pipeline.ingest import recognise_file
-from sheets_bridge.pipeline.verdict import judge_pages
+from sheets_bridge.gap.classify import classify_pages
+from sheets_bridge.gap.spam import judge_pages
+from sheets_bridge.intake.ingest import recognise_file
+from sheets_bridge.service.file_gap import gap_from_files
 
 CORPUS = Path(__file__).parent / "corpus"
 PAGE_TYPES = {"R": "resource page", "L": "roundup/list", "C": "comparison", "V": "review", "E": "editorial/news",

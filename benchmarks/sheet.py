@@ -30,7 +30,7 @@ from typing import Any
 import psutil
 import requests
 
-from sheets_bridge.emulator import control
+from sheets_emulator import control
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -117,7 +117,7 @@ def measured(command: list[str], env: dict[str, str], emulator: psutil.Process) 
 
 def floor() -> None:
     """The floor: a token, the same two reads the product starts with, and the JSON decoded."""
-    from sheets_bridge.store.google_http import GoogleSession, load_credentials
+    from sheets_bridge.store.google.http import GoogleSession, load_credentials
 
     session = GoogleSession(load_credentials())
     meta = session.request("GET", f"https://sheets.googleapis.com/v4/spreadsheets/{BOOK}",
@@ -132,8 +132,8 @@ def floor() -> None:
 
 def main(args: argparse.Namespace) -> None:
     compiled_like_installed()  # the package as installed: byte-compiled
-    baseline = measured([sys.executable, "-c", "import sheets_bridge.cli, sheets_bridge.store.gsheets, "
-                         "sheets_bridge.pipeline.run"], ENV, psutil.Process())["rss"]
+    baseline = measured([sys.executable, "-c", "import sheets_bridge.cli, sheets_bridge.store.google.sheets, "
+                         "sheets_bridge.service.scoring"], ENV, psutil.Process())["rss"]
     print(f"import baseline RSS: {baseline:.0f} MiB")
     for rows in (int(r) for r in args.rows.split(",")):
         body = book_json(rows)

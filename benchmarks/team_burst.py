@@ -39,10 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from identity import AUDIENCE, access_token, key_and_cert, token  # noqa: E402
 
-from sheets_bridge.emulator import control  # noqa: E402
-from sheets_bridge.emulator.cells import raw  # noqa: E402
-from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties  # noqa: E402
-from sheets_bridge.emulator.server import running_emulator  # noqa: E402
+from sheets_emulator import control  # noqa: E402
+from sheets_emulator.defaults import sheet_properties, spreadsheet_properties  # noqa: E402
+from sheets_emulator.server import running_emulator  # noqa: E402
+from sheets_emulator.sheets.cells import raw  # noqa: E402
 
 SERVICE_ACCOUNT = "bridge@emulated.iam.gserviceaccount.com"
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow"]

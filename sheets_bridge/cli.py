@@ -20,7 +20,7 @@ from sheets_bridge.progress import ProgressBar
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sheets_bridge.service import ScoreSummary
+    from sheets_bridge.service.actions import ScoreSummary
     from sheets_bridge.store.base import Store
 
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -29,7 +29,7 @@ SERVING = frozenset({"serve", "emulator"})  # commands that run until stopped
 
 def open_store(target: str) -> Store:
     """An .xlsx workbook by path, or a Google spreadsheet by id or URL."""
-    from sheets_bridge.store.gsheets import GoogleStore, spreadsheet_id_of
+    from sheets_bridge.store.google.sheets import GoogleStore, spreadsheet_id_of
 
     if target.lower().endswith(EXPORT_SUFFIXES):
         raise TargetError(f"'{target}' is an export file, not a workbook: add it to one with 'sheets-bridge import "
@@ -205,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command not in SERVING:  # a one-off run: its imports and its work make no cycles worth collecting
         gc.disable()  # (start-up takes about 7% less CPU); a serving process keeps the collector
     try:
-        from sheets_bridge.memory import use_system_allocator
+        from sheets_bridge.service.memory import use_system_allocator
 
         use_system_allocator()  # before any Arrow memory is taken (the served workers inherit it)
         return _run(args)
@@ -226,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _gap(args: argparse.Namespace, today: dt.date) -> int:
-    from sheets_bridge.file_gap import check_output, gap_from_files, write_gap
+    from sheets_bridge.service.file_gap import check_output, gap_from_files, write_gap
 
     check_output(args.out)
     result = gap_from_files(args.files, args.own, args.settings, today, targets_file=args.targets, jobs=args.jobs)
@@ -254,10 +254,10 @@ def _run(args: argparse.Namespace) -> int:
     today = getattr(args, "today", None) or dt.date.today()
     if args.command == "gap":  # export files only: the service (and the Google stack) is never imported
         return _gap(args, today)
-    from sheets_bridge.service import dashboard, followups, import_export, score, setup
+    from sheets_bridge.service.actions import dashboard, followups, import_export, score, setup
 
     if args.command == "demo":
-        from sheets_bridge.demo import build_demo_workbook
+        from sheets_bridge.service.demo import build_demo_workbook
 
         tabs = build_demo_workbook(args.out)
         print(f"Built {args.out} with sample exports for: {', '.join(tabs)}")
@@ -293,26 +293,19 @@ def _run(args: argparse.Namespace) -> int:
             print_dashboard(dashboard(store, today))
         return 0
     if args.command == "serve":
-        from sheets_bridge.server import run_server
+        from sheets_bridge.web.server import run_server
 
         return run_server(args.host, args.port, args.workers, args.insecure_dev)
     if args.command == "emulator":
-        from sheets_bridge.emulator.keyfile import write_key
-        from sheets_bridge.emulator.server import PortTakenError, serve
-
-        def key_file(url: str) -> None:  # only once the port is ours: never a key for an emulator that is not
-            write_key(args.write_key, url)
-            print(f"Wrote {args.write_key}: export GOOGLE_APPLICATION_CREDENTIALS={args.write_key} "
-                  f"SHEETS_BRIDGE_API_ROOT={url}", flush=True)
-
         try:
-            serve(args.port, args.host, args.data, when_listening=key_file if args.write_key else None)
-        except PortTakenError as exc:
-            print(f"sheets-bridge: {exc}", file=sys.stderr)
+            from sheets_emulator.cli import run as run_emulator
+        except ImportError:
+            print("sheets-bridge: the Sheets API emulator is not installed (it ships with the repository, "
+                  "not the service image)", file=sys.stderr)
             return 2
-        return 0
+        return run_emulator(args.port, args.host, args.data, args.write_key, prog="sheets-bridge")
     if args.command == "new-sheet":
-        from sheets_bridge.store.gsheets import create_spreadsheet
+        from sheets_bridge.store.google.sheets import create_spreadsheet
 
         print(create_spreadsheet(args.title))
         return 0
@@ -342,7 +335,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"Warning: {warning}")
         return 0
     if args.command == "rankings" and args.action == "pull":
-        from sheets_bridge.service import pull_rankings
+        from sheets_bridge.service.actions import pull_rankings
 
         store = open_store(args.target)
         with store.hold(_who(), "Pull rankings"):
@@ -351,7 +344,7 @@ def _run(args: argparse.Namespace) -> int:
               f"{pulled['added']} new, {pulled['total']} in the tab")
         return 0
     if args.command == "rankings":
-        from sheets_bridge.service import import_rankings
+        from sheets_bridge.service.actions import import_rankings
 
         if args.file is None or not args.file.is_file():
             print(f"sheets-bridge: no file at '{args.file}'", file=sys.stderr)
@@ -362,7 +355,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Rankings: {merged['rows']} rows read, {merged['added']} new, {merged['total']} in the tab")
         return 0
     if args.command == "drafts":
-        from sheets_bridge.service import drafts
+        from sheets_bridge.service.actions import drafts
 
         store = open_store(args.target)
         with store.hold(_who(), "Prepare drafts"):

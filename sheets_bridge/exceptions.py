@@ -122,3 +122,17 @@ class PartialWriteError(GoogleApiError):
 
     code = "partly_written"
     status = 503
+
+
+class AuthenticationError(SheetsBridgeError):
+    """Missing or invalid credentials (401)."""
+
+    code = "unauthenticated"
+    status = 401
+
+
+class ForbiddenError(SheetsBridgeError):
+    """Valid credentials of someone who is not allowed (403)."""
+
+    code = "forbidden"
+    status = 403

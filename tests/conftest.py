@@ -17,15 +17,15 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import settings
 from identity import key_and_cert
 
-from sheets_bridge.demo import build_demo_workbook
-from sheets_bridge.emulator import control
-from sheets_bridge.emulator.cells import raw
-from sheets_bridge.emulator.defaults import sheet_properties, spreadsheet_properties
-from sheets_bridge.emulator.server import running_emulator
-from sheets_bridge.emulator.state import EmulatorState
+from sheets_bridge.service.demo import build_demo_workbook
 from sheets_bridge.store.base import Store
-from sheets_bridge.store.gsheets import GoogleStore
+from sheets_bridge.store.google.sheets import GoogleStore
 from sheets_bridge.store.xlsx import XlsxStore
+from sheets_emulator import control
+from sheets_emulator.defaults import sheet_properties, spreadsheet_properties
+from sheets_emulator.server import running_emulator
+from sheets_emulator.sheets.cells import raw
+from sheets_emulator.state import EmulatorState
 
 TODAY = dt.date(2026, 11, 26)
 # Properties check results, never time: hypothesis's default 200 ms deadline per example made a property
@@ -168,6 +168,6 @@ def inspector_store(book_id: str) -> GoogleStore:
     file, whoever owns it (for checking what a person's run wrote to a file the service account cannot open)."""
     from google.oauth2.credentials import Credentials
 
-    from sheets_bridge.store.google_http import GoogleSession
+    from sheets_bridge.store.google.http import GoogleSession
 
     return GoogleStore(book_id, session=GoogleSession(Credentials(token="test-inspector")))

@@ -14,9 +14,9 @@ from identity import AUDIENCE, access_token, token
 from test_service import TABS
 from werkzeug.serving import make_server
 
-from sheets_bridge.app import create_app
-from sheets_bridge.config import Config
-from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS
+from sheets_bridge.service.demo import SETTINGS_ROWS, TARGET_ROWS
+from sheets_bridge.web.app import create_app
+from sheets_bridge.web.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sheets_bridge.pipeline.checklist import ChecklistFacts, launch_checklist
-from sheets_bridge.service import dashboard, score
-from sheets_bridge.settings import parse_settings
+from sheets_bridge.insights.checklist import ChecklistFacts, launch_checklist
+from sheets_bridge.intake.settings import parse_settings
+from sheets_bridge.service.actions import dashboard, score
 from sheets_bridge.store.xlsx import XlsxStore
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheets_bridge.pipeline.classify import classify_pages
-from sheets_bridge.pipeline.score import score_prospects
-from sheets_bridge.settings import Settings
+from sheets_bridge.gap.classify import classify_pages
+from sheets_bridge.gap.score import score_prospects
+from sheets_bridge.intake.settings import Settings
 
 
 def prospect(**fields: object) -> pd.DataFrame:

@@ -139,12 +139,12 @@ def test_a_serving_command_keeps_the_collector(command: list[str], monkeypatch: 
     """serve and emulator run until stopped: they run with the cyclic collector on."""
     import gc
 
-    import sheets_bridge.emulator.server
-    import sheets_bridge.server
+    import sheets_bridge.web.server
+    import sheets_emulator.server
 
     seen: list[bool] = []
-    monkeypatch.setattr(sheets_bridge.server, "run_server", lambda *a, **k: seen.append(gc.isenabled()) or 0)
-    monkeypatch.setattr(sheets_bridge.emulator.server, "serve", lambda *a, **k: seen.append(gc.isenabled()))
+    monkeypatch.setattr(sheets_bridge.web.server, "run_server", lambda *a, **k: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(sheets_emulator.server, "serve", lambda *a, **k: seen.append(gc.isenabled()))
     assert main(command) == 0
     assert seen == [True]
 
@@ -161,7 +161,7 @@ def test_output_cut_short_by_a_pipe_ends_quietly(tmp_path: Path) -> None:
 def test_an_empty_sheet1_is_not_warned_about(tmp_path: Path) -> None:
     import datetime as dt
 
-    from sheets_bridge.pipeline.run import score_workbook
+    from sheets_bridge.service.scoring import score_workbook
 
     header = ["Referring page URL"]
     tabs = {"Settings": [["Your domain", "mine.com"]], "Sheet1": [], "Notes": [["", ""], ["", ""]],

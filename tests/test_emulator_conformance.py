@@ -1,4 +1,4 @@
-"""The emulator replays gspread's recordings of Google's real API traffic (see sheets_bridge.emulator.conformance).
+"""The emulator replays gspread's recordings of Google's real API traffic (see sheets_emulator.conformance).
 
 Recordings come from ../shared/gspread_cassettes (or $SHEETS_BRIDGE_CASSETTES) and are never copied here.
 Files outside the emulator's scope are listed with their reason in conformance.EXCLUDED / EXCLUDED_PATTERNS.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from sheets_bridge.emulator import conformance
+from sheets_emulator import conformance
 
 DIRECTORY = conformance.default_dir()
 pytestmark = pytest.mark.skipif(not DIRECTORY.is_dir(), reason=f"no recordings at {DIRECTORY}")

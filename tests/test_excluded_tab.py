@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sheets_bridge import contract
-from sheets_bridge.pipeline.excluded import parse_keep
-from sheets_bridge.service import score
+from sheets_bridge.gap.excluded import parse_keep
+from sheets_bridge.service.actions import score
 from sheets_bridge.store.base import Store
 
 TODAY = dt.date(2026, 11, 26)

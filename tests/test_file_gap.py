@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from sheets_bridge.cli import main
-from sheets_bridge.file_gap import site_of_filename
+from sheets_bridge.service.file_gap import site_of_filename
 
 HEADER = ["Referring page URL", "Domain rating", "Domain traffic", "Anchor", "Nofollow"]
 

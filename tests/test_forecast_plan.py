@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from sheets_bridge.pipeline.forecast import forecast_quarter
-from sheets_bridge.pipeline.plan import PlanFacts, campaign_plan
+from sheets_bridge.insights.forecast import forecast_quarter
+from sheets_bridge.insights.plan import PlanFacts, campaign_plan
 
 
 def _rows(n: int, kind: str, tier: str, status: str, contacted: bool, placed: bool = False,
@@ -80,10 +80,10 @@ def test_with_a_goal_the_plan_asks_for_the_forecasts_contacts_not_the_whole_back
 
 
 def test_dashboard_shows_forecast_and_plan() -> None:
-    from sheets_bridge.dashboard import build_layout
-    from sheets_bridge.pipeline.cadence import parse_outreach_log
-    from sheets_bridge.pipeline.metrics import compute_metrics
-    from sheets_bridge.settings import parse_settings
+    from sheets_bridge.insights.metrics import compute_metrics
+    from sheets_bridge.intake.settings import parse_settings
+    from sheets_bridge.outreach.cadence import parse_outreach_log
+    from sheets_bridge.workbook.dashboard import build_layout
 
     prospects = pd.DataFrame({"Domain": ["a.com", "b.com", "c.com", "d.com"], "Tier": ["A", "A", "B", "A"],
                               "Page type": ["list"] * 4, "Status": ["Placed", "Contacted", "Queued", "New"]})

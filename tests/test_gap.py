@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets_bridge.pipeline.clean import clean_links, name_flags
-from sheets_bridge.pipeline.gap import build_gap
-from sheets_bridge.pipeline.ingest import recognise_values
-from sheets_bridge.settings import Settings
+from sheets_bridge.gap.clean import clean_links, name_flags
+from sheets_bridge.gap.gap import build_gap
+from sheets_bridge.intake.ingest import recognise_values
+from sheets_bridge.intake.settings import Settings
 
 RIVALS = ["rival-a.com", "rival-b.com", "rival-c.com"]
 

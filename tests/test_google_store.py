@@ -13,13 +13,13 @@ from conftest import load_spreadsheet
 
 from sheets_bridge import contract
 from sheets_bridge.cli import main
-from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS
-from sheets_bridge.emulator import control
 from sheets_bridge.exceptions import QuotaExhaustedError, SheetAccessError, SpreadsheetNotFoundError
-from sheets_bridge.pipeline.ingest import as_rows
-from sheets_bridge.service import score
+from sheets_bridge.intake.ingest import as_rows
+from sheets_bridge.service.actions import score
+from sheets_bridge.service.demo import SETTINGS_ROWS, TARGET_ROWS
 from sheets_bridge.store.base import Store
-from sheets_bridge.store.gsheets import GoogleStore, spreadsheet_id_of
+from sheets_bridge.store.google.sheets import GoogleStore, spreadsheet_id_of
+from sheets_emulator import control
 
 TODAY = dt.date(2026, 11, 26)
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow", "Anchor"]

@@ -18,12 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheets_bridge.exceptions import InvalidHostError
-from sheets_bridge.pipeline.clean import clean_links
-from sheets_bridge.pipeline.domains import key_host
-from sheets_bridge.pipeline.gap import build_gap
-from sheets_bridge.pipeline.groups import combine_groups, group_export, group_links
-from sheets_bridge.pipeline.ingest import recognise_values
-from sheets_bridge.settings import Settings
+from sheets_bridge.gap.clean import clean_links
+from sheets_bridge.gap.gap import build_gap
+from sheets_bridge.gap.groups import combine_groups, group_export, group_links
+from sheets_bridge.intake.domains import key_host
+from sheets_bridge.intake.ingest import recognise_values
+from sheets_bridge.intake.settings import Settings
 
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Domain authority", "Nofollow", "Lost",
           "Domain traffic", "First seen"]
@@ -186,8 +186,8 @@ def test_a_run_frees_each_exports_groups_once_combined_and_an_export_is_scored_o
 
     import pytest
 
-    from sheets_bridge.pipeline.groups import GroupsFreedError
-    from sheets_bridge.pipeline.run import score_frames
+    from sheets_bridge.gap.groups import GroupsFreedError
+    from sheets_bridge.service.scoring import score_frames
 
     header = ["Referring page URL", "Domain rating", "First seen"]
     tabs = {"rival-a.com": [header, ["https://alpha.com/x", "40", "2026-01-01"], ["https://beta.com/", "30", ""]],

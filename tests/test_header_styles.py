@@ -15,8 +15,8 @@ import pytest
 
 from sheets_bridge.cli import main
 from sheets_bridge.exceptions import ExportFormatError
-from sheets_bridge.file_gap import read_export_file
-from sheets_bridge.pipeline.ingest import recognise_file
+from sheets_bridge.intake.ingest import recognise_file
+from sheets_bridge.service.file_gap import read_export_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "benchmarks" / "corpus" / "files"
 REAL = list(csv.reader((CORPUS / "ajblive.com-backlinks.csv").open(encoding="utf-8")))

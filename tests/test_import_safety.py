@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from sheets_bridge.exceptions import ExportFormatError
-from sheets_bridge.pipeline.ingest import as_rows
-from sheets_bridge.service import import_export
+from sheets_bridge.intake.ingest import as_rows
+from sheets_bridge.service.actions import import_export
 from sheets_bridge.store.base import Store
 
 CORPUS = Path(__file__).resolve().parents[1] / "benchmarks" / "corpus" / "files"

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheets_bridge.exceptions import ExportFormatError
-from sheets_bridge.pipeline import decode
-from sheets_bridge.pipeline.decode import read_rows
-from sheets_bridge.pipeline.ingest import Columns, recognise_columns, recognise_file, recognise_values
+from sheets_bridge.intake import decode
+from sheets_bridge.intake.decode import read_rows
+from sheets_bridge.intake.ingest import Columns, recognise_columns, recognise_file, recognise_values
 
 AHREFS_RD = ['"Domain"', '"Is spam"', '"DR"', '"Dofollow ref. domains"', '"Dofollow linked domains"',
              '"Traffic "', '"Keywords "', '"Links to target"', '"Dofollow links"', '"First seen"', '"Lost"']

@@ -15,11 +15,11 @@ from conftest import TODAY, load_spreadsheet
 from identity import access_token
 from test_store_reliability import TABS
 
-from sheets_bridge.emulator import control
 from sheets_bridge.exceptions import SheetsBridgeError
-from sheets_bridge.service import score
-from sheets_bridge.store.gsheets import GoogleStore
-from sheets_bridge.store.lease import LeaseExpiredError, LeaseLostError, RunInProgressError
+from sheets_bridge.service.actions import score
+from sheets_bridge.store.google.lease import LeaseExpiredError, LeaseLostError, RunInProgressError
+from sheets_bridge.store.google.sheets import GoogleStore
+from sheets_emulator import control
 
 LEASE = "sheets_bridge.lease"
 INSPECT = {"Authorization": "Bearer inspector"}
@@ -148,7 +148,7 @@ def test_a_lease_refuses_writes_from_its_margin_before_expiry_on_googles_clock()
         sent.append(requests_)
         return {"updatedSpreadsheet": {}}, (local[0] + 100.0) if read else None
 
-    from sheets_bridge.store.lease import MARGIN, Lease
+    from sheets_bridge.store.google.lease import MARGIN, Lease
 
     lease = Lease(batch_update, "ana@example.com", "Score prospects", clock=lambda: local[0])
     lease.acquire()
@@ -179,7 +179,7 @@ def test_a_session_never_waits_past_the_runs_deadline(google_env: str) -> None:
     """Judged on the waits the session chose (a fake sleep that moves the run's clock), not on wall time."""
     from google.oauth2.credentials import Credentials
 
-    from sheets_bridge.store.google_http import GoogleSession
+    from sheets_bridge.store.google.http import GoogleSession
 
     book = load_spreadsheet(google_env, TABS)
     left, slept = [2.5], []

@@ -11,12 +11,12 @@ import pytest
 import requests
 
 from sheets_bridge import contract
-from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
-from sheets_bridge.pipeline.metrics import classify_anchor, compute_metrics
-from sheets_bridge.service import dashboard, followups, score
-from sheets_bridge.settings import Settings
+from sheets_bridge.insights.metrics import classify_anchor, compute_metrics
+from sheets_bridge.intake.settings import Settings
+from sheets_bridge.outreach.cadence import compute_cadence, parse_outreach_log
+from sheets_bridge.service.actions import dashboard, followups, score
 from sheets_bridge.store.base import Store
-from sheets_bridge.store.gsheets import GoogleStore
+from sheets_bridge.store.google.sheets import GoogleStore
 from sheets_bridge.store.xlsx import XlsxStore
 
 TODAY = dt.date(2026, 11, 26)  # a Thursday; this week starts Monday 2026-11-23
@@ -177,9 +177,9 @@ def test_dashboard_refresh_is_idempotent_and_cheap(make_store: Callable[..., Sto
 
 
 def test_a_reached_prospect_without_a_tier_is_counted_in_the_tier_table() -> None:
-    from sheets_bridge.pipeline.cadence import parse_outreach_log
-    from sheets_bridge.pipeline.metrics import compute_metrics
-    from sheets_bridge.settings import parse_settings
+    from sheets_bridge.insights.metrics import compute_metrics
+    from sheets_bridge.intake.settings import parse_settings
+    from sheets_bridge.outreach.cadence import parse_outreach_log
 
     prospects = pd.DataFrame({"Domain": ["x.com", "y.com", "z.com"], "Status": ["Contacted", "Placed", "New"],
                               "Tier": ["", "A", "B"], "Flags": ["No longer links to a competitor", "", ""]})

@@ -11,9 +11,9 @@ import pytest
 import requests
 
 from sheets_bridge.cli import main
-from sheets_bridge.emulator.keyfile import LOCAL_ACCOUNT, write_key
-from sheets_bridge.store.gsheets import GoogleStore, spreadsheet_id_of
+from sheets_bridge.store.google.sheets import GoogleStore, spreadsheet_id_of
 from sheets_bridge.store.xlsx import XlsxStore
+from sheets_emulator.keyfile import LOCAL_ACCOUNT, write_key
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sheets_bridge" / "data" / "samples"
 

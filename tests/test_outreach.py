@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheets_bridge.cli import main
-from sheets_bridge.outreach_templates import starter_templates
-from sheets_bridge.pipeline.drafts import flag_do_not_contact, parse_do_not_contact, plan_drafts
-from sheets_bridge.pipeline.templates import fill, parse_templates
-from sheets_bridge.service import score
+from sheets_bridge.outreach.drafts import flag_do_not_contact, parse_do_not_contact, plan_drafts
+from sheets_bridge.outreach.starting_templates import starter_templates
+from sheets_bridge.outreach.templates import fill, parse_templates
+from sheets_bridge.service.actions import score
 from sheets_bridge.store.xlsx import XlsxStore
 
 VALUES = {"domain": "alpha.com", "examplepage": "https://alpha.com/resources", "targeturl": "https://mine.com/g",
@@ -135,7 +135,7 @@ def test_cli_drafts_prints_filled_emails(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_status_do_not_contact_is_added_to_the_list_once(tmp_path: Path) -> None:
-    from sheets_bridge.service import list_do_not_contact
+    from sheets_bridge.service.actions import list_do_not_contact
 
     path = tmp_path / "book.xlsx"
     XlsxStore(path, create=True).replace_tabs({
@@ -154,7 +154,7 @@ def test_status_do_not_contact_is_added_to_the_list_once(tmp_path: Path) -> None
     ("", ""),
 ])
 def test_templates_sign_with_the_owners_name(owner: str, name: str) -> None:
-    from sheets_bridge.pipeline.templates import owner_name
+    from sheets_bridge.outreach.templates import owner_name
 
     assert owner_name(owner) == name
 
@@ -181,7 +181,7 @@ def test_a_listed_domain_blocks_every_address_at_it_whichever_prospect_lists_it(
     ("Contacted", "jo@x.com", "Send touch 2 of 4 on 2026-12-03", "next follow-up is due on 2026-12-03"),
 ])
 def test_a_zero_says_what_to_do_next(status: str, contact: str, action: str, words: str) -> None:
-    from sheets_bridge.pipeline.cadence import next_step
+    from sheets_bridge.outreach.cadence import next_step
 
     advice = next_step(pd.Series([status]), pd.Series([action]), pd.Series([contact]))
     assert words in advice

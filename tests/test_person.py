@@ -18,12 +18,12 @@ from flask.testing import FlaskClient
 from identity import AUDIENCE, SHEETS, access_token, token
 from test_service import TABS
 
-from sheets_bridge.app import create_app
-from sheets_bridge.auth import AuthenticationError
-from sheets_bridge.config import Config, ConfigError
-from sheets_bridge.emulator import control
-from sheets_bridge.person import PersonTokens, ScopeMissingError
-from sheets_bridge.pipeline.ingest import as_rows
+from sheets_bridge.exceptions import AuthenticationError
+from sheets_bridge.intake.ingest import as_rows
+from sheets_bridge.web.app import create_app
+from sheets_bridge.web.config import Config, ConfigError
+from sheets_bridge.web.person import PersonTokens, ScopeMissingError
+from sheets_emulator import control
 
 SERVICE_ACCOUNT = "bridge@emulated.iam.gserviceaccount.com"
 
@@ -239,7 +239,7 @@ def test_the_access_token_never_reaches_logs_or_responses(person_client: FlaskCl
 
 
 def test_a_run_that_would_overrun_the_quota_is_queued_with_who_is_ahead_and_how_long() -> None:
-    from sheets_bridge.quota import QueuedError, QuotaGauge
+    from sheets_bridge.web.quota import QueuedError, QuotaGauge
 
     now = [1000.0]
     gauge = QuotaGauge(per_minute=20, per_run=6, clock=lambda: now[0])

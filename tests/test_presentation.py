@@ -12,11 +12,11 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from sheets_bridge.contract import LOG_HEADER, LOG_RESULTS, PROSPECT_HEADER
-from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS, outreach_log_rows
-from sheets_bridge.layout import TAB_HEADERS
-from sheets_bridge.service import dashboard, score
-from sheets_bridge.store.gsheets import GoogleStore
+from sheets_bridge.service.actions import dashboard, score
+from sheets_bridge.service.demo import SETTINGS_ROWS, TARGET_ROWS, outreach_log_rows
+from sheets_bridge.store.google.sheets import GoogleStore
 from sheets_bridge.store.xlsx import XlsxStore
+from sheets_bridge.workbook.layout import TAB_HEADERS
 
 
 def test_the_scored_workbook_reads_as_a_working_list(demo_copy: Path) -> None:
@@ -132,7 +132,7 @@ def test_cli_run_log_and_dashboard_agree_on_the_prospect_count(demo_copy: Path) 
 
 
 def test_setup_lays_out_prospects_in_google_sheets(google_env: str) -> None:
-    from sheets_bridge.service import setup
+    from sheets_bridge.service.actions import setup
 
     book = load_spreadsheet(google_env, {"Sheet1": [["hello"]]})
     assert setup(GoogleStore(book))["changed"] is True
@@ -153,8 +153,8 @@ def test_setup_lays_out_prospects_in_google_sheets(google_env: str) -> None:
 def test_setup_gives_the_logs_dates_and_dropdowns_in_google_sheets(google_env: str) -> None:
     """A Gmail-synced date or a run's time written into a tab setup created shows as a date, not a serial; the
     Outreach log's Result and Angle offer the words the product reads (the page types are the angles)."""
-    from sheets_bridge.pipeline.classify import PAGE_TYPES
-    from sheets_bridge.service import setup
+    from sheets_bridge.gap.classify import PAGE_TYPES
+    from sheets_bridge.service.actions import setup
 
     book = load_spreadsheet(google_env, {"Sheet1": [["hello"]]})
     setup(GoogleStore(book))
@@ -185,8 +185,8 @@ def test_setup_gives_the_logs_dates_and_dropdowns_in_google_sheets(google_env: s
 
 
 def test_setup_gives_the_workbooks_outreach_log_dropdowns(tmp_path: Path) -> None:
-    from sheets_bridge.pipeline.classify import PAGE_TYPES
-    from sheets_bridge.service import setup
+    from sheets_bridge.gap.classify import PAGE_TYPES
+    from sheets_bridge.service.actions import setup
 
     path = tmp_path / "new.xlsx"
     setup(XlsxStore(path, create=True))

@@ -7,10 +7,10 @@ from typing import Any
 
 from conftest import TODAY
 
-from sheets_bridge.pipeline.ingest import as_rows
-from sheets_bridge.service import score
+from sheets_bridge.intake.ingest import as_rows
+from sheets_bridge.service.actions import score
 from sheets_bridge.store.base import Store
-from sheets_bridge.store.gsheets import GoogleStore
+from sheets_bridge.store.google.sheets import GoogleStore
 from sheets_bridge.store.xlsx import XlsxStore
 
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sheets_bridge.cli import build_parser
-from sheets_bridge.pipeline.domains import extractor, key_host
+from sheets_bridge.intake.domains import extractor, key_host
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,25 +44,148 @@ def test_tldextract_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -
     assert extractor().suffix_list_urls == ()
 
 
-def _imports(folder: Path) -> set[str]:
-    """Every sheets_bridge module a package's source files import (top-level and inside functions)."""
+# Who may import whom, written from the layout the README and ``sheets_bridge/__init__`` state: each layer may
+# import its own and the layers before it, never one after it.
+LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    ("shared", ("sheets_bridge", "sheets_bridge.contract", "sheets_bridge.exceptions")),
+    ("intake", ("sheets_bridge.intake",)),
+    ("gap", ("sheets_bridge.gap",)),
+    ("outreach", ("sheets_bridge.outreach",)),
+    ("insights", ("sheets_bridge.insights",)),
+    ("workbook", ("sheets_bridge.workbook",)),
+    ("store", ("sheets_bridge.store",)),
+    ("service", ("sheets_bridge.service",)),
+    ("web", ("sheets_bridge.web",)),
+    ("cli", ("sheets_bridge.cli", "sheets_bridge.progress")),
+]
+PACKAGES = ("sheets_bridge", "sheets_emulator", "harness")
+
+
+def _modules() -> dict[str, Path]:
+    """Every module of the repository's packages, by dotted name."""
+    found: dict[str, Path] = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _imports_of(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The repository modules one file imports, at the top or inside a function."""
     import ast
 
     found: set[str] = set()
-    for path in folder.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                found.add(node.module)
-            elif isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-    return {name for name in found if name.startswith("sheets_bridge")}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            raise AssertionError(f"{path}: relative import (the direction check reads absolute names)")
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:  # ``from pkg import module`` imports the module, not only the package
+                name = f"{node.module}.{alias.name}"
+                found.add(name if name in modules else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.split(".")[0] in PACKAGES}
 
 
-def test_the_emulator_and_the_product_do_not_import_each_other() -> None:
-    package = ROOT / "sheets_bridge"
-    assert {m for m in _imports(package / "emulator") if not m.startswith("sheets_bridge.emulator")} == set()
-    for product in ("store", "pipeline"):
-        assert {m for m in _imports(package / product) if m.startswith("sheets_bridge.emulator")} == set(), product
-    for module in ("service.py", "api.py", "app.py", "auth.py", "access.py", "file_gap.py"):
-        text = (package / module).read_text(encoding="utf-8")
-        assert "sheets_bridge.emulator" not in text and "sheets_bridge.harness" not in text, module
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: _imports_of(path, modules) - {name} for name, path in modules.items()}
+
+
+def _layer(module: str) -> int:
+    best, at = -1, -1
+    for index, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best:
+                best, at = len(prefix), index
+    return at
+
+
+def import_violations(graph: dict[str, set[str]]) -> list[str]:
+    """Imports against the stated directions."""
+    wrong = []
+    for module, imported in graph.items():
+        for target in imported:
+            top, target_top = module.split(".")[0], target.split(".")[0]
+            if top == "sheets_emulator" and target_top != "sheets_emulator":
+                wrong.append(f"{module} -> {target} (the emulator imports nothing of the product)")
+            elif top == "sheets_bridge" and target_top == "harness":
+                wrong.append(f"{module} -> {target} (the product never imports a harness)")
+            elif top == "sheets_bridge" and target_top == "sheets_emulator" and module != "sheets_bridge.cli":
+                wrong.append(f"{module} -> {target} (only the CLI's emulator command starts the emulator)")
+            elif top == target_top == "sheets_bridge" and _layer(target) > _layer(module):
+                wrong.append(f"{module} -> {target} ({LAYERS[_layer(module)][0]} may not import "
+                             f"{LAYERS[_layer(target)][0]})")
+    return sorted(wrong)
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in graph:
+                continue
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_every_module_has_a_layer() -> None:
+    assert [m for m in _graph() if m.startswith("sheets_bridge") and _layer(m) < 0] == []
+
+
+def test_no_import_goes_against_the_stated_directions() -> None:
+    assert import_violations(_graph()) == []
+
+
+def test_no_import_cycle() -> None:
+    assert import_cycles(_graph()) == []
+
+
+def test_the_checks_see_a_wrong_import_and_a_cycle() -> None:
+    """The checks themselves: a store importing the web, and two modules importing each other, are caught."""
+    graph = {"sheets_bridge.store.base": {"sheets_bridge.web.auth"}, "sheets_bridge.web.auth": set(),
+             "sheets_bridge.intake.domains": {"sheets_bridge.intake.suffixes"},
+             "sheets_bridge.intake.suffixes": {"sheets_bridge.intake.domains"},
+             "sheets_emulator.app": {"sheets_bridge.contract"}, "sheets_bridge.gap.run": {"harness.chaos"}}
+    assert len(import_violations(graph)) == 3
+    assert import_cycles(graph) == [["sheets_bridge.intake.domains", "sheets_bridge.intake.suffixes"]]
+
+
+def test_no_package_is_too_big_to_read() -> None:
+    """No package over about 2,000 lines or 15 modules (with its __init__): the folders keep showing the product."""
+    sizes: dict[str, tuple[int, int]] = {}
+    for package in PACKAGES:
+        for folder in [ROOT / package, *[p for p in (ROOT / package).rglob("*") if p.is_dir()]]:
+            files = list(folder.glob("*.py"))
+            if files:
+                lines = sum(len(f.read_text(encoding="utf-8").splitlines()) for f in files)
+                sizes[str(folder.relative_to(ROOT))] = (len(files), lines)
+    assert {folder: size for folder, size in sizes.items() if size[0] > 16 or size[1] > 2100} == {}

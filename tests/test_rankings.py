@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from sheets_bridge.cli import main
-from sheets_bridge.emulator import control
 from sheets_bridge.exceptions import ExportFormatError
-from sheets_bridge.pipeline.rankings import merge_rankings, ranking_movement, recognise_rankings
+from sheets_bridge.insights.rankings import merge_rankings, ranking_movement, recognise_rankings
 from sheets_bridge.store.xlsx import XlsxStore
+from sheets_emulator import control
 
 GSC_PAGES = "Top pages,Clicks,Impressions,CTR,Position\nhttps://mine.com/guide,120,4000,3%,8.4\nhttps://mine.com/list,5,900,0.6%,21\n"
 
@@ -69,7 +69,7 @@ def test_no_data_before_a_placement_is_not_a_gain_from_zero() -> None:
 
 def test_cli_imports_rankings_and_the_dashboard_shows_movement(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    from sheets_bridge.service import dashboard
+    from sheets_bridge.service.actions import dashboard
 
     path = tmp_path / "book.xlsx"
     XlsxStore(path, create=True).replace_tabs({
@@ -96,9 +96,9 @@ def test_pull_from_search_console_through_the_emulator(google_env: str, monkeypa
     from conftest import load_spreadsheet
 
     from sheets_bridge.exceptions import SheetAccessError
-    from sheets_bridge.service import pull_rankings
-    from sheets_bridge.store import search_console
-    from sheets_bridge.store.gsheets import GoogleStore
+    from sheets_bridge.service.actions import pull_rankings
+    from sheets_bridge.store.google import search_console
+    from sheets_bridge.store.google.sheets import GoogleStore
 
     data = [{"date": f"2026-11-{d:02d}", "page": page, "query": q, "clicks": 2, "impressions": 10, "position": pos}
             for d in range(1, 21) for page, pos in (("https://mine.com/guide", 8.0), ("https://mine.com/other", 30.0))
@@ -125,11 +125,11 @@ def test_position_over_time_chart_in_the_workbook_and_in_sheets(tmp_path: Path) 
     """The weekly position table for the top targets and a line chart, 1 at the top, one series per page."""
     import zipfile
 
-    from sheets_bridge.dashboard import build_layout
-    from sheets_bridge.pipeline.cadence import parse_outreach_log
-    from sheets_bridge.pipeline.metrics import compute_metrics
-    from sheets_bridge.settings import Settings
-    from sheets_bridge.store.sheets_layout import chart_request
+    from sheets_bridge.insights.metrics import compute_metrics
+    from sheets_bridge.intake.settings import Settings
+    from sheets_bridge.outreach.cadence import parse_outreach_log
+    from sheets_bridge.store.google.layout import chart_request
+    from sheets_bridge.workbook.dashboard import build_layout
 
     prospects = pd.DataFrame({"Domain": ["a.com", "b.com"], "Status": ["Placed", "Placed"], "Tier": ["A", "A"],
                               "Target URL": ["https://mine.com/guide", "https://mine.com/list"]})

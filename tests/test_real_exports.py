@@ -13,7 +13,7 @@ import pytest
 
 from sheets_bridge.cli import main
 from sheets_bridge.exceptions import WrongReportError
-from sheets_bridge.pipeline.ingest import recognise_file
+from sheets_bridge.intake.ingest import recognise_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "benchmarks" / "corpus"

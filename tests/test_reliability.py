@@ -8,10 +8,10 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_bridge.app import create_app
-from sheets_bridge.config import Config
-from sheets_bridge.harness.chaos import EDIT_KINDS, run_chaos
-from sheets_bridge.harness.crash import run_crashes
+from harness.chaos import EDIT_KINDS, run_chaos
+from harness.crash import run_crashes
+from sheets_bridge.web.app import create_app
+from sheets_bridge.web.config import Config
 
 
 def test_chaos_fixed_seed_has_no_violations() -> None:

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from sheets_bridge import contract
 from sheets_bridge.exceptions import SheetsBridgeError
-from sheets_bridge.pipeline.cadence import parse_outreach_log
-from sheets_bridge.pipeline.run import existing_keys, existing_prospects, score_workbook
+from sheets_bridge.intake.prospects_tab import existing_keys, existing_prospects
+from sheets_bridge.outreach.cadence import parse_outreach_log
+from sheets_bridge.service.scoring import score_workbook
 
 TODAY = dt.date(2026, 11, 26)
 EXPORT = [["Referring page URL", "Domain rating"], ["https://alpha.com/resources", 40],

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from identity import AUDIENCE, token
 from test_service import SECRET, TABS, bearer, signed
 
-from sheets_bridge.app import create_app
-from sheets_bridge.config import Config
+from sheets_bridge.web.app import create_app
+from sheets_bridge.web.config import Config
 
 
 def _app(certs_url: str, **overrides: Any) -> FlaskClient:
@@ -132,7 +132,7 @@ def test_domain_and_anyone_permissions_give_edit_access(google_env: str, certs_u
 
 def test_emulator_refuses_a_spreadsheet_not_shared_with_the_service_account(google_env: str) -> None:
     from sheets_bridge.exceptions import SheetAccessError
-    from sheets_bridge.store.gsheets import GoogleStore
+    from sheets_bridge.store.google.sheets import GoogleStore
 
     book = load_spreadsheet(google_env, TABS, owner="owner@example.com", editors=())
     with pytest.raises(SheetAccessError, match=r"share it with bridge@emulated\.iam\.gserviceaccount\.com"):
@@ -155,7 +155,7 @@ def test_absurd_bodies_are_400(certs_url: str, keys: dict[str, str], google_env:
 
 def test_insecure_dev_listens_on_loopback_only(capsys: pytest.CaptureFixture[str],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from sheets_bridge import server
+    from sheets_bridge.web import server
 
     started: list[dict[str, Any]] = []
 

@@ -17,12 +17,12 @@ from identity import AUDIENCE, token
 from signed_request import signed_headers
 
 from sheets_bridge import contract
-from sheets_bridge.app import create_app
-from sheets_bridge.config import Config
-from sheets_bridge.demo import SETTINGS_ROWS, TARGET_ROWS, outreach_log_rows
-from sheets_bridge.emulator import control
-from sheets_bridge.pipeline.ingest import as_rows
-from sheets_bridge.store.gsheets import GoogleStore
+from sheets_bridge.intake.ingest import as_rows
+from sheets_bridge.service.demo import SETTINGS_ROWS, TARGET_ROWS, outreach_log_rows
+from sheets_bridge.store.google.sheets import GoogleStore
+from sheets_bridge.web.app import create_app
+from sheets_bridge.web.config import Config
+from sheets_emulator import control
 
 SECRET = "s3cret-for-tests-only"
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow"]
@@ -201,7 +201,7 @@ def test_second_run_on_same_spreadsheet_gets_409(client: FlaskClient, keys: dict
 
 def test_serve_refuses_to_start_without_authentication(monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    from sheets_bridge.server import run_server
+    from sheets_bridge.web.server import run_server
 
     for name in ("SHEETS_BRIDGE_AUDIENCES", "SHEETS_BRIDGE_SHARED_SECRET"):
         monkeypatch.delenv(name, raising=False)
@@ -211,7 +211,7 @@ def test_serve_refuses_to_start_without_authentication(monkeypatch: pytest.Monke
 
 def test_drafts_route_returns_filled_emails_and_writes_nothing(client: FlaskClient, keys: dict[str, str],
                                                                google_env: str) -> None:
-    from sheets_bridge.outreach_templates import starter_templates
+    from sheets_bridge.outreach.starting_templates import starter_templates
 
     prospects = [["Domain", "Status", "Contact", "Touches", "Page type", "Example page", "Target URL", "Owner",
                   "Next action"],

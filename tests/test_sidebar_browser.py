@@ -25,9 +25,9 @@ from identity import AUDIENCE, access_token, token
 from werkzeug.serving import make_server
 
 from sheets_bridge import __version__
-from sheets_bridge.app import create_app
-from sheets_bridge.config import Config
-from sheets_bridge.pipeline.ingest import as_rows
+from sheets_bridge.intake.ingest import as_rows
+from sheets_bridge.web.app import create_app
+from sheets_bridge.web.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

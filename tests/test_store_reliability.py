@@ -16,14 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheets_bridge import contract
-from sheets_bridge.emulator import control
 from sheets_bridge.exceptions import PartialWriteError, SheetsBridgeError
-from sheets_bridge.service import import_export, score
-from sheets_bridge.store import gsheets
+from sheets_bridge.service.actions import import_export, score
 from sheets_bridge.store.align import sheet_value, sheet_values
 from sheets_bridge.store.base import Store
-from sheets_bridge.store.gsheets import GoogleStore
-from sheets_bridge.store.lease import LeaseExpiredError, RunInProgressError
+from sheets_bridge.store.google import sheets as gsheets
+from sheets_bridge.store.google.lease import LeaseExpiredError, RunInProgressError
+from sheets_bridge.store.google.sheets import GoogleStore
+from sheets_emulator import control
 
 HEADER = ["Referring page URL", "Referring page title", "Domain rating", "Nofollow"]
 TABS: dict[str, list[list[Any]]] = {

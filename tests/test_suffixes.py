@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheets_bridge.exceptions import InvalidHostError
-from sheets_bridge.pipeline.domains import extractor, key_clean_host, key_distinct_hosts, shared_platforms
-from sheets_bridge.pipeline.suffixes import fast_hosts, suffix_rules
+from sheets_bridge.intake.domains import extractor, key_clean_host, key_distinct_hosts, shared_platforms
+from sheets_bridge.intake.suffixes import fast_hosts, suffix_rules
 
 
 def _scalar(host: str) -> tuple[str, str, bool, bool, bool]:

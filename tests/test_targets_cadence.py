@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from sheets_bridge.exceptions import SettingsError, TargetsError
-from sheets_bridge.pipeline.cadence import compute_cadence, parse_outreach_log
-from sheets_bridge.pipeline.targets import assign_targets, parse_targets
-from sheets_bridge.settings import Settings, parse_settings
+from sheets_bridge.gap.targets import assign_targets, parse_targets
+from sheets_bridge.intake.settings import Settings, parse_settings
+from sheets_bridge.outreach.cadence import compute_cadence, parse_outreach_log
 
 TARGETS = [
     ["URL", "Page kind", "Topic keywords"],
@@ -176,7 +176,7 @@ def test_ready_column(cell: str, ready: bool) -> None:
 
 
 def test_prospects_wait_for_a_page_that_is_not_ready() -> None:
-    from sheets_bridge.pipeline.run import score_workbook
+    from sheets_bridge.service.scoring import score_workbook
 
     header = ["Referring page URL", "Referring page title", "Domain rating"]
     tabs = {"Settings": [["Your domain", "mine.com"], ["Topic keywords", "crm"]],
@@ -196,8 +196,8 @@ def test_prospects_wait_for_a_page_that_is_not_ready() -> None:
 
 
 def test_dashboard_ranks_the_pages_that_hold_prospects_back() -> None:
-    from sheets_bridge.dashboard import build_layout
-    from sheets_bridge.pipeline.metrics import compute_metrics
+    from sheets_bridge.insights.metrics import compute_metrics
+    from sheets_bridge.workbook.dashboard import build_layout
 
     improve = "Improve {} before pitching"
     rows = [("a.com", "A", "https://mine.com/x"), ("b.com", "C", "https://mine.com/x"),
@@ -218,7 +218,7 @@ def test_dashboard_ranks_the_pages_that_hold_prospects_back() -> None:
 def test_update_followups_releases_prospects_once_the_page_is_ready(tmp_path: object) -> None:
     from pathlib import Path
 
-    from sheets_bridge.service import followups, score
+    from sheets_bridge.service.actions import followups, score
     from sheets_bridge.store.xlsx import XlsxStore
 
     header = ["Referring page URL", "Referring page title", "Domain rating"]

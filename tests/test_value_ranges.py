@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets_bridge.pipeline.ingest import Columns
-from sheets_bridge.pipeline.run import score_workbook
-from sheets_bridge.store.value_ranges import SheetTabs, ValueRangesError, value_range_spans
+from sheets_bridge.intake.ingest import Columns
+from sheets_bridge.service.scoring import score_workbook
+from sheets_bridge.store.google.value_ranges import SheetTabs, ValueRangesError, value_range_spans
 
 TRICKY = ['{"range": "x"}', '"valueRanges": [', "}, {", '\\"range\\":', "]}", "{", "}", ",", "range", '"', "\\",
           "🌵 ünïcode", "", "  ", '{"range":', "\n"]
@@ -162,7 +162,7 @@ def test_a_run_asks_for_each_export_tab_once() -> None:
 def test_the_answer_is_freed_with_the_tabs(google_env: str) -> None:
     from conftest import load_spreadsheet
 
-    from sheets_bridge.store.gsheets import GoogleStore
+    from sheets_bridge.store.google.sheets import GoogleStore
 
     store = GoogleStore(load_spreadsheet(google_env, {"Settings": [["Your domain", "mine.com"]],
                                                       "rival.com": [["Referring page URL"], ["https://a.com/"]]}))
@@ -187,7 +187,7 @@ def as_list(values: Any) -> list[list[Any]]:
 def test_a_response_is_freed_when_dropped_with_the_collector_paused(google_env: str) -> None:
     from conftest import load_spreadsheet
 
-    from sheets_bridge.store.google_http import GoogleSession, load_credentials
+    from sheets_bridge.store.google.http import GoogleSession, load_credentials
 
     book = load_spreadsheet(google_env, {"Settings": [["Your domain", "mine.com"]]})
     session = GoogleSession(load_credentials())

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheets_bridge.pipeline.values import (
+from sheets_bridge.intake.values import (
     parse_bool_text,
     parse_bools,
     parse_date_text,

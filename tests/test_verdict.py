@@ -12,12 +12,12 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from sheets_bridge.pipeline.clean import clean_links
-from sheets_bridge.pipeline.domains import key_host
-from sheets_bridge.pipeline.gap import gap
-from sheets_bridge.pipeline.groups import combine_groups, group_export
-from sheets_bridge.pipeline.ingest import recognise_values
-from sheets_bridge.settings import Settings
+from sheets_bridge.gap.clean import clean_links
+from sheets_bridge.gap.gap import gap
+from sheets_bridge.gap.groups import combine_groups, group_export
+from sheets_bridge.intake.domains import key_host
+from sheets_bridge.intake.ingest import recognise_values
+from sheets_bridge.intake.settings import Settings
 
 AHREFS = ["Referring page URL", "Referring page title", "Anchor", "Domain rating", "External links", "Nofollow",
           "Lost"]
@@ -147,7 +147,7 @@ def test_a_high_authority_site_with_no_search_traffic_is_a_link_network() -> Non
 
 
 def test_a_pasted_search_result_is_spam_and_a_quoted_title_is_not() -> None:
-    from sheets_bridge.pipeline.verdict import judge_pages
+    from sheets_bridge.gap.spam import judge_pages
 
     pages = pd.DataFrame({
         "source_url": ["https://lyjak-u-up.blogspot.com/2021/03/cooking-salmon-fillets-in-foil-baked.html",

@@ -14,7 +14,7 @@ from openpyxl.chart import BarChart, Reference
 
 from sheets_bridge import contract
 from sheets_bridge.exceptions import WorkbookError
-from sheets_bridge.service import score
+from sheets_bridge.service.actions import score
 from sheets_bridge.store.xlsx import XlsxStore
 
 TODAY = dt.date(2026, 11, 26)

@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest import TODAY
 from openpyxl import load_workbook
 
-from sheets_bridge.service import dashboard, followups, score
+from sheets_bridge.service.actions import dashboard, followups, score
 from sheets_bridge.store.xlsx import XlsxStore
 
 

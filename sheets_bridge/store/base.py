@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from sheets_bridge.dashboard import DashboardLayout
+from sheets_bridge.workbook.dashboard import DashboardLayout
 
 Values = list[list[Any]]
 

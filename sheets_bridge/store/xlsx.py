@@ -20,9 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_bridge.contract import DASHBOARD, EXCLUDED, KEY, OUTREACH_LOG, PROSPECTS, RESERVED_TABS, RUN_LOG
-from sheets_bridge.dashboard import DashboardLayout
 from sheets_bridge.exceptions import WorkbookError
-from sheets_bridge.layout import EXAMPLE_ROWS, LOG_VOCABULARY, RUN_LOG_HEADER, TAB_HEADERS
 from sheets_bridge.store.align import in_priority_order
 from sheets_bridge.store.base import Values, WriteReport, cell_value
 from sheets_bridge.store.xlsx_style import (
@@ -33,6 +31,8 @@ from sheets_bridge.store.xlsx_style import (
     style_prospects,
     style_team_tab,
 )
+from sheets_bridge.workbook.dashboard import DashboardLayout
+from sheets_bridge.workbook.layout import EXAMPLE_ROWS, LOG_VOCABULARY, RUN_LOG_HEADER, TAB_HEADERS
 
 TEAM_TABS = frozenset(RESERVED_TABS) - {PROSPECTS, DASHBOARD}  # read and typed in by people: laid out to read
 

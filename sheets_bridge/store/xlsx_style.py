@@ -18,9 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_bridge import contract
 from sheets_bridge.contract import STATUSES
-from sheets_bridge.dashboard import DashboardLayout
-from sheets_bridge.layout import OWNED_SHADE, TIER_COLOURS
-from sheets_bridge.presentation import DEFAULT_WIDTH, TAB_WIDTHS, TEAM_SHADE, WRAPPED, is_owned, style_of
+from sheets_bridge.workbook.dashboard import DashboardLayout
+from sheets_bridge.workbook.layout import OWNED_SHADE, TIER_COLOURS
+from sheets_bridge.workbook.presentation import DEFAULT_WIDTH, TAB_WIDTHS, TEAM_SHADE, WRAPPED, is_owned, style_of
 
 LINK_FONT = Font(color="1155CC", underline="single")
 

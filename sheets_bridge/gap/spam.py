@@ -1,0 +1,194 @@
+"""What a linking page says about its site: pitch it, build it yourself, not a prospect, a link seller or spam.
+
+Judged from the page an export shows (URL, title, anchor, external links on the page), by the ordered rules
+in ``data/page_signals.json``; the domain name alone is never a verdict. Column-wise: each rule is one
+vectorised regular-expression pass over the rows no earlier rule has decided.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from sheets_bridge.intake.domains import extractor
+from sheets_bridge.intake.reference import load_json
+
+PITCH, BUILD, NOT_PROSPECT, SELLER, SPAM = "pitch", "build", "not a prospect", "link seller", "spam"
+VERDICTS = (PITCH, BUILD, NOT_PROSPECT, SELLER, SPAM)
+EXCLUDED_VERDICTS = frozenset({NOT_PROSPECT, SELLER, SPAM})
+_SCHEME = r"^[a-z][a-z0-9+.\-]*://"
+MIN_BRAND = 6  # a shorter name ("crm", "leads") is a word, not a brand: it would match unrelated hosts
+
+
+@cache
+def _rules() -> tuple[list[tuple[str, str, str, tuple[str, ...], re.Pattern[str]]], float, re.Pattern[str]]:
+    data = load_json("page_signals.json")
+    rules = [(r["id"], r["verdict"], r["reason"], tuple(r["in"]), re.compile(non_capturing(r["pattern"])))
+             for r in data["rules"]]
+    return rules, float(data["external_links_spam"]), re.compile(data["staging_labels"])
+
+
+def non_capturing(pattern: str) -> str:
+    """The pattern with its capturing groups made non-capturing (pandas warns on groups it will not return)."""
+    return re.sub(r"(?<!\\)\((?!\?)", "(?:", pattern)
+
+
+def staging_labels() -> re.Pattern[str]:
+    """The pattern a subdomain's first label matches when the host is a staging or development copy."""
+    return _rules()[2]
+
+
+def page_fields(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Lower-cased url (no scheme, no www), host, path (with query), title and anchor of each row."""
+    def text(name: str) -> pd.Series:
+        if name not in frame.columns:
+            return pd.Series("", index=frame.index, dtype=object)
+        return frame[name].astype(object).where(frame[name].notna(), "").astype(str).str.lower().str.strip()
+
+    url = text("source_url").str.replace(_SCHEME, "", regex=True).str.replace(r"^www\d{0,3}\.", "", regex=True)
+    parts = url.str.extract(r"^(?P<host>[^/?#]*)(?P<path>.*)$")
+    host = parts["host"].fillna("").str.replace(r":\d+$", "", regex=True)
+    path = parts["path"].fillna("")
+    return {"url": url, "host": host, "path": path.where((path != "") | (host == ""), "/"), "title": text("title"),
+            "anchor": text("anchor")}
+
+
+def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
+    """Return verdict, rule, reason and evidence (the text the rule read) for each page.
+
+    A page is a row with source_url, title, anchor and external_links (any may be missing).
+
+    ``sites`` are the sites whose exports were loaded (competitors and your own): a page on a host that
+    carries one of their names (``accidentaltheologist.wordpress.com`` for ``accidentaltheologist.com``) is
+    their own property. Rows without a page URL (referring-domain exports) are judged on what they have
+    (``key`` stands in for the host); with nothing to read they stay 'pitch'.
+    """
+    rules, ext_limit, _ = _rules()
+    n = len(frame)
+    fields = page_fields(frame)
+    verdict = np.full(n, PITCH, dtype=object)
+    rule_id = np.full(n, "", dtype=object)
+    reasons = np.full(n, "", dtype=object)
+    evidence = np.full(n, "", dtype=object)
+    open_rows = np.ones(n, dtype=bool)
+    for rid, kind, reason, names, pattern in rules:
+        if not open_rows.any():
+            break
+        at = np.flatnonzero(open_rows)
+        if names == ("external_links",):
+            ext = _external_links(frame)
+            farm = _link_farm(ext, ext_limit) & open_rows
+            verdict[farm], rule_id[farm], reasons[farm] = kind, rid, reason
+            evidence[farm] = [f"{int(e):,} external links on the page" for e in ext[farm]]
+            open_rows &= ~farm
+            continue
+        hit = np.zeros(n, dtype=bool)
+        shown = np.full(n, "", dtype=object)
+        for name in names:
+            values = fields[name].iloc[at]
+            found = values.str.contains(pattern, regex=True).to_numpy(dtype=bool)
+            new = at[found & ~hit[at]]
+            shown[new] = [_show(name, v) for v in _as_written(frame, name, fields)[new]]
+            hit[at[found]] = True
+        hit &= open_rows
+        verdict[hit], rule_id[hit], reasons[hit], evidence[hit] = kind, rid, reason, shown[hit]
+        open_rows &= ~hit
+    host = fields["host"]
+    if "key" in frame.columns:
+        host = host.where(host != "", frame["key"].astype(str).str.lower())
+    still = np.isin(verdict, (PITCH, BUILD))
+    staging = still & staging_hosts(host)
+    verdict[staging], rule_id[staging], reasons[staging] = NOT_PROSPECT, "staging-host", "a staging or development copy"
+    evidence[staging] = "host '" + host.to_numpy(dtype=object)[staging] + "'"
+    still &= ~staging
+    for site, hit in sister_hosts(host, sites).items():
+        hit = hit & still
+        verdict[hit], rule_id[hit], reasons[hit] = NOT_PROSPECT, "own-property", "a property of a site you loaded"
+        evidence[hit] = "host '" + host.to_numpy(dtype=object)[hit] + f"' carries the name of {site}"
+        still &= ~hit
+    anchors = fields["anchor"]
+    for site, hit in scraped_snippets(anchors, sites).items():
+        hit = hit & still
+        verdict[hit], rule_id[hit], reasons[hit] = SPAM, "scraped-snippet", "a copied search snippet"
+        evidence[hit] = [f"anchor '{_show('anchor', a)[8:]}' ends with the name of {site}"
+                         for a in _as_written(frame, "anchor", fields)[hit]]
+        still &= ~hit
+    return pd.DataFrame({"verdict": verdict, "verdict_rule": rule_id, "verdict_reason": reasons,
+                         "evidence": evidence}, index=frame.index)
+
+
+SNIPPET_CHARS = 45  # a search result's title and text run long; an editor's anchor rarely does
+
+
+def scraped_snippets(anchors: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]:
+    """Per loaded site, the rows whose anchor is a copied search result: a sentence of the result's text, then
+    its title ending with the site's own name (``Thin rib eye steak grill time. GRILLED RIB STEAKS |
+    WizardRecipes``), as auto-generated pages paste search results. A title alone (``SEO ROI Analysis | SEO
+    Takeaways``, as a link blog quotes it) is not enough: the sentence before it is the tell."""
+    squeezed = anchors.str.replace(r"[^a-z0-9]", "", regex=True)
+    long_enough = ((anchors.str.len() >= SNIPPET_CHARS) & anchors.str.contains(r"[a-z][.!?] +\S", regex=True)
+                   ).to_numpy(dtype=bool)
+    out: dict[str, np.ndarray] = {}
+    if not long_enough.any():
+        return out
+    for site in sites:
+        name = re.sub(r"[^a-z0-9]", "", str(site).lower().split(".")[0])
+        if len(name) < 6:  # too short a name to be telling
+            continue
+        out[site] = long_enough & squeezed.str.endswith(name).to_numpy(dtype=bool)
+    return out
+
+
+def staging_hosts(hosts: pd.Series) -> np.ndarray:
+    """Hosts whose subdomain starts with a staging label (``dev.brand.com``, ``stage-www.brand.com``)."""
+    first = hosts.str.split(".", n=1).str[0].fillna("")
+    candidate = (first.str.match(staging_labels().pattern) & (hosts.str.count(r"\.") >= 2)).to_numpy(dtype=bool)
+    out = np.zeros(len(hosts), dtype=bool)
+    for i in np.flatnonzero(candidate):
+        out[i] = bool(extractor()(str(hosts.iloc[i])).subdomain)
+    return out
+
+
+def sister_hosts(hosts: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]:
+    """Per loaded site: hosts that carry its name (6 characters or more) but are not the site itself."""
+    out: dict[str, np.ndarray] = {}
+    for site in dict.fromkeys(s for s in sites if s):
+        parts = extractor()(site)
+        brand = parts.domain.lower()
+        if len(brand) < MIN_BRAND or not parts.suffix:
+            continue
+        own = hosts.eq(site) | hosts.str.endswith("." + site)
+        hit = (hosts.str.contains(brand, regex=False) & ~own).to_numpy(dtype=bool)
+        if hit.any():
+            out[site] = hit
+    return out
+
+
+def _as_written(frame: pd.DataFrame, name: str, fields: dict[str, pd.Series]) -> np.ndarray:
+    """A field as the export wrote it (title, anchor, URL keep their case), for the evidence a person reads."""
+    column = {"title": "title", "anchor": "anchor", "url": "source_url"}.get(name)
+    if column is None or column not in frame.columns:
+        return fields[name].to_numpy(dtype=object)
+    return frame[column].astype(object).where(frame[column].notna(), "").astype(str).str.strip().to_numpy(dtype=object)
+
+
+def _external_links(frame: pd.DataFrame) -> np.ndarray:
+    """The external links on each page, NaN where the export does not say."""
+    if "external_links" not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame["external_links"], errors="coerce").to_numpy(dtype=float)
+
+
+def _link_farm(ext: np.ndarray, limit: float) -> np.ndarray:
+    """Pages carrying at least ``limit`` external links (no figure: not a link farm)."""
+    return np.nan_to_num(ext, nan=0.0) >= limit
+
+
+def _show(field: str, value: str, width: int = 70) -> str:
+    """The text a rule read, quoted and cut: what a person checks the verdict against."""
+    value = value if len(value) <= width else value[: width - 1] + "…"
+    return f"{field} '{value}'"

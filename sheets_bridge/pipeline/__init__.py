@@ -1,1 +1,0 @@
-"""The pure pipeline: DataFrames in, DataFrames out; no I/O, no clock, no environment."""
