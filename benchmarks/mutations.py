@@ -59,6 +59,10 @@ MUTATIONS = [
              "    lists = extractor()._get_tld_extractor()\n",
              "    from sheets_bridge.intake.domains import extractor as shared\n\n"
              "    lists = shared()._get_tld_extractor()\n", ("tests/test_project.py",)),
+    Mutation("service-imports-the-engine-to-start", "sheets_bridge/web/routes.py",
+             "from sheets_bridge import __version__\n",
+             "from sheets_bridge import __version__\nfrom sheets_bridge.service import actions as _eager  # noqa\n",
+             ("tests/test_project.py",)),
     Mutation("lease-ignores-other-runs", "sheets_bridge/store/google/lease.py",
              "        if other is not None:\n            self.release()\n        return other",
              "        return None"),

@@ -189,3 +189,17 @@ def test_no_package_is_too_big_to_read() -> None:
                 lines = sum(len(f.read_text(encoding="utf-8").splitlines()) for f in files)
                 sizes[str(folder.relative_to(ROOT))] = (len(files), lines)
     assert {folder: size for folder, size in sizes.items() if size[0] > 16 or size[1] > 2100} == {}
+
+
+def test_the_service_starts_and_answers_health_without_the_engine() -> None:
+    """Cold start: importing the app and answering /healthz load none of the heavy libraries."""
+    code = ("import sys\n"
+            "from sheets_bridge.web.app import create_app\n"
+            "from sheets_bridge.web.config import Config\n"
+            "answer = create_app(Config(shared_secret='s' * 32)).test_client().get('/healthz')\n"
+            "assert answer.status_code == 200, answer.status_code\n"
+            "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'pandas', 'pyarrow', 'numpy', 'openpyxl', 'gspread', 'tldextract'})))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.strip() == ""

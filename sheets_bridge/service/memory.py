@@ -12,11 +12,10 @@ import ctypes
 import ctypes.util
 import gc
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-
-import pyarrow as pa
 
 
 @cache
@@ -36,8 +35,14 @@ def use_system_allocator() -> None:
     (jemalloc), no slower; and ``malloc_trim`` then returns Arrow's freed memory too. A pool named in
     ``ARROW_DEFAULT_MEMORY_POOL`` is left as chosen.
     """
-    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    if "pyarrow" in sys.modules:
+        import pyarrow as pa
+
         pa.set_memory_pool(pa.system_memory_pool())
+    else:  # read by Arrow when it first allocates: the service starts without importing it
+        os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"
 
 
 def release_memory() -> None:
@@ -48,7 +53,10 @@ def release_memory() -> None:
 
 def return_freed() -> None:
     """Return freed memory (Arrow's pool, glibc's heap) without a collection: cheap enough between files."""
-    pa.default_memory_pool().release_unused()
+    if "pyarrow" in sys.modules:  # nothing of Arrow's to return before it was ever imported
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

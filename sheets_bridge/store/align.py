@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import itertools
+import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,6 @@ import pandas as pd
 from gspread.utils import rowcol_to_a1
 
 from sheets_bridge.contract import KEY
-from sheets_bridge.store.base import cell_value
 
 
 @dataclass
@@ -256,3 +256,18 @@ def in_priority_order(values: Sequence[Sequence[Any]]) -> bool:
             return False
         previous = number
     return True
+
+
+def cell_value(value: Any) -> Any:
+    """A frame value as a plain cell value: NaN/NaT become None, timestamps become dates."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date() if value == value.normalize() else value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        return value.item()
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pandas as pd
+if TYPE_CHECKING:  # annotations only: the web service imports this contract before it needs pandas
+    import pandas as pd
 
-from sheets_bridge.workbook.dashboard import DashboardLayout
+    from sheets_bridge.workbook.dashboard import DashboardLayout
 
 Values = list[list[Any]]
 
@@ -73,18 +72,3 @@ class Store(Protocol):
     def apply_layout(self) -> dict[str, Any]:
         """Create the reserved tabs and their formatting; running it twice changes nothing."""
         ...
-
-
-def cell_value(value: Any) -> Any:
-    """A frame value as a plain cell value: NaN/NaT become None, timestamps become dates."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date() if value == value.normalize() else value.to_pydatetime()
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        return value.item()
-    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
-        return value.date()
-    return value

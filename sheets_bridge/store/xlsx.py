@@ -21,8 +21,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_bridge.contract import DASHBOARD, EXCLUDED, KEY, OUTREACH_LOG, PROSPECTS, RESERVED_TABS, RUN_LOG
 from sheets_bridge.exceptions import WorkbookError
-from sheets_bridge.store.align import in_priority_order
-from sheets_bridge.store.base import Values, WriteReport, cell_value
+from sheets_bridge.store.align import cell_value, in_priority_order
+from sheets_bridge.store.base import Values, WriteReport
 from sheets_bridge.store.xlsx_style import (
     list_rules,
     prospect_rules,

@@ -6,21 +6,42 @@ import base64
 import binascii
 import datetime as dt
 import functools
+import importlib
 import re
 from collections.abc import Callable
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from sheets_bridge import __version__
 from sheets_bridge.exceptions import AuthenticationError, ForbiddenError, SheetsBridgeError
-from sheets_bridge.service import actions as service
 from sheets_bridge.service.memory import release_memory
 from sheets_bridge.web.config import ACT_AS_PERSON
 from sheets_bridge.web.person import ACCESS_TOKEN_HEADER, SEARCH_CONSOLE_SCOPE, SHEETS_SCOPE, Person
 
 bp = Blueprint("api", __name__)
+
+
+class _OnFirstUse:
+    """A module imported on first attribute access: the service starts and answers health checks before
+    pandas and the engine are loaded (every Cloud Run cold start)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attribute: str) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attribute)
+
+
+if TYPE_CHECKING:
+    from sheets_bridge.service import actions as service
+else:
+    service = _OnFirstUse("sheets_bridge.service.actions")
 SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2199, 12, 31)
 
