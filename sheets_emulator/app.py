@@ -14,8 +14,9 @@ from urllib.parse import unquote
 
 import orjson
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
 
-from sheets_emulator import search_console, sharing
+from sheets_emulator import schema, search_console, sharing
 from sheets_emulator.defaults import sheet_properties, spreadsheet_properties
 from sheets_emulator.errors import ApiError, bad_request, not_found
 from sheets_emulator.sheets import a1, batch, cells, export, metadata, values
@@ -39,6 +40,8 @@ INVALID_TOKEN = {"error": "invalid_token", "error_description": "Invalid Value"}
 
 def create_emulator(state: EmulatorState | None = None) -> Flask:
     """The emulator app; ``app.config['EMULATOR']`` holds its state."""
+    for api in schema.DOCUMENTS:  # loaded once, up front: a missing document stops the start, not a request
+        schema.methods(api)
     app = Flask("sheets_emulator")
     app.config["EMULATOR"] = state or EmulatorState()
     app.config["MAX_CONTENT_LENGTH"] = None
@@ -52,6 +55,17 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
         if exc.code == 429 and getattr(exc, "retry_after", None) is not None:
             response.headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
         return response
+
+    @app.errorhandler(Exception)
+    def internal(exc: Exception) -> Response:
+        """A fault of the emulator's own: Google's JSON 500, never an HTML page (a dropped connection stays
+        dropped)."""
+        if isinstance(exc, ConnectionAbortedError):
+            raise exc
+        if isinstance(exc, HTTPException):
+            return json_response(ApiError(exc.code or 500, exc.description or exc.name).body(), exc.code or 500)
+        app.logger.exception("emulator fault")
+        return json_response(ApiError(500, "Internal error encountered.").body(), 500)
 
     @app.errorhandler(404)
     def no_route(exc: Exception) -> Response:
@@ -107,12 +121,22 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
                 if fault.retry_after is not None:
                     response.headers["Retry-After"] = str(fault.retry_after)
                 return response
+        raw_path = (request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path)
+        g.api_method = schema.match(request.method, raw_path.split("?", 1)[0])
+        if g.api_method is not None:
+            g.json_body = _parsed_body()
+            schema.check_request(g.api_method, request.args.to_dict(flat=False), g.json_body)
         return None
 
     @app.after_request
     def after(response: Response) -> Response:
         if request.path.startswith("/_emulator/") or request.path in {"/token", "/tokeninfo"}:
             return response
+        method = getattr(g, "api_method", None)
+        if st().check_answers and method is not None and response.status_code == 200 and response.is_json:
+            found = schema.check_response(method, response.get_json(silent=True))
+            st().answer_violations.extend(found)
+            schema.SEEN.extend(found)
         with st().lock:
             path = unquote(request.full_path.rstrip("?"))
             st().log.append({"method": request.method, "path": path, "status": response.status_code,
@@ -440,13 +464,19 @@ def json_response(body: Any, status: int = 200) -> Response:
     return Response(text, status=status, mimetype="application/json; charset=UTF-8")
 
 
-def _json_body() -> dict[str, Any]:
+def _parsed_body() -> Any:
     if not request.data:
-        return {}
+        return None
     try:
-        data = orjson.loads(request.data)
+        return orjson.loads(request.data)
     except orjson.JSONDecodeError:
         raise bad_request("Invalid JSON payload received.") from None
+
+
+def _json_body() -> dict[str, Any]:
+    data = g.json_body if "json_body" in g else _parsed_body()
+    if data is None:
+        return {}
     if not isinstance(data, dict):
         raise bad_request("Invalid JSON payload received. Expected an object.")
     return data

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sheets_emulator import server
 from sheets_emulator.keyfile import write_key
+from sheets_emulator.schema import DiscoveryMissingError
 
 
 def run(port: int, host: str, data_dir: str | None, key_path: Path | None, prog: str = "sheets-emulator") -> int:
@@ -21,7 +22,7 @@ def run(port: int, host: str, data_dir: str | None, key_path: Path | None, prog:
 
     try:
         server.serve(port, host, data_dir, when_listening=key_file if key_path else None)
-    except server.PortTakenError as exc:
+    except (server.PortTakenError, DiscoveryMissingError) as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return 2
     return 0

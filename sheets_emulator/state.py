@@ -95,6 +95,9 @@ class EmulatorState:
         self.quota = Quota()
         self.usage: dict[tuple[str, str], deque[float]] = {}
         self.counter = 0
+        # answers checked against Google's schema (the test suite turns this on); what did not conform
+        self.check_answers = os.environ.get("SHEETS_EMULATOR_CHECK_ANSWERS") == "1"
+        self.answer_violations: list[str] = []
         self.load()
 
     def reset(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from sheets_bridge.service.demo import build_demo_workbook
 from sheets_bridge.store.base import Store
 from sheets_bridge.store.google.sheets import GoogleStore
 from sheets_bridge.store.xlsx import XlsxStore
-from sheets_emulator import control
+from sheets_emulator import control, schema
 from sheets_emulator.defaults import sheet_properties, spreadsheet_properties
 from sheets_emulator.server import running_emulator
 from sheets_emulator.sheets.cells import raw
@@ -33,6 +34,18 @@ TODAY = dt.date(2026, 11, 26)
 settings.register_profile("results", deadline=None)
 settings.load_profile("results")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))  # the client examples tests use
+
+# Every answer of every emulator started in this process is checked against Google's discovery schema.
+os.environ.setdefault("SHEETS_EMULATOR_CHECK_ANSWERS", "1")
+
+
+@pytest.fixture(autouse=True)
+def answers_conform_to_googles_schema() -> Iterator[None]:
+    """No test passes on an emulator answer Google could not give (a field it does not have, a wrong type)."""
+    schema.SEEN.clear()
+    yield
+    found, schema.SEEN[:] = list(schema.SEEN), []
+    assert found == [], "the emulator answered outside Google's schema:\n" + "\n".join(found[:20])
 
 
 @pytest.fixture

@@ -738,7 +738,8 @@ def apply_batch(book: Spreadsheet, requests: list[dict[str, Any]], rng: random.R
             (kind, body), = request.items()
             handler = HANDLERS.get(kind)
             if handler is None:
-                raise bad_request(f"Invalid requests[{index}]: the emulator does not support '{kind}'.")
+                raise bad_request(f"Invalid requests[{index}]: '{kind}' is not emulated (Google serves it; this "
+                                  "emulator refuses it rather than ignore it).")
             ctx.index, ctx.kind = index, kind
             replies.append(handler(work, body or {}, ctx))
     except BaseException:
