@@ -222,3 +222,44 @@ def test_first_run_sharing_flow_end_to_end(google_env: str, capsys: pytest.Captu
     code, said = run()
     assert code == 0 and f"Scored spreadsheet {book}" in said
     assert "Prospects" in GoogleStore(book).read_tabs()
+
+
+def _formats(url: str, book_id: str, tab: str) -> list[list[dict[str, Any]]]:
+    """Each cell's user-entered number format on one tab, as Google returns it (grid data)."""
+    answer = requests.get(f"{url}/v4/spreadsheets/{book_id}", headers={"Authorization": "Bearer test-inspector"},
+                          params={"ranges": tab, "includeGridData": "true",
+                                  "fields": "sheets.data.rowData.values.userEnteredFormat.numberFormat"},
+                          timeout=10).json()
+    rows = answer["sheets"][0]["data"][0].get("rowData", [])
+    return [[cell.get("userEnteredFormat", {}).get("numberFormat", {}) for cell in row.get("values", [])]
+            for row in rows]
+
+
+def test_dates_a_run_writes_into_tabs_the_team_made_read_as_dates(google_env: str) -> None:
+    """A Run log and an Outreach log the team made themselves (no formats): the rows a run adds show their
+    time and date as such, not as serial numbers; the team's own rows keep their formats. No request is added
+    to a score for it (the formats ride with the lease's release)."""
+    log_header = list(contract.LOG_HEADER)
+    tabs = dict(TABS, **{"Run log": [["Time", "Who", "Action", "Result", "Seconds", "Details"],
+                                     ["kept as the team typed it", "cy", "", "", "", ""]],
+                         "Outreach log": [log_header], "Prospects": [], })
+    tabs.pop("Prospects")
+    book_id = load_spreadsheet(google_env, tabs, book_id="1" + "f" * 43)
+    store = GoogleStore(book_id)
+    control.delete(f"{google_env}/_emulator/log", timeout=5)
+    with store.hold("cy@example.com", "Score prospects"):
+        summary, _ = score(store, TODAY)
+    assert summary.api_requests <= 6
+    run_log = _formats(google_env, book_id, "Run log")
+    assert run_log[2][0] == {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}
+    def at(rows: list[list[dict[str, Any]]], r: int, c: int) -> dict[str, Any]:
+        return rows[r][c] if r < len(rows) and c < len(rows[r]) else {}
+
+    assert at(run_log, 1, 0) == {} and at(run_log, 2, 1) == {}  # the team's row, and text cells, untouched
+    domain = read_prospects(store)["Domain"].iloc[0]
+    row = [dt.date(2026, 11, 20) if name == "Date" else domain if name == "Domain" else "" for name in log_header]
+    with store.hold("cy@example.com", "Sync with Gmail"):
+        store.append_rows(contract.OUTREACH_LOG, [row], log_header)
+    outreach = _formats(google_env, book_id, "Outreach log")
+    assert at(outreach, 1, log_header.index("Date")) == {"type": "DATE", "pattern": "yyyy-mm-dd"}
+    assert at(outreach, 0, log_header.index("Date")) == {}  # the header keeps its own

@@ -20,7 +20,16 @@ from sheets_bridge import contract
 from sheets_bridge.contract import STATUSES
 from sheets_bridge.workbook.dashboard import DashboardLayout
 from sheets_bridge.workbook.layout import OWNED_SHADE, TIER_COLOURS
-from sheets_bridge.workbook.presentation import DEFAULT_WIDTH, TAB_WIDTHS, TEAM_SHADE, WRAPPED, is_owned, style_of
+from sheets_bridge.workbook.presentation import (
+    DEFAULT_WIDTH,
+    LINE_POINTS,
+    TAB_WIDTHS,
+    TEAM_SHADE,
+    WRAPPED,
+    is_owned,
+    style_of,
+    wrapped_height,
+)
 
 LINK_FONT = Font(color="1155CC", underline="single")
 
@@ -102,6 +111,9 @@ def style_prospects(ws: Worksheet, names: Sequence[str], rows: Sequence[int], la
                 cell.font = LINK_FONT
             if style.wrap:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if isinstance(cell.value, str) and wrapped_height(cell.value, style.width) > LINE_POINTS:
+                    current = ws.row_dimensions[row].height or LINE_POINTS
+                    ws.row_dimensions[row].height = max(current, wrapped_height(cell.value, style.width))
 
 
 def style_dashboard(ws: Worksheet, layout: DashboardLayout) -> None:
@@ -211,15 +223,22 @@ def style_team_tab(ws: Worksheet) -> None:
     header = [str(c.value).strip() if c.value is not None else "" for c in ws[1]] if ws.max_row else []
     if not any(header):
         return
+    heights: dict[int, float] = {}
     for index, name in enumerate(header, start=1):
         if not name:
             continue
         ws.cell(row=1, column=index).font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(index)].width = TAB_WIDTHS.get(name, DEFAULT_WIDTH)
+        width = TAB_WIDTHS.get(name, DEFAULT_WIDTH)
+        ws.column_dimensions[get_column_letter(index)].width = width
         for row in range(2, ws.max_row + 1):
             cell = ws.cell(row=row, column=index)
             if isinstance(cell.value, dt.datetime | dt.date):
                 cell.number_format = "yyyy-mm-dd"
             if name in WRAPPED:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if cell.value not in (None, ""):
+                    heights[row] = max(heights.get(row, LINE_POINTS), wrapped_height(str(cell.value), width))
+    for row, points in heights.items():  # LibreOffice and Excel show one line of a wrapped cell without it
+        if points > LINE_POINTS:
+            ws.row_dimensions[row].height = points
     ws.freeze_panes = "A2"

@@ -55,3 +55,13 @@ TAB_WIDTHS = {
 }
 DEFAULT_WIDTH = 16
 WRAPPED = frozenset({"Body", "Notes", "Evidence"})
+LINE_POINTS = 15.0  # one line of the default 11-point font
+MAX_ROW_POINTS = 409.0  # the tallest row a spreadsheet allows
+
+
+def wrapped_height(text: str, width: float) -> float:
+    """Points a row needs to show ``text`` wrapped in a column ``width`` characters wide: each paragraph takes
+    the lines its length needs (a character of prose is about one width unit); at least one line."""
+    per_line = max(int(width), 1)
+    lines = sum(max(1, -(-len(paragraph) // per_line)) for paragraph in str(text).split("\n"))
+    return min(lines * LINE_POINTS, MAX_ROW_POINTS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import re
 import time
@@ -108,6 +109,25 @@ def create_spreadsheet(title: str, session: GoogleSession | None = None) -> str:
 
 def _quote(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
+
+
+def date_formats(sheet_id: int, first_row: int, rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """repeatCell requests that make the date and time cells of ``rows`` (written from row index ``first_row``)
+    show as dates: the cells a run writes, never the rest of a team's column."""
+    requests = []
+    for column in range(max((len(r) for r in rows), default=0)):
+        values = [r[column] for r in rows if len(r) > column]
+        timed = any(isinstance(v, dt.datetime) for v in values)
+        if not timed and not any(isinstance(v, dt.date) for v in values):
+            continue
+        requests.append({"repeatCell": {
+            "range": {"sheetId": sheet_id, "startRowIndex": first_row, "endRowIndex": first_row + len(rows),
+                      "startColumnIndex": column, "endColumnIndex": column + 1},
+            "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE_TIME" if timed else "DATE",
+                                                            "pattern": "yyyy-mm-dd hh:mm:ss" if timed
+                                                            else "yyyy-mm-dd"}}},
+            "fields": "userEnteredFormat.numberFormat"}})
+    return requests
 
 
 class GoogleStore:
@@ -330,6 +350,7 @@ class GoogleStore:
                               "endColumnIndex": index + 1},
                     "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}},
                     "fields": "userEnteredFormat.numberFormat"}})
+        run_log_formats: list[dict[str, Any]] = []
         if run_log is not None:
             log_rows = self._read.get(RUN_LOG)
             if log_rows is None and any(s["title"] == RUN_LOG for s in self._sheets):
@@ -350,6 +371,9 @@ class GoogleStore:
                     log_rows = [list(RUN_LOG_HEADER)]
                 plan.ranges.append((f"{_quote(RUN_LOG)}!A{len(log_rows) + 1}", [[sheet_value(v) for v in run_log]],
                                     "ROWS"))
+                log_sheet = next((s for s in self._sheets if s["title"] == RUN_LOG), None)
+                if log_sheet is not None:  # a tab it creates has its time column formatted already
+                    run_log_formats = date_formats(log_sheet["sheetId"], len(log_rows), [list(run_log)])
         if excluded is not None:
             structure.extend(self._excluded_ranges(excluded, plan.ranges))
         self._before_write()
@@ -368,18 +392,16 @@ class GoogleStore:
                 if rest:
                     self._call("batch_update", self.spreadsheet_id, {"requests": rest})
         self._write_values(plan.ranges, "prospects")
+        self._after_run(run_log_formats)  # the row it wrote reads as a time, whatever the tab's own formats
         # a score (it sets Priority) on a tab in Priority order that nobody re-sorted during the run
         moved = [str(k).strip() for k in keys if str(k).strip()] != [str(k).strip() for k in existing_keys_in_order(
             before)] if before else False
         if "Priority" in owned and in_priority_order(before) and not moved and "sheetId" in sheet:
             # whole rows, by Priority, blanks last: sent with the lease's release (no request of its own)
-            self._after_write = [{"sortRange": {"range": {
+            self._after_run([{"sortRange": {"range": {
                 "sheetId": sheet["sheetId"], "startRowIndex": 1, "endRowIndex": plan.last_row,
                 "startColumnIndex": 0, "endColumnIndex": len(plan.header)}, "sortSpecs": [
-                {"dimensionIndex": plan.header.index("Priority"), "sortOrder": "DESCENDING"}]}}]
-            if self._lease is None:  # no run held (a direct call): the sort goes on its own
-                self._call("batch_update", self.spreadsheet_id, {"requests": self._after_write})
-                self._after_write = []
+                {"dimensionIndex": plan.header.index("Priority"), "sortOrder": "DESCENDING"}]}}])
         report.new = len(plan.new_keys)
         report.updated = len(frame) - report.new - len(plan.skipped_deleted)
         report.skipped_deleted = len(plan.skipped_deleted)
@@ -643,10 +665,12 @@ class GoogleStore:
         if sheet is None:
             rows = [list(header), *rows]
             start = 1
+            sheet_id = self._new_sheet_id(name)
             structure.append({"addSheet": {"properties": {
-                "title": name, "sheetId": self._new_sheet_id(name),
+                "title": name, "sheetId": sheet_id,
                 "gridProperties": {"rowCount": max(len(rows), 1000), "columnCount": max(width, 26)}}}})
         else:
+            sheet_id = sheet["sheetId"]
             body = self._call("values_batch_get", self.spreadsheet_id, [f"{_quote(name)}!A:{column_letter(width - 1)}"],
                               params={"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"})
             used = body.get("valueRanges", [{}])[0].get("values", [])
@@ -659,6 +683,17 @@ class GoogleStore:
             self._call("batch_update", self.spreadsheet_id, {"requests": structure})
         self._write_values([(f"{_quote(name)}!A{start}", [[sheet_value(v) for v in row] for row in rows], "ROWS")],
                            f"tab '{name}'")
+        self._after_run(date_formats(sheet_id, start - 1, rows))  # dates it wrote read as dates
+
+    def _after_run(self, requests: list[dict[str, Any]]) -> None:
+        """Formatting of what this run wrote: sent with the lease's release (no request of its own), or at once
+        when no run is held."""
+        if not requests:
+            return
+        if self._lease is None:
+            self._call("batch_update", self.spreadsheet_id, {"requests": requests})
+        else:
+            self._after_write.extend(requests)
 
     def replace_tab(self, name: str, values: Values) -> None:
         """Create or replace one tab's values atomically: the old content stays until the new is complete.
