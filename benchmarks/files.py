@@ -1,11 +1,13 @@
-"""From export files to a gap list: `sheets-bridge gap` against the plain pandas + tldextract script a team
-would write (benchmarks/peer_gap.py), on the same generated exports, as separate processes timed in turn.
+"""From export files to a gap list: `sheets-bridge gap` against two scripts, on the same generated exports,
+as separate processes timed in turn: the plain pandas + tldextract script a team would write
+(benchmarks/peer_gap.py, "naive") and the one a strong data engineer would write (benchmarks/smart_gap.py:
+polars, only the needed columns, tldextract once per distinct host, "smart").
 
 Usage: python benchmarks/files.py [--rows 1000000] [--pairs 5] [--encodings utf8,utf16]
 For each encoding (UTF-8 CSV, and Ahrefs-style UTF-16 LE with a BOM, tab-separated, every cell quoted) it
-alternates the two commands, prints the median wall time and peak RSS of each (each command's own,
-through ``measure.py``'s launcher), the ratios, and compares the two gap sets, explaining every domain
-that only one of them lists.
+alternates the three commands, prints the median CPU time (user + system: the honest figure on a shared
+machine), wall time and peak RSS of each (each command's own, through ``measure.py``'s launcher), the ratios,
+and compares the gap sets, explaining every domain that only one of them lists.
 """
 
 from __future__ import annotations
@@ -45,12 +47,12 @@ def write_exports(folder: Path, rows: int, encoding: str) -> list[Path]:
     return paths
 
 
-def run_measured(command: list[str]) -> tuple[float, float]:
-    """Run a command to completion; its wall seconds and its own peak RSS in MiB (``measure.run_measured``)."""
+def run_measured(command: list[str]) -> measure.Measured:
+    """Run a command to completion; its own wall, CPU and peak RSS (``measure.run_measured``)."""
     done = measure.run_measured(command, {**os.environ, "PYTHONPATH": str(ROOT)})
     if done.code:
         raise SystemExit(f"{command[:3]} failed: {done.stderr}")
-    return done.wall, done.peak_mib
+    return done
 
 
 def explain(product: set[str], peer: set[str], folder: Path, encoding: str) -> dict[str, int]:
@@ -100,33 +102,38 @@ def main() -> None:
             folder = Path(tmp)
             paths = write_exports(folder, ARGS.rows, encoding)
             own, competitors = paths[0], paths[1:]
-            product_out, peer_out = folder / "product.csv", folder / "peer.csv"
-            product = [sys.executable, "-m", "sheets_bridge.cli", "gap", *map(str, competitors), "--own", str(own),
-                       "--out", str(product_out), "--today", "2026-11-26", "--quiet"]
-            peer = [sys.executable, str(ROOT / "benchmarks" / "peer_gap.py"), *map(str, competitors),
-                    "--own", str(own), "--out", str(peer_out)]
-            times: dict[str, list[float]] = {"product": [], "peer": []}
-            peaks: dict[str, list[float]] = {"product": [], "peer": []}
+            outs = {name: folder / f"{name}.csv" for name in ("product", "naive", "smart")}
+            commands = {
+                "product": [sys.executable, "-m", "sheets_bridge.cli", "gap", *map(str, competitors), "--own",
+                            str(own), "--out", str(outs["product"]), "--today", "2026-11-26", "--quiet"],
+                "naive": [sys.executable, str(ROOT / "benchmarks" / "peer_gap.py"), *map(str, competitors),
+                          "--own", str(own), "--out", str(outs["naive"])],
+                "smart": [sys.executable, str(ROOT / "benchmarks" / "smart_gap.py"), *map(str, competitors),
+                          "--own", str(own), "--out", str(outs["smart"])],
+            }
+            runs: dict[str, list[measure.Measured]] = {name: [] for name in commands}
             for _ in range(ARGS.pairs):
-                for name, command in (("product", product), ("peer", peer)):
-                    seconds, peak = run_measured(command)
-                    times[name].append(seconds)
-                    peaks[name].append(peak)
+                for name, command in commands.items():
+                    runs[name].append(run_measured(command))
             size = sum(p.stat().st_size for p in paths) / 2**20
-            print(f"{encoding}: {ARGS.rows:,} rows over {len(paths)} files ({size:.0f} MiB), {ARGS.pairs} pairs")
-            for name in ("product", "peer"):
-                print(f"  {name:8s} median {statistics.median(times[name]):6.2f} s   peak RSS "
-                      f"{max(peaks[name]):6.0f} MiB   (runs: {', '.join(f'{t:.2f}' for t in times[name])})")
-            speed = statistics.median(times["peer"]) / statistics.median(times["product"])
-            memory = max(peaks["product"]) / max(peaks["peer"])
-            print(f"  speed-up vs peer: {speed:.2f}x (goal 4x)   memory vs peer: {memory:.2f}x (goal <= 1x)")
-            product_set = set(pd.read_csv(product_out, usecols=["Domain"])["Domain"])
-            peer_set = set(pd.read_csv(peer_out, usecols=["domain"])["domain"])
-            both = len(product_set & peer_set)
-            print(f"  gap sets: product {len(product_set):,}, peer {len(peer_set):,}, both {both:,}")
-            for reason, n in sorted(explain(product_set, peer_set, folder, encoding).items()):
-                print(f"    {n:>7,}  {reason}")
-
+            print(f"{encoding}: {ARGS.rows:,} rows over {len(paths)} files ({size:.0f} MiB), {ARGS.pairs} rounds, "
+                  f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+            cpu = {name: statistics.median(r.cpu for r in done) for name, done in runs.items()}
+            for name, done in runs.items():
+                print(f"  {name:8s} CPU {cpu[name]:6.2f} s   wall {statistics.median(r.wall for r in done):6.2f} s   "
+                      f"peak RSS {max(r.peak_mib for r in done):6.0f} MiB   "
+                      f"(CPU runs: {', '.join(f'{r.cpu:.2f}' for r in done)})")
+            peak = {name: max(r.peak_mib for r in done) for name, done in runs.items()}
+            print(f"  product CPU vs smart: {cpu['product'] / cpu['smart']:.2f}x (goal <= 0.8x); naive vs product: "
+                  f"{cpu['naive'] / cpu['product']:.2f}x (goal >= 4x); memory vs smart: "
+                  f"{peak['product'] / peak['smart']:.2f}x (goal <= 1x)")
+            product_set = set(pd.read_csv(outs["product"], usecols=["Domain"])["Domain"])
+            for name in ("naive", "smart"):
+                other = set(pd.read_csv(outs[name], usecols=["domain"])["domain"])
+                print(f"  gap sets: product {len(product_set):,}, {name} {len(other):,}, "
+                      f"both {len(product_set & other):,}")
+                for reason, n in sorted(explain(product_set, other, folder, encoding).items()):
+                    print(f"    {n:>7,}  {reason}")
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)

@@ -60,7 +60,7 @@ def test_bad_pages_are_excluded_with_their_evidence(row: list[object], reason: s
 
 
 @pytest.mark.parametrize("host", ["abc13.com", "pix11.com", "hackaday.io", "bsidesexeter.co.uk",
-                                  "cannabisexpertise.com", "my-local-news-site.com"])
+                                  "cannabisexpertise.com", "my-local-news-site.com", "spbnews.ru"])
 def test_a_name_alone_never_excludes_a_good_page(host: str) -> None:
     prospects, excluded, _ = run_gap({"rival.com": [page(f"https://{host}/2024/05/local-story", "Local story")]})
     assert list(prospects.index) == [host]
