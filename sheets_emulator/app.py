@@ -17,9 +17,10 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from sheets_emulator import schema, search_console, sharing
+from sheets_emulator.api import batch, dispatch, export, values
 from sheets_emulator.defaults import sheet_properties, spreadsheet_properties
 from sheets_emulator.errors import ApiError, bad_request, not_found
-from sheets_emulator.sheets import a1, batch, cells, export, metadata, values
+from sheets_emulator.sheets import a1, cells, metadata
 from sheets_emulator.sheets.fields import apply_mask, parse_mask
 from sheets_emulator.sheets.model import Sheet, Spreadsheet, new_spreadsheet_id, now_rfc3339
 from sheets_emulator.state import GOOGLE_DEFAULTS, Edit, EmulatorState, Fault, IssuedToken, Quota
@@ -559,7 +560,8 @@ def _sheet_json(book: Spreadsheet, sheet: Sheet) -> dict[str, Any]:
     if sheet.merges:
         out["merges"] = [batch.grid_range(m) | ({"sheetId": sheet.sheet_id} if sheet.sheet_id else {})
                          for m in sheet.merges]
-    for key in ("conditionalFormats", "basicFilter", "charts", "rowGroups", "columnGroups"):
+    for key in ("conditionalFormats", "basicFilter", "charts", "rowGroups", "columnGroups", "filterViews",
+                "bandedRanges"):
         if sheet.extras.get(key):
             out[key] = sheet.extras[key]
     protected = [{k: v for k, v in p.items() if k != "_sheetId"} for p in book.protected_ranges
@@ -658,7 +660,7 @@ def _sheets_route(state: EmulatorState, book: Spreadsheet, method: str, tail: st
         return json_response(body)
     if action == "batchUpdate" and method == "POST" and not tail:
         payload = _json_body()
-        new, replies = batch.apply_batch(book, payload.get("requests") or [], state.rng, g.user, g.get("project"))
+        new, replies = dispatch.apply_batch(book, payload.get("requests") or [], state.rng, g.user, g.get("project"))
         new.modified = now_rfc3339()
         state.books[book.spreadsheet_id] = new
         state.save(book.spreadsheet_id)
@@ -793,7 +795,7 @@ def _apply_edit(state: EmulatorState, action: dict[str, Any]) -> None:
     elif kind == "set_values":
         values.write(book, f"{a1.quote_title(sheet.title)}!{action['range']}", action.get("values") or [], "RAW")
     if requests:
-        new, _ = batch.apply_batch(book, requests, state.rng, "collaborator")
+        new, _ = dispatch.apply_batch(book, requests, state.rng, "collaborator")
         state.books[book.spreadsheet_id] = new
     state.applied_edits.append(action)
     state.save(book.spreadsheet_id)

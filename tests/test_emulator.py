@@ -485,8 +485,8 @@ def _walked(stored: dict[tuple[int, int], Any], bounds: tuple[int, int, int, int
 def test_a_read_returns_each_value_where_the_grid_has_it(data: st.DataObject) -> None:
     """Reads between changes of every kind a sheet's cells take (one cell, many, removal, a new cell map, a
     copied spreadsheet changed), each against a plain walk of the grid as it is at that moment."""
+    from sheets_emulator.api.values import _rendered
     from sheets_emulator.sheets.model import Sheet, Spreadsheet
-    from sheets_emulator.sheets.values import _rendered
 
     grid_rows, grid_cols = data.draw(st.integers(1, 7)), data.draw(st.integers(1, 5))
     position = st.tuples(st.integers(0, grid_rows - 1), st.integers(0, grid_cols - 1))
@@ -514,7 +514,7 @@ def test_a_read_returns_each_value_where_the_grid_has_it(data: st.DataObject) ->
                                             "copy", "write", "none"]))
         key, cell = data.draw(position), data.draw(_STORED)
         if change == "write":  # values.update (RAW) at key: new values, the values already there, or blanks
-            from sheets_emulator.sheets.values import write
+            from sheets_emulator.api.values import write
 
             here = _stored_value(sheet.cells.get(key))
             major = data.draw(st.sampled_from(["ROWS", "COLUMNS"]))
@@ -553,7 +553,7 @@ def test_a_read_returns_each_value_where_the_grid_has_it(data: st.DataObject) ->
             if data.draw(st.booleans()):
                 sheet.cells[key] = cell
             else:  # a values write to the copy, by column and by row
-                from sheets_emulator.sheets.values import write
+                from sheets_emulator.api.values import write
 
                 write(book, f"S!{'ABCDE'[key[1]]}{key[0] + 1}", [["copied"]], "RAW", "COLUMNS")
                 write(book, f"S!A{key[0] + 1}", [["row"] * grid_cols], "RAW", "ROWS")
@@ -581,8 +581,8 @@ def test_a_write_that_only_seems_to_leave_a_cell_as_it_was(old: dict[str, Any], 
                                                             after: dict[str, Any] | None) -> None:
     """Writes whose value equals the cell's by Python's == but not by the sheet's rules change the cell, written
     once and written again (the second time over what the first left)."""
+    from sheets_emulator.api.values import write
     from sheets_emulator.sheets.model import Sheet, Spreadsheet
-    from sheets_emulator.sheets.values import write
 
     for major in ("ROWS", "COLUMNS"):
         book = Spreadsheet("b", {}, [Sheet(properties={"sheetId": 0, "title": "S", "gridProperties": {
@@ -599,8 +599,8 @@ def test_a_write_that_only_seems_to_leave_a_cell_as_it_was(old: dict[str, Any], 
 def test_the_read_after_a_write_shows_what_was_written(major: str) -> None:
     """After the sheet's columns were laid out by a read, a write's whole numbers read back as integers, a
     cleared cell as blank, a new row and column where they landed; a copy made before the write keeps its own."""
+    from sheets_emulator.api.values import _rendered, write
     from sheets_emulator.sheets.model import Sheet, Spreadsheet
-    from sheets_emulator.sheets.values import _rendered, write
 
     book = Spreadsheet("b", {}, [Sheet(properties={"sheetId": 0, "title": "S", "gridProperties": {
         "rowCount": 6, "columnCount": 4}}, cells={(0, 0): {"v": "a"}, (1, 0): {"v": 2.5}, (1, 1): {"v": "x"}})], "", "")
@@ -624,8 +624,8 @@ def test_a_raw_write_changes_each_value_it_names_and_keeps_formats(data: st.Data
     number as a number, text as text even when it starts with '='), the format, note and validation staying."""
     import copy
 
+    from sheets_emulator.api.values import write
     from sheets_emulator.sheets.model import Sheet, Spreadsheet
-    from sheets_emulator.sheets.values import write
 
     extra = st.fixed_dictionaries({}, optional={"fmt": st.just({"numberFormat": {"type": "DATE"}}),
                                                 "note": st.just("seen"),

@@ -14,8 +14,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from sheets_emulator import schema
+from sheets_emulator.api.dispatch import HANDLERS
 from sheets_emulator.app import create_emulator
-from sheets_emulator.sheets.batch import HANDLERS
 from sheets_emulator.state import EmulatorState
 
 AUTH = {"Authorization": "Bearer t"}
