@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import copy
 import json
 import re
 import secrets
@@ -266,6 +267,22 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
         sharing.require(book, g.user, st().default_user, write=False)
         return json_response(_masked(_file_json(book), request.args.get("fields") or "kind,id,name,mimeType"))
 
+    @app.patch("/drive/v3/files/<file_id>")
+    def drive_update(file_id: str) -> Response:
+        """files.update (metadata only): a new name; other fields Google takes are refused by name."""
+        body = _json_body()
+        unserved = sorted(k for k in body if k != "name")
+        if unserved:
+            raise bad_request(f"The emulator does not emulate updating {', '.join(unserved)} (only name).")
+        with st().lock:
+            book = _book(st(), file_id, drive=True)
+            sharing.require(book, g.user, st().default_user, write=True)
+            if body.get("name"):
+                book.properties["title"] = str(body["name"])
+                book.modified = now_rfc3339()
+                st().save(file_id)
+        return json_response(_masked(_file_json(book), request.args.get("fields") or "kind,id,name,mimeType"))
+
     @app.get("/drive/v3/files/<file_id>/export")
     def drive_export(file_id: str) -> Response:
         book = _book(st(), file_id, drive=True)
@@ -353,7 +370,9 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
             book_id, action = book_id.split(":", 1)
         with st().lock:
             book = _book(st(), book_id)
-            writes = request.method != "GET" and tail != "developerMetadata:search"
+            reading = tail in ("developerMetadata:search", "values:batchGetByDataFilter") or tail.endswith(
+                ":copyTo") or action == "getByDataFilter"  # POSTs that only read this spreadsheet
+            writes = request.method != "GET" and not reading
             sharing.require(book, g.user, st().default_user, write=writes)
             return _sheets_route(st(), book, request.method, tail, action)
 
@@ -670,6 +689,16 @@ def _sheets_route(state: EmulatorState, book: Spreadsheet, method: str, tail: st
         if args.get("fields"):
             reply = apply_mask(reply, parse_mask(args["fields"]))
         return json_response(reply)
+    if action == "getByDataFilter" and method == "POST" and not tail:
+        payload = _json_body()
+        ranges = [_filter_range(book, f, f"dataFilters[{i}]") for i, f in enumerate(payload.get("dataFilters") or [])]
+        body = _spreadsheet_json(book, bool(payload.get("includeGridData")), ranges)
+        for sheet in body.get("sheets", []):
+            if "data" in sheet:
+                sheet["data"] = [_trim_grid(d) for d in sheet["data"]]
+        return json_response(_masked(body, args.get("fields")))
+    if tail.startswith("sheets/") and tail.endswith(":copyTo") and method == "POST":
+        return _copy_to(state, book, tail[len("sheets/"):-len(":copyTo")])
     if tail == "developerMetadata:search" and method == "POST":
         return json_response(metadata.search(book, _json_body(), g.get("project")))
     if tail.startswith("developerMetadata/") and method == "GET":
@@ -684,6 +713,32 @@ def _sheets_route(state: EmulatorState, book: Spreadsheet, method: str, tail: st
                 text, verb = text[: -len(suffix)], suffix[1:]
         return _values_one(state, book, method, text, verb)
     raise not_found(f"The emulator does not serve {method} {request.path}")
+
+
+def _copy_to(state: EmulatorState, source: Spreadsheet, sheet_id: str) -> Response:
+    """sheets.copyTo: a copy of one sheet at the end of a spreadsheet the caller can edit ("Copy of ...")."""
+    sheet = source.sheet_by_id(int(sheet_id)) if sheet_id.lstrip("-").isdigit() else None
+    if sheet is None:
+        raise not_found(f"No grid with id: {sheet_id}")
+    target_id = str(_json_body().get("destinationSpreadsheetId") or "")
+    target = _book(state, target_id)
+    sharing.require(target, g.user, state.default_user, write=True)
+    work = target.clone()
+    title, n = f"Copy of {sheet.title}", 2
+    while work.sheet_by_title(title):
+        title, n = f"Copy of {sheet.title} {n}", n + 1
+    new_id = batch.Context(state.rng, g.user).new_id()
+    while work.sheet_by_id(new_id):
+        new_id = batch.Context(state.rng, g.user).new_id()
+    properties = copy.deepcopy(sheet.properties) | {"sheetId": new_id, "title": title, "index": len(work.sheets)}
+    work.sheets.append(Sheet(properties=properties, cells=dict(sheet.cells), merges=copy.deepcopy(sheet.merges),
+                             extras={k: copy.deepcopy(v) for k, v in sheet.extras.items()
+                                     if k not in ("charts", "filterViews", "bandedRanges")},
+                             row_meta=copy.deepcopy(sheet.row_meta), col_meta=copy.deepcopy(sheet.col_meta)))
+    work.modified = now_rfc3339()
+    state.books[target.spreadsheet_id] = work
+    state.save(target.spreadsheet_id)
+    return json_response(properties)
 
 
 def _values_one(state: EmulatorState, book: Spreadsheet, method: str, text: str, verb: str) -> Response:
@@ -723,8 +778,35 @@ def _touched(state: EmulatorState, book: Spreadsheet, result: dict[str, Any] | N
                                             args.get("responseValueRenderOption", "FORMATTED_VALUE"))
 
 
+def _filter_range(book: Spreadsheet, data_filter: dict[str, Any], where: str) -> str:
+    """The A1 range a DataFilter names: its a1Range, or its gridRange written in A1 (a developer-metadata
+    lookup is refused by name: not emulated)."""
+    if data_filter.get("a1Range"):
+        return str(data_filter["a1Range"])
+    grid = data_filter.get("gridRange")
+    if grid is not None:
+        sheet = book.sheet_by_id(int(grid.get("sheetId") or 0))
+        if sheet is None:
+            raise bad_request(f"Invalid {where}: No grid with id: {grid.get('sheetId') or 0}")
+        r0, r1, c0, c1 = batch._bounds(sheet, grid)
+        return a1.format_span(sheet.title, r0, max(r1, r0 + 1), c0, max(c1, c0 + 1))
+    if data_filter.get("developerMetadataLookup") is not None:
+        raise bad_request(f"Invalid {where}: a developerMetadataLookup filter is not emulated.")
+    raise bad_request(f"Invalid {where}: a data filter must name a range.")
+
+
 def _values_batch(state: EmulatorState, book: Spreadsheet, method: str, verb: str) -> Response:
     args = request.args
+    if method == "POST" and verb == "batchGetByDataFilter":
+        body = _json_body()
+        found = []
+        for i, data_filter in enumerate(body.get("dataFilters") or []):
+            text = _filter_range(book, data_filter, f"dataFilters[{i}]")
+            found.append({"valueRange": values.read(book, text, body.get("valueRenderOption") or "FORMATTED_VALUE",
+                                                    body.get("dateTimeRenderOption") or "SERIAL_NUMBER",
+                                                    body.get("majorDimension") or "ROWS"),
+                          "dataFilters": [data_filter]})
+        return json_response({"spreadsheetId": book.spreadsheet_id, "valueRanges": found})
     if method == "GET" and verb == "batchGet":
         ranges = [values.read(book, r, args.get("valueRenderOption", "FORMATTED_VALUE"),
                               args.get("dateTimeRenderOption", "SERIAL_NUMBER"), args.get("majorDimension", "ROWS"))

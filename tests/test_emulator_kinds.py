@@ -117,3 +117,45 @@ def test_a_failed_request_undoes_the_kinds_before_it(client: FlaskClient, book: 
     sheets = client.get(f"/v4/spreadsheets/{book}", headers=AUTH).get_json()["sheets"]
     titles = [s["properties"]["title"] for s in sheets]
     assert titles == ["Sheet1"] and column_a(client, book) == ["a", "b", "c", "d"]
+
+
+def test_values_by_data_filter_read_a1_and_grid_ranges(client: FlaskClient, book: str) -> None:
+    answer = client.post(f"/v4/spreadsheets/{book}/values:batchGetByDataFilter", headers=AUTH, json={
+        "dataFilters": [{"a1Range": "Sheet1!A1:A2"}, {"gridRange": {"sheetId": 0, "startRowIndex": 2,
+                                                                    "endRowIndex": 4, "startColumnIndex": 1,
+                                                                    "endColumnIndex": 2}}],
+        "valueRenderOption": "UNFORMATTED_VALUE"})
+    assert answer.status_code == 200
+    found = answer.get_json()["valueRanges"]
+    assert [f["valueRange"]["values"] for f in found] == [[["a"], ["b"]], [[3], [4]]]
+    assert found[1]["valueRange"]["range"] == "Sheet1!B3:B4"
+    lookup = client.post(f"/v4/spreadsheets/{book}/values:batchGetByDataFilter", headers=AUTH,
+                         json={"dataFilters": [{"developerMetadataLookup": {"metadataKey": "k"}}]})
+    assert lookup.status_code == 400 and "not emulated" in lookup.get_json()["error"]["message"]
+
+
+def test_get_by_data_filter_returns_the_sheets_the_filters_name(client: FlaskClient, book: str) -> None:
+    answer = client.post(f"/v4/spreadsheets/{book}:getByDataFilter", headers=AUTH, json={
+        "dataFilters": [{"a1Range": "Sheet1!A1:B1"}], "includeGridData": True})
+    assert answer.status_code == 200
+    row = answer.get_json()["sheets"][0]["data"][0]["rowData"][0]["values"]
+    assert [cell["formattedValue"] for cell in row] == ["a", "1"]
+
+
+def test_copy_to_puts_a_copy_at_the_end_of_another_spreadsheet(client: FlaskClient, book: str) -> None:
+    other = client.post("/drive/v3/files", json={"name": "Other"}, headers=AUTH).get_json()["id"]
+    answer = client.post(f"/v4/spreadsheets/{book}/sheets/0:copyTo", headers=AUTH,
+                         json={"destinationSpreadsheetId": other})
+    assert answer.status_code == 200
+    properties = answer.get_json()
+    assert properties["title"] == "Copy of Sheet1" and properties["index"] == 1
+    assert column_a(client, other, "'Copy of Sheet1'") == ["a", "b", "c", "d"]
+
+
+def test_drive_update_renames_and_refuses_what_it_does_not_emulate(client: FlaskClient, book: str) -> None:
+    renamed = client.patch(f"/drive/v3/files/{book}", headers=AUTH, json={"name": "Renamed"})
+    assert renamed.status_code == 200 and renamed.get_json()["name"] == "Renamed"
+    title = client.get(f"/v4/spreadsheets/{book}", headers=AUTH).get_json()["properties"]["title"]
+    assert title == "Renamed"
+    starred = client.patch(f"/drive/v3/files/{book}", headers=AUTH, json={"starred": True})
+    assert starred.status_code == 400 and "starred" in starred.get_json()["error"]["message"]

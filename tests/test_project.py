@@ -203,3 +203,26 @@ def test_the_service_starts_and_answers_health_without_the_engine() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.stdout.strip() == ""
+
+
+ENGINE = ("sheets_bridge/intake", "sheets_bridge/gap", "sheets_bridge/outreach", "sheets_bridge/insights",
+          "sheets_bridge/service/scoring.py")
+ENGINE_LIBRARIES = {"pandas", "numpy", "pyarrow", "tldextract", "holidays"}
+
+
+def test_the_engine_is_pure() -> None:
+    """The packages that turn tables into prospects import the data libraries and the standard library only:
+    no web framework, no HTTP client, no spreadsheet client, no workbook reader (DESIGN: a pure pipeline)."""
+    import ast
+
+    files = [p for name in ENGINE for p in ((ROOT / name).rglob("*.py") if (ROOT / name).is_dir() else [ROOT / name])]
+    outside = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else (
+                [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top not in ENGINE_LIBRARIES | {"sheets_bridge"}:
+                    outside.add(f"{path.relative_to(ROOT)}: {name}")
+    assert len(files) > 25 and outside == set()
