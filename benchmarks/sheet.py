@@ -1,16 +1,17 @@
 """Scoring a spreadsheet held by the emulator in its own process: the product against the floor.
 
 Usage: python benchmarks/sheet.py [--rows 100000,250000,500000] [--pairs 5]
-For each size, a spreadsheet of N input rows (an own-site tab and 4 competitor tabs, 6 columns) is loaded
-into a fresh emulator process. Then, alternating, `sheets-bridge score` (a re-score: Prospects already
-there) and the floor (a process that gets a token and does the same metadata read and values:batchGet,
-and decodes the JSON) run as separate processes; a fresh score (no Prospects tab yet) runs once per pair
-on a reloaded spreadsheet. Printed per size: wall time, the process's CPU time (user + system, from its
-rusage), its CPU per input row, its peak RSS above an import-only baseline per input row, the emulator's
-CPU during the run as a share of the run's wall time, and the ratio of the product's CPU to the floor's.
-The re-score's inputs are those of the score before it, so its write sends every owned cell but changes
-none: the emulator compares each with what it holds and stores nothing. A re-score that changed every
-owned cell would cost the emulator about 1 s more at 500,000 rows (it stores 1,100,000 cells).
+For each size, a spreadsheet of N input rows (an own-site tab and 4 competitor tabs, 6 columns) is loaded into
+a fresh emulator process. Then, alternating, `sheets-bridge score` (a re-score: Prospects already there) and
+the floor (``sheet_floor.py``: a fresh process that imports only google-auth and the JSON decoder, gets a
+token, does the same metadata read and values:batchGet, and decodes the JSON) run as separate processes; a
+fresh score (no Prospects tab yet) runs once per pair on a reloaded spreadsheet. Printed per size: wall time,
+the process's CPU time (user + system, from its rusage), its CPU per input row, its peak RSS above an import-
+only baseline per input row, the emulator's CPU during the run as a share of the run's wall time, and the
+ratio of the product's CPU to the floor's. The re-score's inputs are those of the score before it, so its
+write sends every owned cell but changes none: the emulator compares each with what it holds and stores
+nothing. A re-score that changed every owned cell would cost the emulator about 1 s more at 500,000 rows (it
+stores 1,100,000 cells).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import psutil
 import requests
@@ -115,21 +115,6 @@ def measured(command: list[str], env: dict[str, str], emulator: psutil.Process) 
             "emulator": (after.user + after.system) - (before.user + before.system)}
 
 
-def floor() -> None:
-    """The floor: a token, the same two reads the product starts with, and the JSON decoded."""
-    from sheets_bridge.store.google.http import GoogleSession, load_credentials
-
-    session = GoogleSession(load_credentials())
-    meta = session.request("GET", f"https://sheets.googleapis.com/v4/spreadsheets/{BOOK}",
-                           params={"fields": "properties.title,sheets.properties"}).json()
-    titles = [s["properties"]["title"] for s in meta["sheets"]]
-    response = session.request("GET", f"https://sheets.googleapis.com/v4/spreadsheets/{BOOK}/values:batchGet",
-                               params=[("ranges", f"'{t}'") for t in titles] + [
-                                   ("valueRenderOption", "UNFORMATTED_VALUE"), ("majorDimension", "COLUMNS")])
-    body: Any = json.loads(response.content)
-    assert len(body["valueRanges"]) == len(titles)
-
-
 def main(args: argparse.Namespace) -> None:
     compiled_like_installed()  # the package as installed: byte-compiled
     baseline = measured([sys.executable, "-c", "import sheets_bridge.cli, sheets_bridge.store.google.sheets, "
@@ -148,7 +133,8 @@ def main(args: argparse.Namespace) -> None:
                     load(url, body)
                     runs["fresh score"].append(measured(score, env, emulator))
                     runs["re-score"].append(measured(score, env, emulator))
-                    runs["floor"].append(measured([sys.executable, __file__, "--floor"], env, emulator))
+                    runs["floor"].append(measured([sys.executable, str(ROOT / "benchmarks" / "sheet_floor.py"), BOOK],
+                                                  env, emulator))
             finally:
                 emulator_process.terminate()
                 emulator_process.wait()
@@ -174,9 +160,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", default="100000,250000,500000")
     parser.add_argument("--pairs", type=int, default=5)
-    parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
-    ARGS = parser.parse_args()
-    if ARGS.floor:
-        floor()
-    else:
-        main(ARGS)
+    main(parser.parse_args())

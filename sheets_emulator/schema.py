@@ -110,6 +110,12 @@ def match(verb: str, raw_path: str) -> Method | None:
     return None
 
 
+def _takes_anything(schema: dict[str, Any]) -> bool:
+    """A schema any JSON value satisfies (``any``), or a list of such values (a row of cells)."""
+    kind = schema.get("type")
+    return kind == "any" or (kind == "array" and schema.get("items", {}).get("type") == "any")
+
+
 def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -149,6 +155,13 @@ class _Walker:
         if kind == "array":
             if not isinstance(value, list):
                 self.invalid(path, "TYPE_MESSAGE" if "$ref" in schema.get("items", {}) else "list", value)
+                return
+            if _takes_anything(schema.get("items", {})):
+                if schema["items"].get("type") == "array":  # values: rows of cells, any cell allowed
+                    bad = next((i for i, row in enumerate(value) if row is not None and not isinstance(row, list)),
+                               None)
+                    if bad is not None:
+                        self.invalid(f"{path}[{bad}]", "list", value[bad])
                 return
             for i, item in enumerate(value):
                 self.check(item, schema.get("items", {}), f"{path}[{i}]", name)
