@@ -338,13 +338,15 @@ def sort_range(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[st
         blank = [r for r in rows if _sort_key(r.get(column))[0] == 3]
         filled.sort(key=lambda r, col=column: _sort_key(r.get(col)), reverse=descending)  # type: ignore[misc]
         rows = filled + blank
-    for offset, row in enumerate(rows):
-        for c in range(c0, c1):
-            value = row.get(c)
-            if value is None:
-                sheet.cells.pop((r0 + offset, c), None)
-            else:
-                sheet.cells[(r0 + offset, c)] = value
+    placed = {(r0 + offset, c): value for offset, row in enumerate(rows) for c, value in row.items()
+              if value is not None}
+    stale = [key for key in ((r, c) for r in range(r0, r1) for c in range(c0, c1))
+             if key not in placed and key in sheet.cells]
+    moved = {key: value for key, value in placed.items() if sheet.cells.get(key) is not value}
+    if stale:
+        sheet.cell_map.discard(stale)
+    if moved:  # rows already in place are not touched (a sorted tab sorts for free)
+        sheet.cells.update(moved)
     return {}
 
 
