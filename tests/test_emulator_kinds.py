@@ -159,3 +159,72 @@ def test_drive_update_renames_and_refuses_what_it_does_not_emulate(client: Flask
     assert title == "Renamed"
     starred = client.patch(f"/drive/v3/files/{book}", headers=AUTH, json={"starred": True})
     assert starred.status_code == 400 and "starred" in starred.get_json()["error"]["message"]
+
+
+def rows_of(client: FlaskClient, book: str, cells: str = "A1:B6") -> list[list[Any]]:
+    return client.get(f"/v4/spreadsheets/{book}/values/Sheet1!{cells}", headers=AUTH,
+                      query_string={"valueRenderOption": "UNFORMATTED_VALUE"}).get_json().get("values", [])
+
+
+def test_insert_and_delete_range_shift_only_the_cells_beside_the_range(client: FlaskClient, book: str) -> None:
+    grid = {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 1}
+    assert batch(client, book, {"insertRange": {"range": grid, "shiftDimension": "ROWS"}}).status_code == 200
+    assert rows_of(client, book) == [["a", 1], ["", 2], ["b", 3], ["c", 4], ["d"]]  # column B did not move
+    assert batch(client, book, {"deleteRange": {"range": grid, "shiftDimension": "ROWS"}}).status_code == 200
+    assert rows_of(client, book) == [["a", 1], ["b", 2], ["c", 3], ["d", 4]]
+
+
+def test_find_replace_counts_what_it_changed(client: FlaskClient, book: str) -> None:
+    client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1:A3", headers=AUTH, query_string={"valueInputOption": "RAW"},
+               json={"values": [["Cat and cat"], ["dog"], ["CAT"]]})
+    answer = batch(client, book, {"findReplace": {"find": "cat", "replacement": "fox", "sheetId": 0}})
+    assert answer.get_json()["replies"][0] == {"findReplace": {
+        "valuesChanged": 2, "occurrencesChanged": 3, "rowsChanged": 2, "sheetsChanged": 1}}
+    assert column_a(client, book)[:3] == ["fox and fox", "dog", "fox"]
+    client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A2", headers=AUTH, query_string={"valueInputOption": "RAW"},
+               json={"values": [["FOX"]]})
+    exact = batch(client, book, {"findReplace": {"find": "fox", "replacement": "x", "matchEntireCell": True,
+                                                 "matchCase": True, "allSheets": True}})
+    assert exact.get_json()["replies"][0]["findReplace"]["valuesChanged"] == 1
+    assert column_a(client, book)[:3] == ["fox and fox", "FOX", "x"]
+    regex = batch(client, book, {"findReplace": {"find": r"(\w+) and (\w+)", "replacement": "$2 or $1",
+                                                 "searchByRegex": True, "sheetId": 0}})
+    assert regex.status_code == 200 and column_a(client, book)[0] == "fox or fox"
+
+
+def test_delete_duplicates_keeps_the_first_row_of_each(client: FlaskClient, book: str) -> None:
+    client.put(f"/v4/spreadsheets/{book}/values/Sheet1!A1:B5", headers=AUTH, query_string={"valueInputOption": "RAW"},
+               json={"values": [["a", 1], ["b", 2], ["a", 3], ["c", 4], ["b", 5]]})
+    grid = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 5, "startColumnIndex": 0, "endColumnIndex": 2}
+    answer = batch(client, book, {"deleteDuplicates": {"range": grid, "comparisonColumns": [
+        {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1}]}})
+    assert answer.get_json()["replies"][0] == {"deleteDuplicates": {"duplicatesRemovedCount": 2}}
+    assert rows_of(client, book) == [["a", 1], ["b", 2], ["c", 4]]
+
+
+def test_dimension_groups_protected_ranges_and_rules_are_updated(client: FlaskClient, book: str) -> None:
+    span = {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 3}
+    grid = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 4, "startColumnIndex": 0, "endColumnIndex": 2}
+    rule = {"ranges": [grid], "booleanRule": {"condition": {"type": "NOT_BLANK"}, "format": {"textFormat": {
+        "bold": True}}}}
+    added = batch(client, book, {"addDimensionGroup": {"range": span}},
+                  {"addProtectedRange": {"protectedRange": {"range": grid, "description": "keep"}}},
+                  {"addConditionalFormatRule": {"rule": rule, "index": 0}},
+                  {"addConditionalFormatRule": {"rule": rule, "index": 1}})
+    assert added.status_code == 200, added.get_json()
+    protected_id = added.get_json()["replies"][1]["addProtectedRange"]["protectedRange"]["protectedRangeId"]
+    changed = batch(client, book,
+                    {"updateDimensionGroup": {"dimensionGroup": {"range": span, "depth": 1, "collapsed": True},
+                                              "fields": "collapsed"}},
+                    {"updateProtectedRange": {"protectedRange": {"protectedRangeId": protected_id,
+                                                                 "description": "hands off"},
+                                              "fields": "description"}},
+                    {"updateConditionalFormatRule": {"sheetId": 0, "index": 1, "newIndex": 0}})
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["replies"][2]["updateConditionalFormatRule"]["oldIndex"] == 1
+    sheet = client.get(f"/v4/spreadsheets/{book}", headers=AUTH).get_json()["sheets"][0]
+    assert sheet["rowGroups"][0]["collapsed"] is True
+    assert sheet["protectedRanges"][0]["description"] == "hands off"
+    missing = batch(client, book, {"updateProtectedRange": {"protectedRange": {"protectedRangeId": 1},
+                                                            "fields": "description"}})
+    assert missing.status_code == 400
