@@ -765,7 +765,7 @@ def _values_one(state: EmulatorState, book: Spreadsheet, method: str, text: str,
         result = values.append(book, text, body.get("values", []), args.get("valueInputOption"),
                                args.get("insertDataOption", "OVERWRITE"),
                                major=body.get("majorDimension") or args.get("majorDimension") or "ROWS")
-        _touched(state, book, None, args)
+        _touched(state, book, result.get("updates"), args)
         return json_response(result)
     raise not_found(f"The emulator does not serve {method} {request.path}")
 
@@ -773,9 +773,11 @@ def _values_one(state: EmulatorState, book: Spreadsheet, method: str, text: str,
 def _touched(state: EmulatorState, book: Spreadsheet, result: dict[str, Any] | None, args: Any) -> None:
     book.modified = now_rfc3339()
     state.save(book.spreadsheet_id)
-    if result is not None and args.get("includeValuesInResponse", "false").lower() == "true":
+    if result is not None and args.get("includeValuesInResponse", "false").lower() == "true" and (
+            "updatedRange" in result):
         result["updatedData"] = values.read(book, result["updatedRange"],
-                                            args.get("responseValueRenderOption", "FORMATTED_VALUE"))
+                                            args.get("responseValueRenderOption", "FORMATTED_VALUE"),
+                                            args.get("responseDateTimeRenderOption", "SERIAL_NUMBER"))
 
 
 def _filter_range(book: Spreadsheet, data_filter: dict[str, Any], where: str) -> str:
@@ -819,6 +821,12 @@ def _values_batch(state: EmulatorState, book: Spreadsheet, method: str, verb: st
                  for i, d in enumerate(body.get("data") or [])]
         responses = [values.apply_write(plan) for plan in plans]  # all checked first: all or nothing, no copy
         _touched(state, book, None, args)
+        if body.get("includeValuesInResponse"):
+            for response in responses:
+                if "updatedRange" in response:
+                    response["updatedData"] = values.read(
+                        book, response["updatedRange"], body.get("responseValueRenderOption") or "FORMATTED_VALUE",
+                        body.get("responseDateTimeRenderOption") or "SERIAL_NUMBER")
         counted = [r for r in responses if "updatedCells" in r]
         result: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
         if counted:

@@ -228,3 +228,22 @@ def test_dimension_groups_protected_ranges_and_rules_are_updated(client: FlaskCl
     missing = batch(client, book, {"updateProtectedRange": {"protectedRange": {"protectedRangeId": 1},
                                                             "fields": "description"}})
     assert missing.status_code == 400
+
+
+def test_include_values_in_response_on_every_write_route(client: FlaskClient, book: str) -> None:
+    """values.update, values.append and values.batchUpdate answer with what they wrote when asked."""
+    formula = {"valueInputOption": "USER_ENTERED", "includeValuesInResponse": "true",
+               "responseValueRenderOption": "UNFORMATTED_VALUE"}
+    updated = client.put(f"/v4/spreadsheets/{book}/values/Sheet1!C1", headers=AUTH, query_string=formula,
+                         json={"values": [["=2+3"]]}).get_json()
+    assert updated["updatedData"]["values"] == [[5]]
+    appended = client.post(f"/v4/spreadsheets/{book}/values/Sheet1!A1:append", headers=AUTH, query_string=formula,
+                           json={"values": [["e", "=1+1"]]}).get_json()
+    assert appended["updates"]["updatedData"]["values"] == [["e", 2]]
+    batched = client.post(f"/v4/spreadsheets/{book}/values:batchUpdate", headers=AUTH, json={
+        "valueInputOption": "RAW", "includeValuesInResponse": True,
+        "data": [{"range": "Sheet1!D1", "values": [["x"]]}]}).get_json()
+    assert batched["responses"][0]["updatedData"]["values"] == [["x"]]
+    plain = client.post(f"/v4/spreadsheets/{book}/values:batchUpdate", headers=AUTH, json={
+        "valueInputOption": "RAW", "data": [{"range": "Sheet1!D2", "values": [["y"]]}]}).get_json()
+    assert "updatedData" not in plain["responses"][0]
