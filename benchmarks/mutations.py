@@ -98,6 +98,8 @@ MUTATIONS = [
     Mutation("emulator-batch-write-ignores-include-values", "sheets_emulator/app.py",
              '        if body.get("includeValuesInResponse"):\n', "        if False:\n",
              ("tests/test_emulator_kinds.py",)),
+    Mutation("emulator-refuses-nested-request-lists", "sheets_emulator/schema.py",
+             "                value[:] = _flattened(value)", "                pass", ("tests/test_emulator_kinds.py",)),
     Mutation("lease-ignores-other-runs", "sheets_bridge/store/google/lease.py",
              "        if other is not None:\n            self.release()\n        return other",
              "        return None"),

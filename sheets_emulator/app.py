@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from sheets_emulator import schema, search_console, sharing
 from sheets_emulator.api import batch, dispatch, export, values
-from sheets_emulator.defaults import sheet_properties, spreadsheet_properties
+from sheets_emulator.defaults import DEFAULT_FORMAT, sheet_properties, spreadsheet_properties
 from sheets_emulator.errors import ApiError, bad_request, not_found
 from sheets_emulator.sheets import a1, cells, metadata
 from sheets_emulator.sheets.fields import apply_mask, parse_mask
@@ -590,6 +590,13 @@ def _sheet_json(book: Spreadsheet, sheet: Sheet) -> dict[str, Any]:
     return out
 
 
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
 def _grid_data(sheet: Sheet, span: a1.Span | None) -> dict[str, Any]:
     r0, r1, c0, c1 = values.clamp(sheet, span) if span else (0, sheet.rows, 0, sheet.cols)
     rows: list[dict[str, Any]] = []
@@ -605,6 +612,10 @@ def _grid_data(sheet: Sheet, span: a1.Span | None) -> dict[str, Any]:
                 data["formattedValue"] = cells.render(cell, "FORMATTED_VALUE", "FORMATTED_STRING")
             if cell and cell.get("fmt"):
                 data["userEnteredFormat"] = cell["fmt"]
+            if cell and ("v" in cell or cell.get("fmt")):  # what the cell shows: its format over the defaults
+                data["effectiveFormat"] = _merged(DEFAULT_FORMAT, cell.get("fmt") or {})
+            if cell and cell.get("runs"):
+                data["textFormatRuns"] = cell["runs"]
             if cell and cell.get("note"):
                 data["note"] = cell["note"]
             if cell and cell.get("validation"):

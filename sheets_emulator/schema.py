@@ -110,6 +110,13 @@ def match(verb: str, raw_path: str) -> Method | None:
     return None
 
 
+def _flattened(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for value in values:
+        out.extend(_flattened(value) if isinstance(value, list) else [value])
+    return out
+
+
 def _takes_anything(schema: dict[str, Any]) -> bool:
     """A schema any JSON value satisfies (``any``), or a list of such values (a row of cells)."""
     kind = schema.get("type")
@@ -156,6 +163,8 @@ class _Walker:
             if not isinstance(value, list):
                 self.invalid(path, "TYPE_MESSAGE" if "$ref" in schema.get("items", {}) else "list", value)
                 return
+            if not self.answer and "$ref" in schema.get("items", {}) and any(isinstance(v, list) for v in value):
+                value[:] = _flattened(value)  # Google's parser reads [[a, b]] for a repeated message as [a, b]
             if _takes_anything(schema.get("items", {})):
                 if schema["items"].get("type") == "array":  # values: rows of cells, any cell allowed
                     bad = next((i for i, row in enumerate(value) if row is not None and not isinstance(row, list)),

@@ -247,3 +247,30 @@ def test_include_values_in_response_on_every_write_route(client: FlaskClient, bo
     plain = client.post(f"/v4/spreadsheets/{book}/values:batchUpdate", headers=AUTH, json={
         "valueInputOption": "RAW", "data": [{"range": "Sheet1!D2", "values": [["y"]]}]}).get_json()
     assert "updatedData" not in plain["responses"][0]
+
+
+def test_what_other_clients_rely_on(client: FlaskClient, book: str) -> None:
+    """Found running gspread-formatting's suite live: a list of requests nested in a list is read flat, as
+    Google reads it; effectiveFormat is the cell's format over the defaults; text format runs are kept; a
+    false rightToLeft is omitted."""
+    nested = client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH, json={"requests": [[
+        {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0,
+                                  "endColumnIndex": 1},
+                        "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                        "fields": "userEnteredFormat.textFormat.bold"}},
+        {"updateCells": {"range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2, "startColumnIndex": 0,
+                                   "endColumnIndex": 1},
+                         "rows": [{"values": [{"textFormatRuns": [{"startIndex": 0, "format": {"italic": True}}]}]}],
+                         "fields": "textFormatRuns"}}],
+        {"updateSheetProperties": {"properties": {"sheetId": 0, "rightToLeft": True}, "fields": "rightToLeft"}}]})
+    assert nested.status_code == 200, nested.get_json()
+    assert batch(client, book, {"updateSheetProperties": {"properties": {"sheetId": 0, "rightToLeft": False},
+                                                          "fields": "rightToLeft"}}).status_code == 200
+    sheet = client.get(f"/v4/spreadsheets/{book}", headers=AUTH, query_string={"includeGridData": "true",
+                                                                                "ranges": "Sheet1!A1:A2"}
+                       ).get_json()["sheets"][0]
+    assert "rightToLeft" not in sheet["properties"]
+    first, second = (row["values"][0] for row in sheet["data"][0]["rowData"])
+    assert first["effectiveFormat"]["textFormat"]["bold"] is True
+    assert first["effectiveFormat"]["textFormat"]["fontSize"] == 10
+    assert second["textFormatRuns"] == [{"format": {"italic": True}}]  # startIndex 0 is omitted, as in proto3

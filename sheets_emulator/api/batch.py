@@ -165,8 +165,9 @@ def update_sheet_properties(book: Spreadsheet, body: dict[str, Any], ctx: Contex
             raise ctx.error(f'A sheet with the name "{props["title"]}" already exists. Please enter another name.')
     before_index = sheet.properties["index"]
     set_fields(sheet.properties, normalise(props), fields)
-    if sheet.properties.get("hidden") is False:
-        del sheet.properties["hidden"]
+    for flag in ("hidden", "rightToLeft"):  # Google omits a false flag rather than return it
+        if sheet.properties.get(flag) is False:
+            del sheet.properties[flag]
     for colour in ("tabColor", "tabColorStyle"):  # a cleared colour is absent, not an empty message
         if sheet.properties.get(colour) in ({}, None):
             sheet.properties.pop(colour, None)
@@ -369,7 +370,7 @@ def _cell_fields(fields: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """The paths of a cell field mask and the top-level fields it names (all four when it is '*' or empty)."""
     paths = tuple(mask_paths(fields)) if fields and fields != "*" else ()
     wanted = frozenset(p.split(".")[0] for p in paths) if paths else frozenset(
-        {"userEnteredValue", "userEnteredFormat", "note", "dataValidation"})
+        {"userEnteredValue", "userEnteredFormat", "note", "dataValidation", "textFormatRuns"})
     return paths, wanted
 
 
@@ -400,6 +401,13 @@ def _apply_cell(sheet: Sheet, key: tuple[int, int], data: dict[str, Any], fields
             cell["note"] = data["note"]
         else:
             cell.pop("note", None)
+    if "textFormatRuns" in wanted:  # runs of rich text within the cell's string
+        if data.get("textFormatRuns"):
+            cell["runs"] = _memoised(memo, "runs", lambda: [  # proto3 JSON: a startIndex of 0 is omitted
+                {k: v for k, v in run.items() if not (k == "startIndex" and v == 0)}
+                for run in normalise(data["textFormatRuns"])])
+        else:
+            cell.pop("runs", None)
     if "dataValidation" in wanted:
         if data.get("dataValidation"):
             cell["validation"] = _memoised(memo, "validation", lambda: normalise(data["dataValidation"]))
