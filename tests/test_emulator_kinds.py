@@ -274,3 +274,15 @@ def test_what_other_clients_rely_on(client: FlaskClient, book: str) -> None:
     assert first["effectiveFormat"]["textFormat"]["bold"] is True
     assert first["effectiveFormat"]["textFormat"]["fontSize"] == 10
     assert second["textFormatRuns"] == [{"format": {"italic": True}}]  # startIndex 0 is omitted, as in proto3
+
+
+def test_a_date_shows_under_its_own_pattern(client: FlaskClient, book: str) -> None:
+    client.put(f"/v4/spreadsheets/{book}/values/Sheet1!C1", headers=AUTH,
+               query_string={"valueInputOption": "USER_ENTERED"}, json={"values": [["2018-09-01"]]})
+    answer = batch(client, book, {"repeatCell": {
+        "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 2, "endColumnIndex": 3},
+        "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": " DD MM YYYY"}}},
+        "fields": "userEnteredFormat.numberFormat"}})
+    assert answer.status_code == 200
+    shown = client.get(f"/v4/spreadsheets/{book}/values/Sheet1!C1", headers=AUTH).get_json()["values"]
+    assert shown == [[" 01 09 2018"]]

@@ -119,8 +119,49 @@ def render(cell: Cell | None, option: str, datetime_option: str) -> Any:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
+        pattern = ((cell.get("fmt") or {}).get("numberFormat") or {})
+        if pattern.get("type") in {"DATE", "DATE_TIME"} and pattern.get("pattern"):
+            return date_text(value, str(pattern["pattern"]))
         return cell.get("t") or number_text(value)
     return value
+
+
+_DATE_TOKEN = re.compile(r"yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|\\.|\"[^\"]*\"", re.IGNORECASE)
+
+
+def date_text(serial: float, pattern: str) -> str:
+    """A serial date shown under a date pattern (years, months, days, hours, minutes, seconds; any case; an 'm'
+    right after an hour means minutes, as in Sheets)."""
+    moment = dt.datetime.combine(EPOCH, dt.time()) + dt.timedelta(days=serial)
+    out: list[str] = []
+    last = ""
+    position = 0
+    for match in _DATE_TOKEN.finditer(pattern):
+        out.append(pattern[position:match.start()])
+        token = match.group(0)
+        lower = token.lower()
+        if token.startswith("\\"):
+            out.append(token[1:])
+        elif token.startswith('"'):
+            out.append(token[1:-1])
+        elif lower.startswith("y"):
+            out.append(f"{moment.year:04d}" if lower == "yyyy" else f"{moment.year % 100:02d}")
+        elif lower.startswith("m") and last.startswith("h"):
+            out.append(f"{moment.minute:02d}" if lower == "mm" else str(moment.minute))
+        elif lower.startswith("m"):
+            out.append({"mmmm": moment.strftime("%B"), "mmm": moment.strftime("%b"), "mm": f"{moment.month:02d}",
+                        "m": str(moment.month)}[lower])
+        elif lower.startswith("d"):
+            out.append({"dddd": moment.strftime("%A"), "ddd": moment.strftime("%a"), "dd": f"{moment.day:02d}",
+                        "d": str(moment.day)}[lower])
+        elif lower.startswith("h"):
+            out.append(f"{moment.hour:02d}" if lower == "hh" else str(moment.hour))
+        else:
+            out.append(f"{moment.second:02d}" if lower == "ss" else str(moment.second))
+        last = lower if not token.startswith(("\\", '"')) else last
+        position = match.end()
+    out.append(pattern[position:])
+    return "".join(out)
 
 
 def extended_value(value: Any) -> dict[str, Any]:
