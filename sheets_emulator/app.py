@@ -21,7 +21,7 @@ from sheets_emulator import schema, search_console, sharing
 from sheets_emulator.api import batch, dispatch, export, values
 from sheets_emulator.defaults import DEFAULT_FORMAT, sheet_properties, spreadsheet_properties
 from sheets_emulator.errors import ApiError, bad_request, not_found
-from sheets_emulator.sheets import a1, cells, metadata
+from sheets_emulator.sheets import a1, cells, conditions, metadata
 from sheets_emulator.sheets.fields import apply_mask, parse_mask
 from sheets_emulator.sheets.model import Sheet, Spreadsheet, new_spreadsheet_id, now_rfc3339
 from sheets_emulator.state import GOOGLE_DEFAULTS, Edit, EmulatorState, Fault, IssuedToken, Quota
@@ -612,8 +612,11 @@ def _grid_data(sheet: Sheet, span: a1.Span | None) -> dict[str, Any]:
                 data["formattedValue"] = cells.render(cell, "FORMATTED_VALUE", "FORMATTED_STRING")
             if cell and cell.get("fmt"):
                 data["userEnteredFormat"] = cell["fmt"]
-            if cell and ("v" in cell or cell.get("fmt")):  # what the cell shows: its format over the defaults
-                data["effectiveFormat"] = _merged(DEFAULT_FORMAT, cell.get("fmt") or {})
+            if cell and ("v" in cell or cell.get("fmt")):  # what the cell shows: its format over the defaults,
+                shown = _merged(DEFAULT_FORMAT, cell.get("fmt") or {})  # then the first conditional rule it meets
+                rule = conditions.first_match(sheet.extras.get("conditionalFormats") or [], sheet.sheet_id, r, c,
+                                              cell.get("v"))
+                data["effectiveFormat"] = _merged(shown, rule) if rule else shown
             if cell and cell.get("runs"):
                 data["textFormatRuns"] = cell["runs"]
             if cell and cell.get("note"):

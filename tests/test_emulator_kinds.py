@@ -286,3 +286,24 @@ def test_a_date_shows_under_its_own_pattern(client: FlaskClient, book: str) -> N
     assert answer.status_code == 200
     shown = client.get(f"/v4/spreadsheets/{book}/values/Sheet1!C1", headers=AUTH).get_json()["values"]
     assert shown == [[" 01 09 2018"]]
+
+
+def test_the_first_conditional_rule_a_cell_meets_shows_in_its_effective_format(client: FlaskClient,
+                                                                                book: str) -> None:
+    grid = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 4, "startColumnIndex": 0, "endColumnIndex": 2}
+
+    def rule(kind: str, values: list[str], fmt: dict[str, Any]) -> dict[str, Any]:
+        return {"ranges": [grid], "booleanRule": {"condition": {"type": kind, "values": [
+            {"userEnteredValue": v} for v in values]}, "format": fmt}}
+
+    answer = batch(client, book,
+                   {"addConditionalFormatRule": {"index": 0, "rule": rule("TEXT_CONTAINS", ["B"],
+                                                                          {"textFormat": {"bold": True}})}},
+                   {"addConditionalFormatRule": {"index": 1, "rule": rule("NUMBER_GREATER", ["2"],
+                                                                          {"textFormat": {"italic": True}})}})
+    assert answer.status_code == 200
+    data = client.get(f"/v4/spreadsheets/{book}", headers=AUTH, query_string={
+        "includeGridData": "true", "ranges": "Sheet1!A1:B4"}).get_json()["sheets"][0]["data"][0]["rowData"]
+    shown = [[cell["effectiveFormat"]["textFormat"] for cell in row["values"]] for row in data]
+    assert [row[0]["bold"] for row in shown] == [False, True, False, False]  # 'b' contains 'B': case-insensitive
+    assert [row[1]["italic"] for row in shown] == [False, False, True, True]  # 3 and 4 are greater than 2
