@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import copy
 import json
 import re
 import secrets
@@ -18,7 +17,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from sheets_emulator import schema, search_console, sharing
-from sheets_emulator.api import batch, dispatch, export, values
+from sheets_emulator.api import batch, dispatch, export, kinds, values
 from sheets_emulator.defaults import DEFAULT_FORMAT, sheet_properties, spreadsheet_properties
 from sheets_emulator.errors import ApiError, bad_request, not_found
 from sheets_emulator.sheets import a1, cells, conditions, metadata
@@ -744,11 +743,9 @@ def _copy_to(state: EmulatorState, source: Spreadsheet, sheet_id: str) -> Respon
     new_id = batch.Context(state.rng, g.user).new_id()
     while work.sheet_by_id(new_id):
         new_id = batch.Context(state.rng, g.user).new_id()
-    properties = copy.deepcopy(sheet.properties) | {"sheetId": new_id, "title": title, "index": len(work.sheets)}
-    work.sheets.append(Sheet(properties=properties, cells=dict(sheet.cells), merges=copy.deepcopy(sheet.merges),
-                             extras={k: copy.deepcopy(v) for k, v in sheet.extras.items()
-                                     if k not in ("charts", "filterViews", "bandedRanges")},
-                             row_meta=copy.deepcopy(sheet.row_meta), col_meta=copy.deepcopy(sheet.col_meta)))
+    work.sheets.append(kinds.sheet_copy(sheet, new_id, title))
+    work.reindex()
+    properties = work.sheets[-1].properties
     work.modified = now_rfc3339()
     state.books[target.spreadsheet_id] = work
     state.save(target.spreadsheet_id)

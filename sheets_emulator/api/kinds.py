@@ -18,6 +18,15 @@ from sheets_emulator.sheets.model import Sheet, Spreadsheet
 _SPACES = re.compile(r"\s+")
 
 
+def sheet_copy(source: Sheet, sheet_id: int, title: str) -> Sheet:
+    """A copy of a sheet (cells, merges, filters, rows' and columns' sizes) under a new id and title; charts,
+    filter views and banded ranges, which carry ids of their own, are not copied."""
+    extras = {k: copy.deepcopy(v) for k, v in source.extras.items() if k not in ("charts", *_LISTED)}
+    return Sheet(properties=copy.deepcopy(source.properties) | {"sheetId": sheet_id, "title": title},
+                 cells=dict(source.cells), merges=copy.deepcopy(source.merges), extras=extras,
+                 row_meta=copy.deepcopy(source.row_meta), col_meta=copy.deepcopy(source.col_meta))
+
+
 def duplicate_sheet(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """A copy of a sheet (cells, merges, filters, rows' and columns' sizes) under a new id and title."""
     source = _sheet(book, body.get("sourceSheetId"), ctx)
@@ -29,12 +38,7 @@ def duplicate_sheet(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> di
         raise ctx.error(f"A sheet with the id {sheet_id} already exists.")
     index = body.get("insertSheetIndex")
     index = book.sheets.index(source) + 1 if index is None else min(int(index), len(book.sheets))
-    properties = copy.deepcopy(source.properties) | {"sheetId": sheet_id, "title": title}
-    extras = copy.deepcopy(source.extras)
-    for key in ("charts", "filterViews", "bandedRanges"):  # objects with ids of their own are not copied
-        extras.pop(key, None)
-    copy_of = Sheet(properties=properties, cells=dict(source.cells), merges=copy.deepcopy(source.merges),
-                    extras=extras, row_meta=copy.deepcopy(source.row_meta), col_meta=copy.deepcopy(source.col_meta))
+    copy_of = sheet_copy(source, sheet_id, title)
     book.sheets.insert(index, copy_of)
     book.reindex()
     return {"duplicateSheet": {"properties": copy_of.properties}}
@@ -135,12 +139,31 @@ def _listed(book: Spreadsheet, key: str, id_key: str, wanted: Any, ctx: Context)
     raise ctx.error(f"No {key[:-1]} with id: {wanted}")
 
 
+# objects a sheet lists by an id of their own: extras key -> (id field, request field holding one)
+_LISTED = {"filterViews": ("filterViewId", "filter"), "bandedRanges": ("bandedRangeId", "bandedRange")}
+
+
+def _add_listed(book: Spreadsheet, body: dict[str, Any], ctx: Context, key: str) -> dict[str, Any]:
+    """A new filter view or banded range on the sheet its range names, with an id (the given one, or new)."""
+    id_key, field = _LISTED[key]
+    item = normalise(dict(body.get(field) or {}))
+    sheet = _sheet(book, (item.get("range") or {}).get("sheetId"), ctx)
+    item[id_key] = int(item.get(id_key) or ctx.new_id())
+    sheet.extras.setdefault(key, []).append(item)
+    return {ctx.kind: {field: item}}
+
+
+def _delete_listed(book: Spreadsheet, wanted: Any, ctx: Context, key: str) -> dict[str, Any]:
+    id_key = _LISTED[key][0]
+    sheet, items = _listed(book, key, id_key, wanted, ctx)
+    sheet.extras[key] = [i for i in items if int(i[id_key]) != int(wanted)]
+    if not sheet.extras[key]:
+        del sheet.extras[key]
+    return {}
+
+
 def add_filter_view(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    view = normalise(dict(body.get("filter") or {}))
-    sheet = _sheet(book, (view.get("range") or {}).get("sheetId"), ctx)
-    view["filterViewId"] = int(view.get("filterViewId") or ctx.new_id())
-    sheet.extras.setdefault("filterViews", []).append(view)
-    return {"addFilterView": {"filter": view}}
+    return _add_listed(book, body, ctx, "filterViews")
 
 
 def update_filter_view(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -162,27 +185,15 @@ def update_filter_view(book: Spreadsheet, body: dict[str, Any], ctx: Context) ->
 
 
 def delete_filter_view(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    sheet, views = _listed(book, "filterViews", "filterViewId", body.get("filterId"), ctx)
-    sheet.extras["filterViews"] = [v for v in views if int(v["filterViewId"]) != int(body["filterId"])]
-    if not sheet.extras["filterViews"]:
-        del sheet.extras["filterViews"]
-    return {}
+    return _delete_listed(book, body.get("filterId"), ctx, "filterViews")
 
 
 def add_banding(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    banded = normalise(dict(body.get("bandedRange") or {}))
-    sheet = _sheet(book, (banded.get("range") or {}).get("sheetId"), ctx)
-    banded["bandedRangeId"] = int(banded.get("bandedRangeId") or ctx.new_id())
-    sheet.extras.setdefault("bandedRanges", []).append(banded)
-    return {"addBanding": {"bandedRange": banded}}
+    return _add_listed(book, body, ctx, "bandedRanges")
 
 
 def delete_banding(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    sheet, bands = _listed(book, "bandedRanges", "bandedRangeId", body.get("bandedRangeId"), ctx)
-    sheet.extras["bandedRanges"] = [b for b in bands if int(b["bandedRangeId"]) != int(body["bandedRangeId"])]
-    if not sheet.extras["bandedRanges"]:
-        del sheet.extras["bandedRanges"]
-    return {}
+    return _delete_listed(book, body.get("bandedRangeId"), ctx, "bandedRanges")
 
 
 def _shift_block(sheet: Sheet, grid: dict[str, Any], dimension: str, inserting: bool) -> None:
