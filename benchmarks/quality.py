@@ -43,6 +43,13 @@ VERDICTS = {"P": "pitch", "B": "build", "N": "not a prospect", "S": "link seller
 BAD = {"link seller", "spam"}
 EXCLUDED = {"link seller", "spam", "not a prospect"}
 TODAY = dt.date(2026, 12, 1)
+SOURCE_URL = ("Source url", "Referring page URL")
+TITLE = ("Source title", "Referring page title")
+
+
+def _cell(row: dict[str, str], names: tuple[str, ...]) -> str:
+    """The first of the vendor's names for one column that the row has (Semrush, then Ahrefs)."""
+    return next(row[name] for name in names if name in row)
 
 
 @dataclass
@@ -68,16 +75,16 @@ def load_corpus(root: Path = CORPUS) -> Corpus:
         if len(tokens) != len(data):
             raise ValueError(f"{name}: {len(tokens)} labels for {len(data)} rows")
         for row, token in zip(data, tokens, strict=True):
-            rows.append({"file": name, "split": split[name], "source_url": row["Source url"],
-                         "title": row["Source title"], "anchor": row["Anchor"],
+            rows.append({"file": name, "split": split[name], "source_url": _cell(row, SOURCE_URL),
+                         "title": _cell(row, TITLE), "anchor": row["Anchor"],
                          "external_links": row["External links"],
                          "page_type_label": PAGE_TYPES.get(token[0], ""), "verdict_label": VERDICTS[token[1]]})
     return Corpus(manifest, pd.DataFrame(rows))
 
 
 def site_of(name: str) -> str:
-    """The competitor a corpus file describes (its name before '-backlinks')."""
-    return name.split("-backlinks")[0]
+    """The competitor a corpus file describes (its name before '-backlinks' or '-broken-backlinks')."""
+    return name.split("-backlinks")[0].removesuffix("-broken")
 
 
 def judge_corpus(pages: pd.DataFrame) -> pd.DataFrame:
@@ -174,7 +181,7 @@ def report(split: str, corpus: Corpus, judged: pd.DataFrame, files: int | None) 
     pitched = pages["verdict"] == "pitch"
     print(f"pitch pages kept: {int((pitched & (pages['verdict_label'] == 'pitch')).sum())} of "
           f"{int((pages['verdict_label'] == 'pitch').sum())}")
-    backlinks = sorted(n for n in names if n.endswith("-backlinks.csv"))[:files]
+    backlinks = sorted(set(pages["file"]))[:files]
     quality = list_quality(backlinks, pages)
     for what, counts in (("tier A", quality.tier_a), ("top 10", quality.top10), ("top 30", quality.top30)):
         total = sum(counts.values())
@@ -185,6 +192,9 @@ def report(split: str, corpus: Corpus, judged: pd.DataFrame, files: int | None) 
               f"{(bad / total if total else 0):.0%} seller or spam)")
     worst, where = quality.worst_top30_pitch
     print(f"top 30 share an expert would pitch, worst file: {worst:.0%} ({where})")
+    short = {n: v for n, v in quality.per_file.items() if v < 0.8}
+    print(f"files whose top 30 is under 80% pitch: {len(short)} of {len(quality.per_file)}"
+          + "".join(f"\n  {n}: {v:.0%}" for n, v in sorted(short.items(), key=lambda kv: kv[1])))
     types = report_types(manifest)
     right = [t for t in types if t[1] == t[2]]
     print(f"report type right: {len(right)} of {len(types)}")

@@ -33,7 +33,22 @@ def prospect(**fields: object) -> pd.DataFrame:
     ("https://forum.site.com/threads/which-crm", "", "", "forum/UGC", "forum-host"),
     ("https://www.reddit.com/r/sales/x", "", "", "forum/UGC", "forum-host"),
     ("https://site.com/write-for-us", "", "", "guest post", "guest-post"),
-    ("https://site.com/x", "", "see the discussion thread", "forum/UGC", "forum-title"),
+    ("https://site.com/x", "Re: see the discussion thread", "", "forum/UGC", "forum-title"),
+    # an anchor is the linker's words about the linked page, not about the page it sits on
+    ("https://site.com/x", "", "see the discussion thread", "other", ""),
+    # French "Comment" (how) is not "comment", nor a question a forum
+    ("https://qonto.com/x", "Comment créer une micro-entreprise ?", "", "other", ""),
+    ("https://www.youtube.com/watch?v=ovt7RVSGdYE", "ARNAQUE - YouTube", "", "forum/UGC", "forum-host"),
+    ("https://www.free-work.com/fr/forum/t/acre-arce-retour", "", "", "forum/UGC", "forum-host"),
+    ("https://servicesalapersonne.1fr1.net/t338-la-mention-ei", "La mention EI", "", "forum/UGC", "forum-host"),
+    ("https://alamano-academie.com/nos-partenaires/", "Nos partenaires", "", "resource page", "resource-title"),
+    ("https://moodentrepreneurs.fr/partenaires/", "Par ici les meilleurs bons plans", "", "resource page",
+     "resource-page"),
+    ("https://rigolatis.com/wiki/blogs-et-sites-a-suivre-pour-entreprendre/", "Blogs et sites à suivre", "",
+     "roundup/list", "roundup"),
+    ("https://www.salonsme.com/espace-exposants/exposants/acme-1709.html", "ACME - Salon SME", "", "directory",
+     "directory"),
+    ("https://podcasts.apple.com/fr/podcast/acme/id123", "Acme on Apple Podcasts", "", "directory", "directory"),
     ("https://site.com/about", "About us", "", "other", ""),
     ("", "", "", "other", "home-page"),  # a domain with no page: its home page
 ])

@@ -18,7 +18,8 @@ from sheets_bridge.intake.ingest import recognise_file
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "benchmarks" / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
-OTHER_REPORTS = [m for m in MANIFEST if not str(m["file"]).endswith("-backlinks.csv")]
+LINK_REPORTS = {"Semrush backlinks", "Ahrefs backlinks", "Ahrefs broken backlinks"}
+OTHER_REPORTS = [m for m in MANIFEST if m["report"] not in LINK_REPORTS]
 SUBSET = ["ajblive.com-backlinks.csv", "centeredlogic.com-backlinks.csv", "heretohere.org-backlinks.csv",
           "wizardrecipes.com-backlinks.csv", "bigedscitymarket.com-backlinks.csv", "mechcrunch.com-backlinks.csv"]
 
@@ -63,6 +64,30 @@ def test_a_real_semrush_export_is_read_with_its_site() -> None:
     path = CORPUS / "files" / "capiston.com-backlinks.csv"
     export = recognise_file(path.read_bytes(), path.name, "capiston.com")
     assert export.format == "Semrush backlinks" and export.sites == ["capiston.com"] and len(export.frame) == 20
+
+
+@pytest.mark.parametrize(("name", "site", "report", "rows"), [
+    ("lamicrobyflo.fr-backlinks-subdomains.csv", "lamicrobyflo.fr", "Ahrefs backlinks", 38),
+    ("mdsupplies.com-backlinks-subdomains.csv", "mdsupplies.com", "Ahrefs backlinks", 15),
+    ("mdsupplies.com-broken-backlinks-subdomains.csv", "mdsupplies.com", "Ahrefs broken backlinks", 14),
+])
+def test_real_ahrefs_exports_are_read_with_their_report(name: str, site: str, report: str, rows: int) -> None:
+    """A Google Sheets copy of a French site's export ('#' column first), and a newer export with Ahrefs' own
+    'Is spam' and 'Page type' columns; the broken-backlinks report is named as such."""
+    path = CORPUS / "files" / name
+    export = recognise_file(path.read_bytes(), path.name, site)
+    assert export.format == report and export.sites == [site] and len(export.frame) == rows
+
+
+def test_a_real_ahrefs_export_whose_links_are_all_lost_lists_nothing(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Every row of this real export has a date in Ahrefs' 'Lost' column: no page links any more, so the list
+    is empty and the summary says why, row by row."""
+    path = CORPUS / "files" / "mdsupplies.com-backlinks-subdomains.csv"
+    out = tmp_path / "out.csv"
+    assert main(["gap", str(path), "--out", str(out), "--today", "2026-12-01"]) == 0
+    assert "15  lost link" in capsys.readouterr().out
+    assert out.read_text(encoding="utf-8").count("\n") == 1  # the header alone
 
 
 def test_quality_on_a_fixed_subset_of_real_exports() -> None:

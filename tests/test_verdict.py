@@ -48,6 +48,18 @@ def page(url: str, title: str = "An article", anchor: str = "rival", dr: int = 4
     (page("https://news.example.com/story", "Best online casino bonus codes"), "spam"),
     (page("https://en.wikipedia.org/wiki/Rival_Inc"), "not a prospect"),
     (page("https://www.bing.com/images/search?q=rival"), "not a prospect"),
+    # pages seen in real Ahrefs and Semrush exports
+    (page("https://balletheloisanegri.com.br/wp-content/uploads/how-to/revenu-fiscal-de-reference-2020-bareme",
+          "revenu fiscal de référence 2020 barème"), "spam"),
+    (page("https://bookmarkjourney.com/story18620576/troy-dendekker", "Troy Dendekker"), "spam"),
+    (page("https://www.newyorktime.co/steelo-brim/", "Steelo Brim Wife, Relationship, Career, and Net Worth"),
+     "spam"),
+    (page("https://biteelement14.pages.dev/how-to-cook-a-veal-shoulder-roast", "How To Cook A Veal Shoulder"),
+     "spam"),
+    (page("http://elftown.eu/wiki.html?amp%3Bcommentnr=8242729&name=Sammie", "Sammie's Apology"), "spam"),
+    (page("https://www.genspark.ai/spark/auto-entrepreneur-et-chomage/bd4c61e1", "Auto-entrepreneur et chômage"),
+     "not a prospect"),
+    (page("https://playidy.com/videos/latest?page_id=12", "Latest videos"), "not a prospect"),
 ])
 def test_bad_pages_are_excluded_with_their_evidence(row: list[object], reason: str) -> None:
     prospects, excluded, dropped = run_gap({"rival.com": [row, page("https://goodblog.com/crm-guide")]})
@@ -105,6 +117,20 @@ def test_a_competitors_own_properties_are_not_prospects() -> None:
     assert list(prospects.index) == ["goodblog.com"]
     assert dropped.loc["accidentaltheologist.wordpress.com", "reason"] == (
         "not a prospect: a property of a site you loaded")
+
+
+def test_a_review_of_a_competitor_is_a_prospect_and_its_profile_is_not() -> None:
+    """``/review/rival`` is an editor reviewing the rival (pitch them yours); ``/user/rival`` is the rival's own."""
+    prospects, _, dropped = run_gap({"rivalhq.com": [
+        page("https://agencyzone.com/review/rivalhq", "RivalHQ review after 6 months"),
+        page("https://chillspot1.com/user/rivalhq", "ChillSpot1 - rivalhq's Channel"),
+        page("https://podcast.ausha.co/rivalhq", "RIVALHQ | Ausha"),
+        page("https://sites-reviews.com/en/rivalhq.com", "Rivalhq.com - reviews about sites"),
+        page("https://lamicro.fr/wp-content/uploads/2020/05/annual-report-2020.pdf", "Annual report"),
+        page("https://kyo9.blogspot.com/", "ようこそ、我がブログへ")]})
+    assert set(prospects.index) == {"agencyzone.com", "lamicro.fr", "kyo9.blogspot.com"}
+    for key in ("chillspot1.com", "ausha.co", "sites-reviews.com"):
+        assert dropped.loc[key, "reason"] == "not a prospect: a profile or listing of a site you loaded", key
 
 
 def test_listings_and_forums_stay_as_work_to_do_yourself() -> None:

@@ -110,6 +110,13 @@ def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
         verdict[hit], rule_id[hit], reasons[hit] = NOT_PROSPECT, "own-property", "a property of a site you loaded"
         evidence[hit] = "host '" + host.to_numpy(dtype=object)[hit] + f"' carries the name of {site}"
         still &= ~hit
+    for site, hit in pages_about(fields["path"], sites).items():
+        hit = hit & still
+        verdict[hit], rule_id[hit] = NOT_PROSPECT, "page-about-a-site"
+        reasons[hit] = "a profile or listing of a site you loaded"
+        evidence[hit] = [f"{_show('url', u)} is {site}'s own page there, not an editor's choice"
+                         for u in _as_written(frame, "url", fields)[hit]]
+        still &= ~hit
     anchors = fields["anchor"]
     for site, hit in scraped_snippets(anchors, sites).items():
         hit = hit & still
@@ -163,6 +170,30 @@ def sister_hosts(hosts: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray
             continue
         own = hosts.eq(site) | hosts.str.endswith("." + site)
         hit = (hosts.str.contains(brand, regex=False) & ~own).to_numpy(dtype=bool)
+        if hit.any():
+            out[site] = hit
+    return out
+
+
+PROFILE_PARENTS = (r"[a-z]{2}(?:-[a-z]{2})?|@|users?|u|profiles?|members?|questions|compan(?:y|ies)|podcasts?|"
+                   r"channels?|c|brands?|sites?|domains?|websites?|stores?|shops?")
+
+
+def pages_about(paths: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]:
+    """Per loaded site: pages elsewhere whose path is the site's name under profile-like folders only
+    (``podcast.ausha.co/lamicrobyflo``, ``sites-reviews.com/en/lamicrobyflo.fr``, ``/user/acme``): the
+    site's profile or listing on a platform, which no editor chose. A review of it (``/review/acme``) or an
+    article with more words in its slug (``dreamyard.com/here-to-here``) is an editor's page and stays."""
+    segments = paths.str.replace(r"[?#].*$", "", regex=True)
+    out: dict[str, np.ndarray] = {}
+    for site in dict.fromkeys(s for s in sites if s):
+        parts = extractor()(site)
+        brand = parts.domain.lower()
+        if len(brand) < MIN_BRAND or not parts.suffix:
+            continue
+        pattern = (rf"^(?:/(?:{PROFILE_PARENTS}))*/{re.escape(brand)}"
+                   rf"(?:\.{re.escape(parts.suffix.lower())})?/?$")
+        hit = segments.str.contains(pattern, regex=True).to_numpy(dtype=bool)
         if hit.any():
             out[site] = hit
     return out
