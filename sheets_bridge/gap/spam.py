@@ -43,7 +43,8 @@ def staging_labels() -> re.Pattern[str]:
 
 
 def page_fields(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    """Lower-cased url (no scheme, no www), host, path (with query), title and anchor of each row."""
+    """Lower-cased url (no scheme, no www), host, path (with query), title and anchor of each row, and
+    ``path_title`` (the path, a tab, the title) for a rule that needs both at once."""
     def text(name: str) -> pd.Series:
         if name not in frame.columns:
             return pd.Series("", index=frame.index, dtype=object)
@@ -53,8 +54,10 @@ def page_fields(frame: pd.DataFrame) -> dict[str, pd.Series]:
     parts = url.str.extract(r"^(?P<host>[^/?#]*)(?P<path>.*)$")
     host = parts["host"].fillna("").str.replace(r":\d+$", "", regex=True)
     path = parts["path"].fillna("")
-    return {"url": url, "host": host, "path": path.where((path != "") | (host == ""), "/"), "title": text("title"),
-            "anchor": text("anchor")}
+    path = path.where((path != "") | (host == ""), "/")
+    title = text("title")
+    return {"url": url, "host": host, "path": path, "title": title, "anchor": text("anchor"),
+            "path_title": path + "\t" + title}
 
 
 def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
