@@ -186,3 +186,31 @@ def test_a_pasted_search_result_is_spam_and_a_quoted_title_is_not() -> None:
     judged = judge_pages(pages, sites=["wizardrecipes.com", "mine.com"])
     assert list(judged["verdict"]) == ["spam", "pitch", "pitch"]
     assert judged.loc[0, "verdict_rule"] == "scraped-snippet" and "wizardrecipes.com" in judged.loc[0, "evidence"]
+
+
+def test_every_page_rule_is_one_arrow_runs_whole_columns() -> None:
+    """Python's ``re`` would read a column row by row; every shipped pattern must be one RE2 reads."""
+    import json
+    from importlib import resources
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for name in ("page_signals.json", "page_types.json"):
+        data = json.loads(resources.files("sheets_bridge").joinpath("data", name).read_text(encoding="utf-8"))
+        for rule in data["rules"]:
+            for key in ("pattern", "unless"):
+                if rule.get(key):
+                    pc.match_substring_regex(pa.array(["x"]), rule[key])  # raises ArrowInvalid if RE2 cannot
+
+
+def test_an_unless_pattern_clears_the_page_it_finds() -> None:
+    """Google's own image search is a search page, not a copy of one; a '?q=' on an archive page is no search."""
+    prospects, _, dropped = run_gap({"rival.com": [
+        page("https://www.google.com/images/search?q=rival"),
+        page("https://copycat.example.org/images/search?q=rival"),
+        page("https://krebsonsecurity.com/page/134/?q=channel", "Krebs on Security – Page 134"),
+        page("https://goodblog.com/a-post-here")]})
+    assert dropped.loc["google.com", "reason"] == "not a prospect: a search results page"
+    assert dropped.loc["example.org", "reason"].startswith("spam: ")
+    assert {"krebsonsecurity.com", "goodblog.com"} <= set(prospects.index)

@@ -3,12 +3,12 @@ rules kept in ``data/page_types.json`` over the page's URL, title and anchor."""
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
+from sheets_bridge.gap.matching import check_pattern, contains
 from sheets_bridge.gap.spam import non_capturing, page_fields
 from sheets_bridge.intake.reference import load_json
 
@@ -17,10 +17,11 @@ PAGE_TYPES = ("resource page", "roundup/list", "comparison", "review", "editoria
 
 
 @cache
-def _rules() -> tuple[list[tuple[str, str, tuple[str, ...], re.Pattern[str]]], dict[str, str]]:
+def _rules() -> tuple[list[tuple[str, str, tuple[str, ...], str]], dict[str, str]]:
     data = load_json("page_types.json")
-    rules = [(r["id"], r["type"], tuple(r["in"]), re.compile(non_capturing(r["pattern"])))
-             for r in data["rules"]]
+    rules = [(r["id"], r["type"], tuple(r["in"]), non_capturing(r["pattern"])) for r in data["rules"]]
+    for rid, _, _, pattern in rules:
+        check_pattern(pattern, f"page_types.json rule '{rid}'")
     return rules, dict(data.get("vendor_types", {}))
 
 
@@ -50,7 +51,7 @@ def classify_pages(prospects: pd.DataFrame) -> pd.DataFrame:
         at = np.flatnonzero(open_rows)
         hit = np.zeros(n, dtype=bool)
         for name in names:
-            hit[at] |= fields[name].iloc[at].str.contains(pattern, regex=True).to_numpy(dtype=bool)
+            hit[at] |= contains(fields[name].iloc[at], pattern)
         page_type[hit], rule_id[hit] = kind, rid
         open_rows &= ~hit
     return pd.DataFrame({"page_type": page_type, "page_rule": rule_id}, index=prospects.index)

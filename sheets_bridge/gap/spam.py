@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
+from sheets_bridge.gap.matching import check_pattern, contains, split_url
 from sheets_bridge.intake.domains import extractor
 from sheets_bridge.intake.reference import load_json
 
@@ -24,12 +26,36 @@ _SCHEME = r"^[a-z][a-z0-9+.\-]*://"
 MIN_BRAND = 6  # a shorter name ("crm", "leads") is a word, not a brand: it would match unrelated hosts
 
 
+@dataclass(frozen=True)
+class Rule:
+    """One page rule: the fields it reads, a pattern to find, and one that, found too, clears the page."""
+
+    id: str
+    verdict: str
+    reason: str
+    fields: tuple[str, ...]
+    pattern: str
+    unless: str = ""
+
+
 @cache
-def _rules() -> tuple[list[tuple[str, str, str, tuple[str, ...], re.Pattern[str]]], float, re.Pattern[str]]:
+def _rules() -> tuple[list[Rule], float, re.Pattern[str], dict[str, str]]:
+    """The rules in order, the link-farm limit, the staging label pattern, and per field one pattern that
+    finds every page any rule could match there (so the rules need only read the pages it finds)."""
     data = load_json("page_signals.json")
-    rules = [(r["id"], r["verdict"], r["reason"], tuple(r["in"]), re.compile(non_capturing(r["pattern"])))
-             for r in data["rules"]]
-    return rules, float(data["external_links_spam"]), re.compile(data["staging_labels"])
+    rules = [Rule(r["id"], r["verdict"], r["reason"], tuple(r["in"]), non_capturing(r["pattern"]),
+                  non_capturing(r.get("unless", ""))) for r in data["rules"]]
+    for rule in rules:
+        for pattern in (rule.pattern, rule.unless):
+            if pattern:
+                check_pattern(pattern, f"page_signals.json rule '{rule.id}'")
+    anywhere: dict[str, list[str]] = {}
+    for rule in rules:
+        if rule.fields != ("external_links",):
+            for name in rule.fields:
+                anywhere.setdefault(name, []).append(f"(?:{rule.pattern})")
+    return (rules, float(data["external_links_spam"]), re.compile(data["staging_labels"]),
+            {name: "|".join(patterns) for name, patterns in anywhere.items()})
 
 
 def non_capturing(pattern: str) -> str:
@@ -51,9 +77,8 @@ def page_fields(frame: pd.DataFrame) -> dict[str, pd.Series]:
         return frame[name].astype(object).where(frame[name].notna(), "").astype(str).str.lower().str.strip()
 
     url = text("source_url").str.replace(_SCHEME, "", regex=True).str.replace(r"^www\d{0,3}\.", "", regex=True)
-    parts = url.str.extract(r"^(?P<host>[^/?#]*)(?P<path>.*)$")
-    host = parts["host"].fillna("").str.replace(r":\d+$", "", regex=True)
-    path = parts["path"].fillna("")
+    host, path = split_url(url)
+    host = host.str.replace(r":[0-9]+$", "", regex=True)
     path = path.where((path != "") | (host == ""), "/")
     title = text("title")
     return {"url": url, "host": host, "path": path, "title": title, "anchor": text("anchor"),
@@ -70,35 +95,46 @@ def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
     their own property. Rows without a page URL (referring-domain exports) are judged on what they have
     (``key`` stands in for the host); with nothing to read they stay 'pitch'.
     """
-    rules, ext_limit, _ = _rules()
+    rules, ext_limit, _, anywhere = _rules()
     n = len(frame)
     fields = page_fields(frame)
+    written: dict[str, np.ndarray] = {}
     verdict = np.full(n, PITCH, dtype=object)
     rule_id = np.full(n, "", dtype=object)
     reasons = np.full(n, "", dtype=object)
     evidence = np.full(n, "", dtype=object)
     open_rows = np.ones(n, dtype=bool)
-    for rid, kind, reason, names, pattern in rules:
+    findable = np.zeros(n, dtype=bool)  # pages some rule's pattern matches: the only ones the loop reads
+    for name, pattern in anywhere.items():
+        findable |= contains(fields[name], pattern)
+    for rule in rules:
         if not open_rows.any():
             break
-        at = np.flatnonzero(open_rows)
-        if names == ("external_links",):
+        if rule.fields == ("external_links",):
             ext = _external_links(frame)
             farm = _link_farm(ext, ext_limit) & open_rows
-            verdict[farm], rule_id[farm], reasons[farm] = kind, rid, reason
+            verdict[farm], rule_id[farm], reasons[farm] = rule.verdict, rule.id, rule.reason
             evidence[farm] = [f"{int(e):,} external links on the page" for e in ext[farm]]
             open_rows &= ~farm
             continue
+        at = np.flatnonzero(open_rows & findable)
+        if not len(at):
+            continue
         hit = np.zeros(n, dtype=bool)
         shown = np.full(n, "", dtype=object)
-        for name in names:
+        for name in rule.fields:
             values = fields[name].iloc[at]
-            found = values.str.contains(pattern, regex=True).to_numpy(dtype=bool)
+            found = contains(values, rule.pattern)
+            if rule.unless:
+                found &= ~contains(values, rule.unless)
             new = at[found & ~hit[at]]
-            shown[new] = [_show(name, v) for v in _as_written(frame, name, fields)[new]]
+            if len(new):
+                if name not in written:
+                    written[name] = _as_written(frame, name, fields)
+                shown[new] = [_show(name, v) for v in written[name][new]]
             hit[at[found]] = True
         hit &= open_rows
-        verdict[hit], rule_id[hit], reasons[hit], evidence[hit] = kind, rid, reason, shown[hit]
+        verdict[hit], rule_id[hit], reasons[hit], evidence[hit] = rule.verdict, rule.id, rule.reason, shown[hit]
         open_rows &= ~hit
     host = fields["host"]
     if "key" in frame.columns:
