@@ -20,7 +20,7 @@ from sheets_emulator import schema, search_console, sharing
 from sheets_emulator.api import batch, dispatch, export, kinds, values
 from sheets_emulator.defaults import DEFAULT_FORMAT, sheet_properties, spreadsheet_properties
 from sheets_emulator.errors import ApiError, bad_request, not_found
-from sheets_emulator.sheets import a1, cells, conditions, metadata
+from sheets_emulator.sheets import a1, cells, conditions, formulas, metadata
 from sheets_emulator.sheets.fields import apply_mask, parse_mask
 from sheets_emulator.sheets.model import Sheet, Spreadsheet, new_spreadsheet_id, now_rfc3339
 from sheets_emulator.state import GOOGLE_DEFAULTS, Edit, EmulatorState, Fault, IssuedToken, Quota
@@ -693,6 +693,7 @@ def _sheets_route(state: EmulatorState, book: Spreadsheet, method: str, tail: st
     if action == "batchUpdate" and method == "POST" and not tail:
         payload = _json_body()
         new, replies = dispatch.apply_batch(book, payload.get("requests") or [], state.rng, g.user, g.get("project"))
+        formulas.recalculate(new)
         new.modified = now_rfc3339()
         state.books[book.spreadsheet_id] = new
         state.save(book.spreadsheet_id)
@@ -745,6 +746,7 @@ def _copy_to(state: EmulatorState, source: Spreadsheet, sheet_id: str) -> Respon
         new_id = batch.Context(state.rng, g.user).new_id()
     work.sheets.append(kinds.sheet_copy(sheet, new_id, title))
     work.reindex()
+    formulas.recalculate(work)
     properties = work.sheets[-1].properties
     work.modified = now_rfc3339()
     state.books[target.spreadsheet_id] = work
@@ -782,6 +784,7 @@ def _values_one(state: EmulatorState, book: Spreadsheet, method: str, text: str,
 
 
 def _touched(state: EmulatorState, book: Spreadsheet, result: dict[str, Any] | None, args: Any) -> None:
+    formulas.recalculate(book)
     book.modified = now_rfc3339()
     state.save(book.spreadsheet_id)
     if result is not None and args.get("includeValuesInResponse", "false").lower() == "true" and (
@@ -897,6 +900,7 @@ def _apply_edit(state: EmulatorState, action: dict[str, Any]) -> None:
         values.write(book, f"{a1.quote_title(sheet.title)}!{action['range']}", action.get("values") or [], "RAW")
     if requests:
         new, _ = dispatch.apply_batch(book, requests, state.rng, "collaborator")
-        state.books[book.spreadsheet_id] = new
+        state.books[book.spreadsheet_id] = book = new
+    formulas.recalculate(book)
     state.applied_edits.append(action)
     state.save(book.spreadsheet_id)
