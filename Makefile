@@ -21,6 +21,7 @@ test: $(STAMP) apps-script-deps browser-deps office-deps
 		cd apps_script && npm run --silent typecheck && npm test; \
 	else echo "npm not found: Apps Script tests skipped"; fi
 	$(BIN)/pytest
+	$(BIN)/python benchmarks/client_suites.py
 
 apps-script-deps:
 	@if command -v npm >/dev/null 2>&1; then \

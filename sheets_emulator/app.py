@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import csv
+import io
 import json
 import re
 import secrets
@@ -303,6 +305,37 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
             st().save(file_id)
         return Response(status=204)
 
+    @app.put("/upload/drive/v2/files/<file_id>")
+    def drive_v2_import(file_id: str) -> Response:
+        """Drive v2 files.update with a CSV body converted into the spreadsheet (gspread's import_csv): the
+        first sheet holds the CSV as if typed, sized to it; the other sheets go. Other uploads are refused."""
+        args = request.args
+        if args.get("uploadType") != "media" or args.get("convert", "").lower() != "true" or (
+                request.mimetype != "text/csv"):
+            raise bad_request("The emulator serves only CSV media uploads converted into a spreadsheet "
+                              "(uploadType=media, convert=true, Content-Type text/csv).")
+        try:
+            rows = list(csv.reader(io.StringIO(request.get_data().decode("utf-8-sig"))))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise bad_request(f"The CSV could not be read: {exc}") from exc
+        with st().lock:
+            book = _book(st(), file_id, drive=True)
+            sharing.require(book, g.user, st().default_user, write=True)
+            first = book.sheets[0]
+            book.sheets = [first]
+            first.cell_map.clear()
+            first.merges.clear()
+            grid = first.properties["gridProperties"]
+            grid["rowCount"] = max(len(rows), 1)
+            grid["columnCount"] = max((len(r) for r in rows), default=1) or 1
+            if rows:
+                values.write(book, f"{a1.quote_title(first.title)}!A1", rows, "USER_ENTERED")
+            formulas.recalculate(book)
+            book.modified = now_rfc3339()
+            st().save(file_id)
+        return json_response({"kind": "drive#file", "id": book.spreadsheet_id, "title": book.properties["title"],
+                              "mimeType": SPREADSHEET_MIME, "modifiedDate": book.modified})
+
     @app.post("/drive/v3/files/<file_id>/copy")
     def drive_copy(file_id: str) -> Response:
         body = _json_body()
@@ -450,6 +483,13 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
                                int(body.get("project_writes_per_minute", 0)))
         st().usage.clear()
         return json_response({"ok": True})
+
+    @app.get("/_emulator/answer-violations")
+    def answer_violations() -> Response:
+        """What the answer check found so far (SHEETS_EMULATOR_CHECK_ANSWERS=1): answers Google's schema
+        would not allow. Empty when the check is off or found nothing."""
+        with st().lock:
+            return json_response({"checking": st().check_answers, "violations": list(st().answer_violations)})
 
     @app.get("/_emulator/health")
     def health() -> Response:

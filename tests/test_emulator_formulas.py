@@ -122,3 +122,19 @@ def test_raw_text_that_looks_like_a_formula_stays_text(client: FlaskClient, book
     put(client, book, "Sheet1!E1", [["=SUM(B2:B3)"]], "RAW")
     assert get(client, book, "Sheet1!E1") == [["=SUM(B2:B3)"]]
     assert get(client, book, "Sheet1!E1", "FORMULA") == [["=SUM(B2:B3)"]]
+
+
+def test_a_csv_upload_replaces_the_spreadsheet_with_its_rows(client: FlaskClient, book: str) -> None:
+    """Drive v2's converted CSV upload (gspread's import_csv): one sheet, the CSV's rows as if typed."""
+    client.post(f"/v4/spreadsheets/{book}:batchUpdate", headers=AUTH,
+                json={"requests": [{"addSheet": {"properties": {"title": "Other"}}}]})
+    answer = client.put(f"/upload/drive/v2/files/{book}", headers={**AUTH, "Content-Type": "text/csv"},
+                        query_string={"uploadType": "media", "convert": "true"}, data="a,1\nb,=B1*2\n")
+    assert answer.status_code == 200 and answer.get_json()["id"] == book
+    sheets = client.get(f"/v4/spreadsheets/{book}", headers=AUTH).get_json()["sheets"]
+    assert [s["properties"]["title"] for s in sheets] == ["Sheet1"]
+    assert sheets[0]["properties"]["gridProperties"] == {"rowCount": 2, "columnCount": 2}
+    assert get(client, book, "Sheet1!A1:B2") == [["a", 1], ["b", 2]]
+    wrong = client.put(f"/upload/drive/v2/files/{book}", headers={**AUTH, "Content-Type": "text/plain"},
+                       query_string={"uploadType": "media", "convert": "true"}, data="x")
+    assert wrong.status_code == 400 and "CSV" in wrong.get_json()["error"]["message"]
