@@ -863,6 +863,41 @@ def _values_batch(state: EmulatorState, book: Spreadsheet, method: str, verb: st
                                                     body.get("majorDimension") or "ROWS"),
                           "dataFilters": [data_filter]})
         return json_response({"spreadsheetId": book.spreadsheet_id, "valueRanges": found})
+    if method == "POST" and verb == "batchUpdateByDataFilter":
+        body = _json_body()
+        data = body.get("data") or []
+        plans = [values.plan_write(book, _filter_range(book, d.get("dataFilter") or {}, f"data[{i}].dataFilter"),
+                                   d.get("values", []), body.get("valueInputOption"), d.get("majorDimension") or "ROWS",
+                                   field=f"data[{i}].values") for i, d in enumerate(data)]
+        responses = [values.apply_write(plan) for plan in plans]  # all checked first: all or nothing
+        _touched(state, book, None, args)
+        answers: list[dict[str, Any]] = []
+        for written, given in zip(responses, data, strict=True):
+            answer: dict[str, Any] = {k: written[k] for k in ("updatedRange", "updatedRows", "updatedColumns",
+                                                              "updatedCells") if k in written}
+            answer["dataFilter"] = given.get("dataFilter") or {}
+            if body.get("includeValuesInResponse") and "updatedRange" in written:
+                answer["updatedData"] = values.read(
+                    book, written["updatedRange"], body.get("responseValueRenderOption") or "FORMATTED_VALUE",
+                    body.get("responseDateTimeRenderOption") or "SERIAL_NUMBER")
+            answers.append(answer)
+        counted = [r for r in responses if "updatedCells" in r]
+        totals: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
+        if counted:
+            totals.update({"totalUpdatedRows": sum(r["updatedRows"] for r in counted),
+                           "totalUpdatedColumns": max(r["updatedColumns"] for r in counted),
+                           "totalUpdatedCells": sum(r["updatedCells"] for r in counted),
+                           "totalUpdatedSheets": len({r["updatedRange"].rsplit("!", 1)[0] for r in counted})})
+        totals["responses"] = answers
+        return json_response(totals)
+    if method == "POST" and verb == "batchClearByDataFilter":
+        body = _json_body()
+        filtered = [_filter_range(book, f, f"dataFilters[{i}]") for i, f in enumerate(body.get("dataFilters") or [])]
+        work = book.clone()
+        cleared = [values.clear(work, r) for r in filtered]
+        state.books[book.spreadsheet_id] = work
+        _touched(state, work, None, args)
+        return json_response({"spreadsheetId": book.spreadsheet_id, "clearedRanges": cleared})
     if method == "GET" and verb == "batchGet":
         ranges = [values.read(book, r, args.get("valueRenderOption", "FORMATTED_VALUE"),
                               args.get("dateTimeRenderOption", "SERIAL_NUMBER"), args.get("majorDimension", "ROWS"))

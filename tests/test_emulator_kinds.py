@@ -307,3 +307,28 @@ def test_the_first_conditional_rule_a_cell_meets_shows_in_its_effective_format(c
     shown = [[cell["effectiveFormat"]["textFormat"] for cell in row["values"]] for row in data]
     assert [row[0]["bold"] for row in shown] == [False, True, False, False]  # 'b' contains 'B': case-insensitive
     assert [row[1]["italic"] for row in shown] == [False, False, True, True]  # 3 and 4 are greater than 2
+
+
+def test_values_by_data_filter_write_and_clear(client: FlaskClient, book: str) -> None:
+    """values.batchUpdateByDataFilter and values.batchClearByDataFilter, on an A1 range and a grid range."""
+    answer = client.post(f"/v4/spreadsheets/{book}/values:batchUpdateByDataFilter", headers=AUTH, json={
+        "valueInputOption": "USER_ENTERED", "includeValuesInResponse": True,
+        "responseValueRenderOption": "UNFORMATTED_VALUE",
+        "data": [{"dataFilter": {"a1Range": "Sheet1!C1:C2"}, "values": [["x"], ["=B1+B2"]]},
+                 {"dataFilter": {"gridRange": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1,
+                                               "startColumnIndex": 3, "endColumnIndex": 4}},
+                  "values": [["y"]]}]})
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert body["totalUpdatedCells"] == 3 and body["totalUpdatedSheets"] == 1
+    assert [r["updatedRange"] for r in body["responses"]] == ["Sheet1!C1:C2", "Sheet1!D1"]
+    assert body["responses"][0]["updatedData"]["values"] == [["x"], [3]]
+    assert body["responses"][1]["dataFilter"]["gridRange"]["startColumnIndex"] == 3
+    cleared = client.post(f"/v4/spreadsheets/{book}/values:batchClearByDataFilter", headers=AUTH,
+                          json={"dataFilters": [{"a1Range": "Sheet1!C1:D2"}]})
+    assert cleared.status_code == 200 and cleared.get_json()["clearedRanges"] == ["Sheet1!C1:D2"]
+    rows = client.get(f"/v4/spreadsheets/{book}/values/Sheet1!A1:D2", headers=AUTH).get_json()["values"]
+    assert rows == [["a", "1"], ["b", "2"]]
+    lookup = client.post(f"/v4/spreadsheets/{book}/values:batchClearByDataFilter", headers=AUTH,
+                         json={"dataFilters": [{"developerMetadataLookup": {"metadataKey": "k"}}]})
+    assert lookup.status_code == 400 and "not emulated" in lookup.get_json()["error"]["message"]
