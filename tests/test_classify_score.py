@@ -49,6 +49,10 @@ def prospect(**fields: object) -> pd.DataFrame:
     ("https://www.salonsme.com/espace-exposants/exposants/acme-1709.html", "ACME - Salon SME", "", "directory",
      "directory"),
     ("https://podcasts.apple.com/fr/podcast/acme/id123", "Acme on Apple Podcasts", "", "directory", "directory"),
+    ("https://www.dietspotlight.com/relizen-review/", "Relizen Review (UPDATE: 2023) | 18 Things You Need to Know",
+     "", "review", "review-url"),
+    ("https://shizune.co/investors/internet-investors-india", "Top 50 Internet Startup Investors in India", "",
+     "directory", "directory"),
     ("https://site.com/about", "About us", "", "other", ""),
     ("", "", "", "other", "home-page"),  # a domain with no page: its home page
 ])

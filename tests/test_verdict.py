@@ -60,6 +60,15 @@ def page(url: str, title: str = "An article", anchor: str = "rival", dr: int = 4
     (page("https://www.genspark.ai/spark/auto-entrepreneur-et-chomage/bd4c61e1", "Auto-entrepreneur et chômage"),
      "not a prospect"),
     (page("https://playidy.com/videos/latest?page_id=12", "Latest videos"), "not a prospect"),
+    (page("https://breezekings.com/oridzin-unveiling-the-natural-elixir/", "Oridzin: Unveiling the Natural Elixir"),
+     "spam"),
+    (page("https://cfbiblechurch.org/article/raleigh-temple-appointments", "Raleigh Temple Appointments (2024)"),
+     "spam"),
+    (page("https://www.subtitles.gr/subtitles/Takers-2010-720p/145275/", "Download - Greek subtitles for Takers"),
+     "not a prospect"),
+    (page("https://descontare.com/tienda/rival.com", "Rival códigos de descuento. Jan 2025"), "not a prospect"),
+    (page("https://area52.wowgilden.net/forum-post_1737565.html", "Estadísticas - Forum", anchor="slotwin 138"),
+     "spam"),
 ])
 def test_bad_pages_are_excluded_with_their_evidence(row: list[object], reason: str) -> None:
     prospects, excluded, dropped = run_gap({"rival.com": [row, page("https://goodblog.com/crm-guide")]})
@@ -131,6 +140,16 @@ def test_a_review_of_a_competitor_is_a_prospect_and_its_profile_is_not() -> None
     assert set(prospects.index) == {"agencyzone.com", "lamicro.fr", "kyo9.blogspot.com"}
     for key in ("chillspot1.com", "ausha.co", "sites-reviews.com"):
         assert dropped.loc[key, "reason"] == "not a prospect: a profile or listing of a site you loaded", key
+
+
+def test_film_databases_and_mailing_lists_are_work_to_do_yourself() -> None:
+    prospects, _, _ = run_gap({"rival.com": [
+        page("https://www.mymovies.it/film/2010/takers/shop/", "Takers in streaming - MYmovies.it"),
+        page("https://databaseadvisors.com/pipermail/accessd/2015-January/112636.html", "[AccessD] Ribbon"),
+        page("https://goodblog.com/a-post-here")]})
+    assert prospects.loc["mymovies.it", "segment"] == "build yourself"
+    assert prospects.loc["databaseadvisors.com", "segment"] == "build yourself"
+    assert prospects.loc["goodblog.com", "segment"] == "all competitors"
 
 
 def test_listings_and_forums_stay_as_work_to_do_yourself() -> None:
