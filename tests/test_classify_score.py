@@ -110,3 +110,15 @@ def test_tiers(norm: float, tier: str) -> None:
     if norm == 0.5:
         p = prospect(authority_norm=0.5, traffic=np.nan, competitors_linking=2, page_type="roundup/list")
     assert score_prospects(p, Settings(topic_keywords=("crm",)), 4)["tier"].iloc[0] == tier
+
+
+@pytest.mark.parametrize(("said", "page_type"), [
+    ("Article > Blog post", "editorial/news"),  # Ahrefs writes its page types as a path
+    ("Listing > Product", "other"),
+    ("Forum", "forum/UGC"),
+    ("Something > Unheard of", "other"),
+])
+def test_an_ahrefs_page_type_path_is_read_from_its_most_specific_part(said: str, page_type: str) -> None:
+    frame = prospect(source_url="https://site.example.org/x", title="x", anchor="")
+    frame["vendor_page_type"] = said
+    assert classify_pages(frame)["page_type"].iloc[0] == page_type

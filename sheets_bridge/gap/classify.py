@@ -17,12 +17,26 @@ PAGE_TYPES = ("resource page", "roundup/list", "comparison", "review", "editoria
 
 
 @cache
-def _rules() -> tuple[list[tuple[str, str, tuple[str, ...], str]], dict[str, str]]:
+def _rules() -> tuple[list[tuple[str, str, tuple[str, ...], str, str]], dict[str, str]]:
+    """The rules in order: id, page type, fields, a pattern to find and one that, found too, clears it."""
     data = load_json("page_types.json")
-    rules = [(r["id"], r["type"], tuple(r["in"]), non_capturing(r["pattern"])) for r in data["rules"]]
-    for rid, _, _, pattern in rules:
-        check_pattern(pattern, f"page_types.json rule '{rid}'")
+    rules = [(r["id"], r["type"], tuple(r["in"]), non_capturing(r["pattern"]), non_capturing(r.get("unless", "")))
+             for r in data["rules"]]
+    for rid, _, _, pattern, unless in rules:
+        for text in (pattern, unless):
+            if text:
+                check_pattern(text, f"page_types.json rule '{rid}'")
     return rules, dict(data.get("vendor_types", {}))
+
+
+def vendor_type(said: str, vendor_types: dict[str, str]) -> str:
+    """A vendor's page type in ours: the whole phrase, else its most specific part, else its broadest
+    (Ahrefs writes a path: 'Article > Blog post', 'Listing > Product')."""
+    parts = [p.strip() for p in said.split(">") if p.strip()]
+    for candidate in (said, *reversed(parts)):
+        if candidate in vendor_types:
+            return vendor_types[candidate]
+    return ""
 
 
 def classify_pages(prospects: pd.DataFrame) -> pd.DataFrame:
@@ -40,18 +54,21 @@ def classify_pages(prospects: pd.DataFrame) -> pd.DataFrame:
     if "vendor_page_type" in prospects.columns:
         said = prospects["vendor_page_type"].astype(object).where(prospects["vendor_page_type"].notna(), "")
         said = said.astype(str).str.strip().str.lower()
-        mapped = said.map(vendor_types).fillna("").to_numpy(dtype=object)
+        mapped = said.map(lambda text: vendor_type(text, vendor_types)).to_numpy(dtype=object)
         known = mapped != ""
         page_type[known] = mapped[known]
         rule_id[known] = "vendor: " + said.to_numpy(dtype=object)[known]
         open_rows &= ~known
-    for rid, kind, names, pattern in rules:
+    for rid, kind, names, pattern, unless in rules:
         if not open_rows.any():
             break
         at = np.flatnonzero(open_rows)
         hit = np.zeros(n, dtype=bool)
         for name in names:
-            hit[at] |= contains(fields[name].iloc[at], pattern)
+            found = contains(fields[name].iloc[at], pattern)
+            if unless:
+                found &= ~contains(fields[name].iloc[at], unless)
+            hit[at] |= found
         page_type[hit], rule_id[hit] = kind, rid
         open_rows &= ~hit
     return pd.DataFrame({"page_type": page_type, "page_rule": rule_id}, index=prospects.index)
