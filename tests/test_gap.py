@@ -153,3 +153,22 @@ def test_name_flags_follow_the_rules_for_any_name(rows: list[tuple[list[str], tu
                           "is_ip": [ip for _, _, ip in rows]})
     expected = [_flags_by_the_rules(k, s, t, ip) for k, (_, (s, t), ip) in zip(keys, rows, strict=True)]
     assert list(name_flags(frame)) == expected
+
+
+def test_competitor_pages_show_the_most_linked_five_and_count_the_rest() -> None:
+    """Per domain its competitor pages, most linked first (a tie by name), five shown, the rest counted; a
+    target written with a scheme, 'www.' or a trailing slash is the same page."""
+    import numpy as np
+
+    from sheets_bridge.gap.gap import competitor_pages
+
+    domain = np.array([0] * 7 + [1] * 3)
+    site = np.array(["r.com"] * 10, dtype=object)
+    target = np.array([f"https://r.com/p{i}" for i in range(7)] + ["https://r.com/a", "http://www.r.com/a/", ""],
+                      dtype=object)
+    links = np.array([1, 1, 1, 1, 1, 1, 3, 1, 1, 1])
+    pages = competitor_pages(domain, site, target, links)
+    assert pages.loc[0, "pages"] == ("r.com/p6 (3); r.com/p0 (1); r.com/p1 (1); r.com/p2 (1); r.com/p3 (1); "
+                                     "and 2 more")
+    assert pages.loc[0, "page"] == "r.com/p6"
+    assert pages.loc[1, "pages"] == "r.com/a (2); r.com (1)"

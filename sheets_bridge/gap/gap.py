@@ -167,13 +167,19 @@ def competitor_pages(domain: np.ndarray, site: np.ndarray, target: np.ndarray, l
     text = (counted["page"].to_numpy(dtype=object) + " ("
             + counted["n"].to_numpy().astype(str).astype(object) + ")")
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    ends = np.r_[starts[1:], len(keys)]
-    joined = []
-    for start, end in zip(starts, ends, strict=True):  # one join per domain, of its pages (already ranked)
-        shown = "; ".join(text[start:min(end, start + MAX_PAGES_SHOWN)])
-        joined.append(shown if end - start <= MAX_PAGES_SHOWN else f"{shown}; and {end - start - MAX_PAGES_SHOWN} more")
+    sizes = np.diff(np.r_[starts, len(keys)])
+    rank = np.arange(len(keys)) - np.repeat(starts, sizes)
+    kept = rank < MAX_PAGES_SHOWN  # each domain's pages are ranked already: its first few are shown
+    offsets = np.r_[0, np.cumsum(np.minimum(sizes, MAX_PAGES_SHOWN))].astype(np.int64)
+    listed = pa.LargeListArray.from_arrays(pa.array(offsets), pa.array(text[kept], pa.large_string()))
+    shown = pc.binary_join(listed, pa.scalar("; ", pa.large_string()))
+    more = sizes > MAX_PAGES_SHOWN
+    tail = np.where(more, "; and " + (sizes - MAX_PAGES_SHOWN).astype(str).astype(object) + " more", "")
+    joined = pc.binary_join_element_wise(shown, pa.array(tail.astype(object), pa.large_string()),
+                                         pa.scalar("", pa.large_string()))
     index = pd.Index(keys[starts], name="d")
-    return pd.DataFrame({"pages": pd.Series(joined, index=index, dtype=object),
+    return pd.DataFrame({"pages": pd.Series(np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object),
+                                            index=index, dtype=object),
                          "page": pd.Series(counted["page"].to_numpy(dtype=object)[starts], index=index)})
 
 
