@@ -69,6 +69,14 @@ def page(url: str, title: str = "An article", anchor: str = "rival", dr: int = 4
     (page("https://descontare.com/tienda/rival.com", "Rival códigos de descuento. Jan 2025"), "not a prospect"),
     (page("https://area52.wowgilden.net/forum-post_1737565.html", "Estadísticas - Forum", anchor="slotwin 138"),
      "spam"),
+    (page("https://www.c-line-cuisines.com/?c=8011415", "Buy hotsell dryer balls"), "spam"),
+    (page("http://www.yonghengro.gain.tw/viewthread.php?tid=1242576", "wztztk early professionals detained",
+          anchor="ltfbor T of some Bi"), "spam"),
+    (page("http://www.execulink.com/~mstowe/wwwboard/messages/94374.html", "On electrification",
+          anchor="xvdzrs the investigations on the electrification"), "spam"),
+    (page("https://blissassignment.com/writing-a-paper-with-watching-some-videos", "Writing A Paper"), "spam"),
+    (page("https://iibawards.herokuapp.com/showcase?page=19", "Showcase — Information is Beautiful Awards"),
+     "not a prospect"),
 ])
 def test_bad_pages_are_excluded_with_their_evidence(row: list[object], reason: str) -> None:
     prospects, excluded, dropped = run_gap({"rival.com": [row, page("https://goodblog.com/crm-guide")]})
@@ -144,10 +152,14 @@ def test_a_review_of_a_competitor_is_a_prospect_and_its_profile_is_not() -> None
 
 def test_film_databases_and_mailing_lists_are_work_to_do_yourself() -> None:
     prospects, _, _ = run_gap({"rival.com": [
+        page("https://www.jazznearyou.com/nyc/lyric-fury-at-8-00-on-february-24", "Lyric Fury at The Space"),
+        page("https://www.austinchronicle.com/events/community/2020-02-16/", "Events - Community"),
         page("https://www.mymovies.it/film/2010/takers/shop/", "Takers in streaming - MYmovies.it"),
         page("https://databaseadvisors.com/pipermail/accessd/2015-January/112636.html", "[AccessD] Ribbon"),
         page("https://goodblog.com/a-post-here")]})
     assert prospects.loc["mymovies.it", "segment"] == "build yourself"
+    assert prospects.loc["jazznearyou.com", "segment"] == "build yourself"  # an events calendar: submit yours
+    assert prospects.loc["austinchronicle.com", "segment"] == "build yourself"
     assert prospects.loc["databaseadvisors.com", "segment"] == "build yourself"
     assert prospects.loc["goodblog.com", "segment"] == "all competitors"
 
@@ -229,7 +241,8 @@ def test_an_unless_pattern_clears_the_page_it_finds() -> None:
         page("https://www.google.com/images/search?q=rival"),
         page("https://copycat.example.org/images/search?q=rival"),
         page("https://krebsonsecurity.com/page/134/?q=channel", "Krebs on Security – Page 134"),
+        page("https://thehealthcareblog.com/page/1060/?url=http%3A%2F%2Fmiyabathtowel.com%2F", "THCB – Page 1060"),
         page("https://goodblog.com/a-post-here")]})
     assert dropped.loc["google.com", "reason"] == "not a prospect: a search results page"
     assert dropped.loc["example.org", "reason"].startswith("spam: ")
-    assert {"krebsonsecurity.com", "goodblog.com"} <= set(prospects.index)
+    assert {"krebsonsecurity.com", "thehealthcareblog.com", "goodblog.com"} <= set(prospects.index)
