@@ -70,6 +70,10 @@ def page(url: str, title: str = "An article", anchor: str = "rival", dr: int = 4
     (page("https://area52.wowgilden.net/forum-post_1737565.html", "Estadísticas - Forum", anchor="slotwin 138"),
      "spam"),
     (page("https://www.c-line-cuisines.com/?c=8011415", "Buy hotsell dryer balls"), "spam"),
+    (page("https://www-allrecipes-com.nproxy.org/items-in-your-fridge-to-throw-out-8716949", "10 Items"),
+     "not a prospect"),
+    (page("https://bmgfs.top/this-is-the-best-way-to-load-a-dishwasher-8785334", "Bosch Settles the Debate"),
+     "spam"),
     (page("http://www.yonghengro.gain.tw/viewthread.php?tid=1242576", "wztztk early professionals detained",
           anchor="ltfbor T of some Bi"), "spam"),
     (page("http://www.execulink.com/~mstowe/wwwboard/messages/94374.html", "On electrification",
@@ -143,10 +147,11 @@ def test_a_review_of_a_competitor_is_a_prospect_and_its_profile_is_not() -> None
         page("https://chillspot1.com/user/rivalhq", "ChillSpot1 - rivalhq's Channel"),
         page("https://podcast.ausha.co/rivalhq", "RIVALHQ | Ausha"),
         page("https://sites-reviews.com/en/rivalhq.com", "Rivalhq.com - reviews about sites"),
+        page("https://www.reviewfoxy.com/reviews/rivalhq.com", "rivalhq.com Reviews - Customer Reviews"),
         page("https://lamicro.fr/wp-content/uploads/2020/05/annual-report-2020.pdf", "Annual report"),
         page("https://kyo9.blogspot.com/", "ようこそ、我がブログへ")]})
     assert set(prospects.index) == {"agencyzone.com", "lamicro.fr", "kyo9.blogspot.com"}
-    for key in ("chillspot1.com", "ausha.co", "sites-reviews.com"):
+    for key in ("chillspot1.com", "ausha.co", "sites-reviews.com", "reviewfoxy.com"):
         assert dropped.loc[key, "reason"] == "not a prospect: a profile or listing of a site you loaded", key
 
 

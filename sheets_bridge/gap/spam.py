@@ -220,8 +220,9 @@ PROFILE_PARENTS = (r"[a-z]{2}(?:-[a-z]{2})?|@|users?|u|profiles?|members?|questi
 
 def pages_about(paths: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]:
     """Per loaded site: pages elsewhere whose path is the site's name under profile-like folders only
-    (``podcast.ausha.co/lamicrobyflo``, ``sites-reviews.com/en/lamicrobyflo.fr``, ``/user/acme``): the
-    site's profile or listing on a platform, which no editor chose. A review of it (``/review/acme``) or an
+    (``podcast.ausha.co/lamicrobyflo``, ``/user/acme``), or ends in its whole domain under any folder
+    (``reviewfoxy.com/reviews/eatnudge.com``): the site's profile or listing on a platform, which no editor
+    chose. A review of it (``/review/acme``) or an
     article with more words in its slug (``dreamyard.com/here-to-here``) is an editor's page and stays."""
     segments = paths.str.replace(r"[?#].*$", "", regex=True)
     out: dict[str, np.ndarray] = {}
@@ -230,8 +231,9 @@ def pages_about(paths: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]
         brand = parts.domain.lower()
         if len(brand) < MIN_BRAND or not parts.suffix:
             continue
-        pattern = (rf"^(?:/(?:{PROFILE_PARENTS}))*/{re.escape(brand)}"
-                   rf"(?:\.{re.escape(parts.suffix.lower())})?/?$")
+        whole = rf"{re.escape(brand)}\.{re.escape(parts.suffix.lower())}"
+        pattern = (rf"^(?:/(?:{PROFILE_PARENTS}))*/{re.escape(brand)}(?:\.{re.escape(parts.suffix.lower())})?/?$"
+                   rf"|/{whole}/?$")
         hit = segments.str.contains(pattern, regex=True).to_numpy(dtype=bool)
         if hit.any():
             out[site] = hit
