@@ -55,6 +55,17 @@ def run_measured(command: list[str]) -> measure.Measured:
     return done
 
 
+def _judged_out(pages: pd.DataFrame) -> str:
+    """The page rule that excludes a domain's pages in the product (a data scraper, a link seller...), or ''."""
+    from sheets_bridge.gap.spam import EXCLUDED_VERDICTS, judge_pages
+
+    judged = judge_pages(pd.DataFrame({"source_url": pages["Referring page URL"].astype(str),
+                                       "title": pages["Referring page title"].astype(str),
+                                       "anchor": pages["Anchor"].astype(str)}), SITES)
+    out = judged[judged["verdict"].isin(EXCLUDED_VERDICTS)]
+    return str(out["verdict_rule"].iloc[0]) if len(out) == len(judged) and len(out) else ""
+
+
 def explain(product: set[str], peer: set[str], folder: Path, encoding: str) -> dict[str, int]:
     """Why each domain is listed by only one of the two: counts by reason ('unexplained' should be 0)."""
     frames = synthetic_exports(ARGS.rows)
@@ -83,6 +94,8 @@ def explain(product: set[str], peer: set[str], folder: Path, encoding: str) -> d
             count("peer: a spam word in the name (the product excludes it as spam)")
         elif domain not in competitor_live:
             count("peer: only lost links to competitors (the product drops lost links)")
+        elif (rule := _judged_out(live[live["key"] == domain])):
+            count(f"peer: its page is judged out by the product ({rule})")
         else:
             count("peer: unexplained")
     for domain in sorted(product - peer):
