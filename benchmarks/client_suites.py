@@ -55,6 +55,7 @@ requests.Session.request = _to_emulator
 
 
 def start_emulator(folder: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """An emulator process on a free port that checks every answer against Google's schema, and its key."""
     import socket
 
     with socket.socket() as s:
@@ -62,7 +63,8 @@ def start_emulator(folder: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
         port = s.getsockname()[1]
     key = folder / "key.json"
     process = subprocess.Popen([sys.executable, "-m", "sheets_emulator.cli", "--port", str(port), "--write-key",
-                                str(key)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                str(key)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "SHEETS_EMULATOR_CHECK_ANSWERS": "1"})
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -72,6 +74,16 @@ def start_emulator(folder: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
             pass
         time.sleep(0.05)
     raise SystemExit("the emulator did not start")
+
+
+def suite_status(url: str, done: subprocess.CompletedProcess[str]) -> int:
+    """Print a suite's summary and the answer check's findings; non-zero on a failed test or a violation."""
+    print(done.stdout[-6000:], done.stderr[-2000:])
+    checked = requests.get(f"{url}/_emulator/answer-violations", timeout=10).json()
+    found = checked["violations"]
+    print(f"schema check of every answer ({'on' if checked['checking'] else 'OFF'}): "
+          f"{len(found)} violation(s)" + "".join(f"\n  {v}" for v in found[:20]))
+    return done.returncode or (1 if found or not checked["checking"] else 0)
 
 
 def run_suite(package: str) -> int:
@@ -96,7 +108,6 @@ def run_suite(package: str) -> int:
         (shim / "oauth2client" / "__init__.py").write_text("")
         (shim / "oauth2client" / "service_account.py").write_text(SHIM)
         (shim / "sitecustomize.py").write_text(REWRITE)
-        os.environ["SHEETS_EMULATOR_CHECK_ANSWERS"] = "1"  # the emulator checks every answer against the schema
         emulator, url, key = start_emulator(folder)
         try:
             env = {**os.environ, "GOOGLE_APPLICATION_CREDENTIALS": str(key), "SHEETS_BRIDGE_API_ROOT": url,
@@ -108,12 +119,7 @@ def run_suite(package: str) -> int:
             (suite.parent / "creds.json").write_bytes(key.read_bytes())
             done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(suite)],
                                   cwd=source, env=env, capture_output=True, text=True)
-            print(done.stdout[-6000:])
-            checked = requests.get(f"{url}/_emulator/answer-violations", timeout=10).json()
-            found = checked["violations"]
-            print(f"schema check of every answer ({'on' if checked['checking'] else 'OFF'}): "
-                  f"{len(found)} violation(s)" + "".join(f"\n  {v}" for v in found[:20]))
-            return done.returncode or (1 if found or not checked["checking"] else 0)
+            return suite_status(url, done)
         finally:
             emulator.terminate()
             emulator.wait()

@@ -95,8 +95,8 @@ MUTATIONS = [
              "        findable |= contains(fields[name], pattern)\n",
              "        findable |= contains(fields[name], pattern) & (name != \"title\")\n", ("tests/test_verdict.py",)),
     Mutation("a-review-of-a-competitor-read-as-its-profile", "sheets_bridge/gap/spam.py",
-             "pattern = (rf\"^(?:/(?:{PROFILE_PARENTS}))*/{re.escape(brand)}",
-             "pattern = (rf\"^(?:/[^/]+)*/{re.escape(brand)}", ("tests/test_verdict.py",)),
+             "pattern = rf\"^(?:/(?:{PROFILE_PARENTS}))*/{name}",
+             "pattern = rf\"^(?:/[^/]+)*/{name}", ("tests/test_verdict.py",)),
     Mutation("emulator-formulas-not-recalculated-after-values-writes", "sheets_emulator/app.py",
              "    formulas.recalculate(book)\n    book.modified = now_rfc3339()\n",
              "    book.modified = now_rfc3339()\n", ("tests/test_emulator_formulas.py",)),
@@ -115,7 +115,7 @@ MUTATIONS = [
              'compiled = re.compile(pattern, 0 if body.get("matchCase") else re.IGNORECASE)',
              "compiled = re.compile(pattern, re.IGNORECASE)", ("tests/test_emulator_kinds.py",)),
     Mutation("emulator-batch-write-ignores-include-values", "sheets_emulator/app.py",
-             '        if body.get("includeValuesInResponse"):\n', "        if False:\n",
+             '        if body.get("includeValuesInResponse") and "updatedRange" in written:\n', "        if False:\n",
              ("tests/test_emulator_kinds.py",)),
     Mutation("emulator-refuses-nested-request-lists", "sheets_emulator/schema.py",
              "                value[:] = _flattened(value)", "                pass", ("tests/test_emulator_kinds.py",)),
@@ -334,13 +334,11 @@ MUTATIONS = [
              "        if self.journal is None:\n            self._changed()\n",
              "        if self.journal is None:\n", ("tests/test_emulator.py",)),
     Mutation("emulator-values-batch-writes-before-checking-every-range", "sheets_emulator/app.py",
-             'field=f"data[{i}].values")\n                 for i, d in enumerate(body.get("data") or [])]\n'
-             "        responses = [values.apply_write(plan) for plan in plans]",
-             'field=f"data[{i}].values")\n                 for i, d in enumerate(body.get("data") or [])\n'
-             "                 if values.apply_write(values.plan_write(book, d.get('range', ''), d.get('values', []),\n"
-             "                                         body.get('valueInputOption'),\n"
-             "                                         d.get('majorDimension') or 'ROWS'))]\n"
-             "        responses = [values.apply_write(plan) for plan in plans]",
+             "             for i, (where, d) in enumerate(zip(ranges, data, strict=True))]\n",
+             "             for i, (where, d) in enumerate(zip(ranges, data, strict=True))\n"
+             "             if values.apply_write(values.plan_write(book, where, d.get('values', []),\n"
+             "                                                     body.get('valueInputOption'),\n"
+             "                                                     d.get('majorDimension') or 'ROWS'))]\n",
              ("tests/test_emulator.py",)),
     Mutation("emulator-failed-batch-keeps-a-changed-cell", "sheets_emulator/sheets/model.py",
              "    def __setitem__(self, key: tuple[int, int], value: Cell) -> None:\n        self._changed(key)\n",

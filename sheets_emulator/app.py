@@ -865,39 +865,13 @@ def _values_batch(state: EmulatorState, book: Spreadsheet, method: str, verb: st
         return json_response({"spreadsheetId": book.spreadsheet_id, "valueRanges": found})
     if method == "POST" and verb == "batchUpdateByDataFilter":
         body = _json_body()
-        data = body.get("data") or []
-        plans = [values.plan_write(book, _filter_range(book, d.get("dataFilter") or {}, f"data[{i}].dataFilter"),
-                                   d.get("values", []), body.get("valueInputOption"), d.get("majorDimension") or "ROWS",
-                                   field=f"data[{i}].values") for i, d in enumerate(data)]
-        responses = [values.apply_write(plan) for plan in plans]  # all checked first: all or nothing
-        _touched(state, book, None, args)
-        answers: list[dict[str, Any]] = []
-        for written, given in zip(responses, data, strict=True):
-            answer: dict[str, Any] = {k: written[k] for k in ("updatedRange", "updatedRows", "updatedColumns",
-                                                              "updatedCells") if k in written}
-            answer["dataFilter"] = given.get("dataFilter") or {}
-            if body.get("includeValuesInResponse") and "updatedRange" in written:
-                answer["updatedData"] = values.read(
-                    book, written["updatedRange"], body.get("responseValueRenderOption") or "FORMATTED_VALUE",
-                    body.get("responseDateTimeRenderOption") or "SERIAL_NUMBER")
-            answers.append(answer)
-        counted = [r for r in responses if "updatedCells" in r]
-        totals: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
-        if counted:
-            totals.update({"totalUpdatedRows": sum(r["updatedRows"] for r in counted),
-                           "totalUpdatedColumns": max(r["updatedColumns"] for r in counted),
-                           "totalUpdatedCells": sum(r["updatedCells"] for r in counted),
-                           "totalUpdatedSheets": len({r["updatedRange"].rsplit("!", 1)[0] for r in counted})})
-        totals["responses"] = answers
-        return json_response(totals)
+        filtered = [_filter_range(book, d.get("dataFilter") or {}, f"data[{i}].dataFilter")
+                    for i, d in enumerate(body.get("data") or [])]
+        return _batch_write(state, book, body, filtered, by_filter=True)
     if method == "POST" and verb == "batchClearByDataFilter":
         body = _json_body()
-        filtered = [_filter_range(book, f, f"dataFilters[{i}]") for i, f in enumerate(body.get("dataFilters") or [])]
-        work = book.clone()
-        cleared = [values.clear(work, r) for r in filtered]
-        state.books[book.spreadsheet_id] = work
-        _touched(state, work, None, args)
-        return json_response({"spreadsheetId": book.spreadsheet_id, "clearedRanges": cleared})
+        return _batch_clear(state, book, [_filter_range(book, f, f"dataFilters[{i}]")
+                                          for i, f in enumerate(body.get("dataFilters") or [])])
     if method == "GET" and verb == "batchGet":
         ranges = [values.read(book, r, args.get("valueRenderOption", "FORMATTED_VALUE"),
                               args.get("dateTimeRenderOption", "SERIAL_NUMBER"), args.get("majorDimension", "ROWS"))
@@ -905,35 +879,52 @@ def _values_batch(state: EmulatorState, book: Spreadsheet, method: str, verb: st
         return json_response({"spreadsheetId": book.spreadsheet_id, "valueRanges": ranges})
     if method == "POST" and verb == "batchUpdate":
         body = _json_body()
-        plans = [values.plan_write(book, d.get("range", ""), d.get("values", []), body.get("valueInputOption"),
-                                   d.get("majorDimension") or "ROWS", field=f"data[{i}].values")
-                 for i, d in enumerate(body.get("data") or [])]
-        responses = [values.apply_write(plan) for plan in plans]  # all checked first: all or nothing, no copy
-        _touched(state, book, None, args)
-        if body.get("includeValuesInResponse"):
-            for response in responses:
-                if "updatedRange" in response:
-                    response["updatedData"] = values.read(
-                        book, response["updatedRange"], body.get("responseValueRenderOption") or "FORMATTED_VALUE",
-                        body.get("responseDateTimeRenderOption") or "SERIAL_NUMBER")
-        counted = [r for r in responses if "updatedCells" in r]
-        result: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
-        if counted:
-            result.update({
-                "totalUpdatedRows": sum(r["updatedRows"] for r in counted),
-                "totalUpdatedColumns": max(r["updatedColumns"] for r in counted),
-                "totalUpdatedCells": sum(r["updatedCells"] for r in counted),
-                "totalUpdatedSheets": len({r["updatedRange"].rsplit("!", 1)[0] for r in counted})})
-        result["responses"] = responses
-        return json_response(result)
+        return _batch_write(state, book, body, [d.get("range", "") for d in body.get("data") or []], by_filter=False)
     if method == "POST" and verb == "batchClear":
-        body = _json_body()
-        work = book.clone()
-        cleared = [values.clear(work, r) for r in body.get("ranges") or []]
-        state.books[book.spreadsheet_id] = work
-        _touched(state, work, None, args)
-        return json_response({"spreadsheetId": book.spreadsheet_id, "clearedRanges": cleared})
+        return _batch_clear(state, book, _json_body().get("ranges") or [])
     raise not_found(f"The emulator does not serve {method} {request.path}")
+
+
+def _batch_write(state: EmulatorState, book: Spreadsheet, body: dict[str, Any], ranges: list[str],
+                 by_filter: bool) -> Response:
+    """values.batchUpdate and batchUpdateByDataFilter: every range checked before any is written, the written
+    values in the answer when asked, and the totals (a filter's answer names its filter, not the spreadsheet)."""
+    data = body.get("data") or []
+    plans = [values.plan_write(book, where, d.get("values", []), body.get("valueInputOption"),
+                               d.get("majorDimension") or "ROWS", field=f"data[{i}].values")
+             for i, (where, d) in enumerate(zip(ranges, data, strict=True))]
+    responses = [values.apply_write(plan) for plan in plans]  # all checked first: all or nothing, no copy
+    _touched(state, book, None, request.args)
+    answers = []
+    for written, given in zip(responses, data, strict=True):
+        answer = dict(written)
+        if by_filter:
+            answer.pop("spreadsheetId", None)
+            answer["dataFilter"] = given.get("dataFilter") or {}
+        if body.get("includeValuesInResponse") and "updatedRange" in written:
+            answer["updatedData"] = values.read(
+                book, written["updatedRange"], body.get("responseValueRenderOption") or "FORMATTED_VALUE",
+                body.get("responseDateTimeRenderOption") or "SERIAL_NUMBER")
+        answers.append(answer)
+    counted = [r for r in responses if "updatedCells" in r]
+    result: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
+    if counted:
+        result.update({
+            "totalUpdatedRows": sum(r["updatedRows"] for r in counted),
+            "totalUpdatedColumns": max(r["updatedColumns"] for r in counted),
+            "totalUpdatedCells": sum(r["updatedCells"] for r in counted),
+            "totalUpdatedSheets": len({r["updatedRange"].rsplit("!", 1)[0] for r in counted})})
+    result["responses"] = answers
+    return json_response(result)
+
+
+def _batch_clear(state: EmulatorState, book: Spreadsheet, ranges: list[str]) -> Response:
+    """values.batchClear and batchClearByDataFilter: the ranges cleared on a copy that then replaces the book."""
+    work = book.clone()
+    cleared = [values.clear(work, r) for r in ranges]
+    state.books[book.spreadsheet_id] = work
+    _touched(state, work, None, request.args)
+    return json_response({"spreadsheetId": book.spreadsheet_id, "clearedRanges": cleared})
 
 
 def _apply_edit(state: EmulatorState, action: dict[str, Any]) -> None:

@@ -54,7 +54,8 @@ def classify_pages(prospects: pd.DataFrame) -> pd.DataFrame:
     if "vendor_page_type" in prospects.columns:
         said = prospects["vendor_page_type"].astype(object).where(prospects["vendor_page_type"].notna(), "")
         said = said.astype(str).str.strip().str.lower()
-        mapped = said.map(lambda text: vendor_type(text, vendor_types)).to_numpy(dtype=object)
+        words = {text: vendor_type(text, vendor_types) for text in said.unique()}  # once per distinct word
+        mapped = said.map(words).to_numpy(dtype=object)
         known = mapped != ""
         page_type[known] = mapped[known]
         rule_id[known] = "vendor: " + said.to_numpy(dtype=object)[known]

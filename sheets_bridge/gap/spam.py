@@ -199,14 +199,20 @@ def staging_hosts(hosts: pd.Series) -> np.ndarray:
     return out
 
 
+def _brands(sites: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(site, name, suffix) of each loaded site whose name is long enough to tell (``MIN_BRAND``)."""
+    out = []
+    for site in dict.fromkeys(s for s in sites if s):
+        parts = extractor()(site)
+        if len(parts.domain) >= MIN_BRAND and parts.suffix:
+            out.append((site, parts.domain.lower(), parts.suffix.lower()))
+    return out
+
+
 def sister_hosts(hosts: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]:
     """Per loaded site: hosts that carry its name (6 characters or more) but are not the site itself."""
     out: dict[str, np.ndarray] = {}
-    for site in dict.fromkeys(s for s in sites if s):
-        parts = extractor()(site)
-        brand = parts.domain.lower()
-        if len(brand) < MIN_BRAND or not parts.suffix:
-            continue
+    for site, brand, _ in _brands(sites):
         own = hosts.eq(site) | hosts.str.endswith("." + site)
         hit = (hosts.str.contains(brand, regex=False) & ~own).to_numpy(dtype=bool)
         if hit.any():
@@ -222,18 +228,13 @@ def pages_about(paths: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]
     """Per loaded site: pages elsewhere whose path is the site's name under profile-like folders only
     (``podcast.ausha.co/lamicrobyflo``, ``/user/acme``), or ends in its whole domain under any folder
     (``reviewfoxy.com/reviews/eatnudge.com``): the site's profile or listing on a platform, which no editor
-    chose. A review of it (``/review/acme``) or an
-    article with more words in its slug (``dreamyard.com/here-to-here``) is an editor's page and stays."""
+    chose. A review of it (``/review/acme``) or an article with more words in its slug
+    (``dreamyard.com/here-to-here``) is an editor's page and stays."""
     segments = paths.str.replace(r"[?#].*$", "", regex=True)
     out: dict[str, np.ndarray] = {}
-    for site in dict.fromkeys(s for s in sites if s):
-        parts = extractor()(site)
-        brand = parts.domain.lower()
-        if len(brand) < MIN_BRAND or not parts.suffix:
-            continue
-        whole = rf"{re.escape(brand)}\.{re.escape(parts.suffix.lower())}"
-        pattern = (rf"^(?:/(?:{PROFILE_PARENTS}))*/{re.escape(brand)}(?:\.{re.escape(parts.suffix.lower())})?/?$"
-                   rf"|/{whole}/?$")
+    for site, brand, suffix in _brands(sites):
+        name, whole = re.escape(brand), re.escape(f"{brand}.{suffix}")
+        pattern = rf"^(?:/(?:{PROFILE_PARENTS}))*/{name}(?:\.{re.escape(suffix)})?/?$|/{whole}/?$"
         hit = segments.str.contains(pattern, regex=True).to_numpy(dtype=bool)
         if hit.any():
             out[site] = hit

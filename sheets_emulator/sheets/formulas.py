@@ -389,6 +389,12 @@ def _arity(args: tuple[Node, ...], low: int, high: int) -> None:
         raise _Error("#N/A")
 
 
+def _one(args: tuple[Node, ...]) -> Node:
+    """The one argument of a one-argument function (#N/A for any other count)."""
+    _arity(args, 1, 1)
+    return args[0]
+
+
 def _if(ev: Evaluator, sheet: Sheet, args: tuple[Node, ...]) -> Any:
     _arity(args, 2, 3)
     if _truth(_scalar(ev, sheet, ev.eval(args[0], sheet))):
@@ -456,8 +462,7 @@ def _vlookup(ev: Evaluator, sheet: Sheet, args: tuple[Node, ...]) -> Any:
 
 def _strings(transform: Callable[[str], Any]) -> Callable[[Evaluator, Sheet, tuple[Node, ...]], Any]:
     def function(ev: Evaluator, sheet: Sheet, args: tuple[Node, ...]) -> Any:
-        _arity(args, 1, 1)
-        return transform(_text(_scalar(ev, sheet, ev.eval(args[0], sheet))))
+        return transform(_text(_scalar(ev, sheet, ev.eval(_one(args), sheet))))
     return function
 
 
@@ -473,7 +478,7 @@ FUNCTIONS: dict[str, Callable[[Evaluator, Sheet, tuple[Node, ...]], Any]] = {
     "IFERROR": _iferror,
     "AND": lambda ev, sh, a: all(_truth(v) for v in _every(ev, sh, a) if v is not None),
     "OR": lambda ev, sh, a: any(_truth(v) for v in _every(ev, sh, a) if v is not None),
-    "NOT": lambda ev, sh, a: not _truth(_scalar(ev, sh, ev.eval(a[0], sh))) if len(a) == 1 else "#N/A",
+    "NOT": lambda ev, sh, a: not _truth(_scalar(ev, sh, ev.eval(_one(a), sh))),
     "HYPERLINK": _hyperlink,
     "CONCATENATE": lambda ev, sh, a: "".join(_text(v) for v in _every(ev, sh, a)),
     "CONCAT": lambda ev, sh, a: "".join(_text(_scalar(ev, sh, ev.eval(x, sh))) for x in a[:2]),
@@ -482,7 +487,7 @@ FUNCTIONS: dict[str, Callable[[Evaluator, Sheet, tuple[Node, ...]], Any]] = {
     "LOWER": _strings(str.lower),
     "TRIM": _strings(lambda s: re.sub(" +", " ", s.strip())),
     "ROUND": _round,
-    "ABS": lambda ev, sh, a: abs(_number(_scalar(ev, sh, ev.eval(a[0], sh)))),
+    "ABS": lambda ev, sh, a: abs(_number(_scalar(ev, sh, ev.eval(_one(a), sh)))),
     "VLOOKUP": _vlookup,
 }
 
