@@ -70,7 +70,7 @@ def staging_labels() -> re.Pattern[str]:
 
 def page_fields(frame: pd.DataFrame) -> dict[str, pd.Series]:
     """Lower-cased url (no scheme, no www), host, path (with query), title and anchor of each row, and
-    ``path_title`` (the path, a tab, the title) for a rule that needs both at once."""
+    ``path_title`` and ``host_title`` (the path or the host, a tab, the title) for a rule that needs both."""
     def text(name: str) -> pd.Series:
         if name not in frame.columns:
             return pd.Series("", index=frame.index, dtype=object)
@@ -82,7 +82,7 @@ def page_fields(frame: pd.DataFrame) -> dict[str, pd.Series]:
     path = path.where((path != "") | (host == ""), "/")
     title = text("title")
     return {"url": url, "host": host, "path": path, "title": title, "anchor": text("anchor"),
-            "path_title": path + "\t" + title}
+            "path_title": path + "\t" + title, "host_title": host + "\t" + title}
 
 
 def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
@@ -221,7 +221,7 @@ def sister_hosts(hosts: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray
 
 
 PROFILE_PARENTS = (r"[a-z]{2}(?:-[a-z]{2})?|@|users?|u|profiles?|members?|questions|compan(?:y|ies)|podcasts?|"
-                   r"channels?|c|brands?|sites?|domains?|websites?|stores?|shops?")
+                   r"channels?|c|brands?|sites?|domains?|websites?|stores?|shops?|products?|apps?|tools?|startups?|software")
 
 
 def pages_about(paths: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]:
