@@ -70,7 +70,7 @@ def staging_labels() -> re.Pattern[str]:
 
 def page_fields(frame: pd.DataFrame) -> dict[str, pd.Series]:
     """Lower-cased url (no scheme, no www), host, path (with query), title and anchor of each row, and
-    ``path_title`` and ``host_title`` (the path or the host, a tab, the title) for a rule that needs both."""
+    ``path_title``, ``host_title`` and ``anchor_path`` (two fields joined by a tab) for a rule that needs both."""
     def text(name: str) -> pd.Series:
         if name not in frame.columns:
             return pd.Series("", index=frame.index, dtype=object)
@@ -80,9 +80,10 @@ def page_fields(frame: pd.DataFrame) -> dict[str, pd.Series]:
     host, path = split_url(url)
     host = host.str.replace(r":[0-9]+$", "", regex=True)
     path = path.where((path != "") | (host == ""), "/")
-    title = text("title")
-    return {"url": url, "host": host, "path": path, "title": title, "anchor": text("anchor"),
-            "path_title": path + "\t" + title, "host_title": host + "\t" + title}
+    title, anchor = text("title"), text("anchor")
+    return {"url": url, "host": host, "path": path, "title": title, "anchor": anchor,
+            "path_title": path + "\t" + title, "host_title": host + "\t" + title,
+            "anchor_path": anchor + "\t" + path}
 
 
 def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
@@ -261,7 +262,11 @@ def _link_farm(ext: np.ndarray, limit: float) -> np.ndarray:
     return np.nan_to_num(ext, nan=0.0) >= limit
 
 
+JOINED = {"path_title": "path and title", "host_title": "host and title", "anchor_path": "anchor and path"}
+
+
 def _show(field: str, value: str, width: int = 70) -> str:
     """The text a rule read, quoted and cut: what a person checks the verdict against."""
+    value = value.replace("\t", " | ")
     value = value if len(value) <= width else value[: width - 1] + "…"
-    return f"{field} '{value}'"
+    return f"{JOINED.get(field, field)} '{value}'"
