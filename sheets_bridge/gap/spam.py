@@ -23,6 +23,7 @@ PITCH, BUILD, NOT_PROSPECT, SELLER, SPAM = "pitch", "build", "not a prospect", "
 VERDICTS = (PITCH, BUILD, NOT_PROSPECT, SELLER, SPAM)
 EXCLUDED_VERDICTS = frozenset({NOT_PROSPECT, SELLER, SPAM})
 _SCHEME = r"^[a-z][a-z0-9+.\-]*://"
+LISTING_FACTOR = 5  # a page that says it is a links page or a directory may carry this many times the limit
 MIN_BRAND = 6  # a shorter name ("crm", "leads") is a word, not a brand: it would match unrelated hosts
 
 
@@ -114,6 +115,9 @@ def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
         if rule.fields == ("external_links",):
             ext = _external_links(frame)
             farm = _link_farm(ext, ext_limit) & open_rows
+            if rule.unless:  # a links page or a directory carries many links by design, up to a point
+                listing = farm & (ext < ext_limit * LISTING_FACTOR)
+                farm[listing] = ~contains(fields["path_title"][listing], rule.unless)
             verdict[farm], rule_id[farm], reasons[farm] = rule.verdict, rule.id, rule.reason
             evidence[farm] = [f"{int(e):,} external links on the page" for e in ext[farm]]
             open_rows &= ~farm
@@ -222,21 +226,30 @@ def sister_hosts(hosts: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray
 
 
 PROFILE_PARENTS = (r"[a-z]{2}(?:-[a-z]{2})?|@|users?|u|profiles?|members?|questions|compan(?:y|ies)|podcasts?|"
-                   r"channels?|c|brands?|sites?|domains?|websites?|stores?|shops?|products?|apps?|tools?|startups?|software")
+                   r"channels?|c|brands?|sites?|domains?|websites?|stores?|shops?|products?|apps?|tools?|startups?|software|"
+                   r"employers?|usuarios|organi[sz]ations|nft")
+PROFILE_TABS = (r"photos|likes|friends|subscriptions|followers|following|about|posts|videos|mediapress|activity|"
+                r"replies|jobs")
 
 
 def pages_about(paths: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]:
     """Per loaded site: pages elsewhere whose path is the site's name under profile-like folders only
     (``podcast.ausha.co/lamicrobyflo``, ``/user/acme``), or ends in its whole domain under any folder
     (``reviewfoxy.com/reviews/eatnudge.com``): the site's profile or listing on a platform, which no editor
-    chose. A review of it (``/review/acme``) or an article with more words in its slug
+    chose. Under a profile-like folder the name may be hyphenated and run on (``/employer/acme-widgets-co-123``,
+    ``/companies/acme-widgets/photos``), and at the top a name followed by a profile tab (``/AcmeWidgets/likes``)
+    is one too. A review of it (``/review/acme``) or an article with more words in its slug
     (``dreamyard.com/here-to-here``) is an editor's page and stays."""
     segments = paths.str.replace(r"[?#].*$", "", regex=True)
+    squashed = segments.str.replace(r"[-_]", "", regex=True)
     out: dict[str, np.ndarray] = {}
     for site, brand, suffix in _brands(sites):
         name, whole = re.escape(brand), re.escape(f"{brand}.{suffix}")
         pattern = rf"^(?:/(?:{PROFILE_PARENTS}))*/{name}(?:\.{re.escape(suffix)})?/?$|/{whole}/?$"
-        hit = segments.str.contains(pattern, regex=True).to_numpy(dtype=bool)
+        run_on = (rf"^(?:/(?:{PROFILE_PARENTS}))+/{name}[a-z]{{0,24}}[0-9]{{0,9}}(?:/(?:{PROFILE_TABS}))?/?$"
+                  rf"|^/{name}[a-z]{{0,8}}/(?:{PROFILE_TABS})/?$")
+        hit = (segments.str.contains(pattern, regex=True) | squashed.str.contains(run_on, regex=True))
+        hit = hit.to_numpy(dtype=bool)
         if hit.any():
             out[site] = hit
     return out
