@@ -117,7 +117,7 @@ def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
             farm = _link_farm(ext, ext_limit) & open_rows
             if rule.unless:  # a links page or a directory carries many links by design, up to a point
                 listing = farm & (ext < ext_limit * LISTING_FACTOR)
-                farm[listing] = ~contains(fields["path_title"][listing], rule.unless)
+                farm[listing] = ~contains(fields["path_title"].iloc[np.flatnonzero(listing)], rule.unless)
             verdict[farm], rule_id[farm], reasons[farm] = rule.verdict, rule.id, rule.reason
             evidence[farm] = [f"{int(e):,} external links on the page" for e in ext[farm]]
             open_rows &= ~farm
@@ -248,8 +248,8 @@ def pages_about(paths: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]
         pattern = rf"^(?:/(?:{PROFILE_PARENTS}))*/{name}(?:\.{re.escape(suffix)})?/?$|/{whole}/?$"
         run_on = (rf"^(?:/(?:{PROFILE_PARENTS}))+/{name}[a-z]{{0,24}}[0-9]{{0,9}}(?:/(?:{PROFILE_TABS}))?/?$"
                   rf"|^/{name}[a-z]{{0,8}}/(?:{PROFILE_TABS})/?$")
-        hit = (segments.str.contains(pattern, regex=True) | squashed.str.contains(run_on, regex=True))
-        hit = hit.to_numpy(dtype=bool)
+        hit = (segments.str.contains(pattern, regex=True).to_numpy(dtype=bool)
+               | squashed.str.contains(run_on, regex=True).to_numpy(dtype=bool))
         if hit.any():
             out[site] = hit
     return out
