@@ -86,6 +86,24 @@ def page(url: str, title: str = "An article", anchor: str = "rival", dr: int = 4
     (page("https://blissassignment.com/writing-a-paper-with-watching-some-videos", "Writing A Paper"), "spam"),
     (page("https://iibawards.herokuapp.com/showcase?page=19", "Showcase — Information is Beautiful Awards"),
      "not a prospect"),
+    (page("https://www.roadreadycases.com/2019/11/25/with-many-thanks/", "With Many Thanks Notes",
+          anchor="my paper writer"), "spam"),
+    (page("https://www.mbtshoesclearance.us.com/perjudian-game-strategi/", "Perjudian Game Strategi Terbaik"),
+     "spam"),
+    (page("http://www.myninjaplease.com/?paged=123&trazodone-extended-release-generic", "myninjaplease"), "spam"),
+    (page("https://libertysoft4.github.io/archive/conspiracy/comments/5/c/", "r/conspiracy: Consider this"),
+     "spam"),
+    (page("http://hhn.domador.net/source/2012/03/2012-03-29.html", "Hacker News"), "spam"),
+    (page("https://mioberitdesign.web.app/gallery/dryer-vent-cleaning-canton-mi.html", "Dryer Vent Cleaning"),
+     "spam"),
+    (page("https://www.cricketlive.co.in/domain-list-425", "cricketlive.co.in | few of top websites"), "spam"),
+    (page("https://www.directory5.org/Tools/Home/Health/Medicine/", "Directory 5.org - Health > Medicine"),
+     "spam"),
+    (page("https://stockanalysis.com/stocks/axla/", "Axcella Health (AXLA) Stock Price & Overview"),
+     "not a prospect"),
+    (page("https://redlib.nadeko.net/r/bagpipes/rising", "Bagpipes of Scotland and beyond!"), "not a prospect"),
+    (page("https://findaddressphonenumbers.com/Address-of-Jalpaiguri-College-029536",
+          "Jalpaiguri College Address, Contact Number of Jalpaiguri College"), "not a prospect"),
 ])
 def test_bad_pages_are_excluded_with_their_evidence(row: list[object], reason: str) -> None:
     prospects, excluded, dropped = run_gap({"rival.com": [row, page("https://goodblog.com/crm-guide")]})
@@ -256,3 +274,61 @@ def test_an_unless_pattern_clears_the_page_it_finds() -> None:
     assert dropped.loc["google.com", "reason"] == "not a prospect: a search results page"
     assert dropped.loc["example.org", "reason"].startswith("spam: ")
     assert {"krebsonsecurity.com", "thehealthcareblog.com", "goodblog.com"} <= set(prospects.index)
+
+
+def test_a_links_page_carries_many_links_by_design_and_a_bare_page_with_as_many_is_a_farm() -> None:
+    """2,500 outbound links on a page titled as a links page or a directory is what such a page is for; the same
+    count on a page that says nothing of the kind is a link farm. Past five times the limit even a page that
+    calls itself a directory is one."""
+    prospects, _, dropped = run_gap({"rival.com": [
+        page("http://stunthanger.com/stunt_hangar_complete_links_page.htm", "Stunt Hangar Links", ext=2500),
+        page("http://roomescapedirectory.org/old.html", "OLD & OBSOLETE - Escape Room Directory", ext=3798),
+        page("https://anythingpages.net/page-7/", "Page 7", ext=2500),
+        page("https://farmlist.net/list-12/", "Top Websites Directory", ext=10003)]})
+    assert {"stunthanger.com", "roomescapedirectory.org"} <= set(prospects.index)
+    assert dropped.loc["anythingpages.net", "reason"] == "spam: a link farm page"
+    assert dropped.loc["farmlist.net", "reason"] == "spam: a link farm page"
+
+
+def test_a_competitors_profile_under_a_longer_name_is_its_own_page() -> None:
+    """Job boards and social sites name a company's page after it, hyphenated and run on; an editor's article
+    whose slug spells the name out stays a prospect."""
+    prospects, _, dropped = run_gap({"writinghornets.com": [
+        page("https://jobs.iamag.co/companies/writing-hornets-content-experts-3906838", "Writing Hornets Jobs"),
+        page("https://hire.digitalscholar.in/employer/writing-hornets-content-experts/", "Writing Hornets"),
+        page("https://www.tribewoo.com/WritingHornets/photos", "Writing Hornets | photos"),
+        page("https://dreamyard.com/writing-hornets", "Writing Hornets at DreamYard"),
+        page("https://goodblog.com/a-post-here")]})
+    assert {"dreamyard.com", "goodblog.com"} <= set(prospects.index)
+    for key in ("iamag.co", "digitalscholar.in", "tribewoo.com"):
+        assert dropped.loc[key, "reason"] == "not a prospect: a profile or listing of a site you loaded", key
+
+
+def test_a_blog_archive_is_not_a_search_page_and_a_search_is() -> None:
+    """Blogger pages its posts at ``/search?updated-max=...``: that is the blog itself; ``?q=`` is a search."""
+    prospects, _, dropped = run_gap({"rival.com": [
+        page("https://www.pennsylvasia.com/search?updated-max=2012-07-28T18%3A14%3A00&max-results=10",
+             "PennsylvAsia"),
+        page("https://www.gnomit.com/search/b2b?s=68", "Gnomit search - b2b")]})
+    assert "pennsylvasia.com" in prospects.index
+    assert dropped.loc["gnomit.com", "reason"] == "not a prospect: a search results page"
+
+
+def test_words_about_sex_offences_and_health_are_not_adult_content() -> None:
+    prospects, _, dropped = run_gap({"rival.com": [
+        page("https://sexoffenderonestopresource.com/florida/resources/glades-county-resources/",
+             "Glades County Resources - Sex Offender One Stop Resource"),
+        page("https://clipsfree.net/watch/12", "Free sex videos")]})
+    assert "sexoffenderonestopresource.com" in prospects.index
+    assert dropped.loc["clipsfree.net", "reason"] == "spam: gambling, adult or pharmacy content"
+
+
+def test_listings_linking_with_website_and_single_event_pages_are_work_to_do_yourself() -> None:
+    prospects, _, _ = run_gap({"rival.com": [
+        page("https://hellobiz.in/services/seo-training?page=1079", "SEO Training", anchor="Go to Website"),
+        page("https://fr.myrockshows.com/event/725182-apostasy-the-state-house/", "Concert de Apostasy"),
+        page("https://blog.example.com/2021/05/why-we-love-the-state-house", "Why we love it", anchor="Website"),
+        page("https://goodblog.com/a-post-here")]})
+    assert prospects.loc["hellobiz.in", "segment"] == "build yourself"
+    assert prospects.loc["myrockshows.com", "segment"] == "build yourself"
+    assert prospects.loc["example.com", "segment"] != "build yourself"  # an article that links with 'Website'
