@@ -12,6 +12,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
+from sheets_bridge.gap.classify import classify_pages
 from sheets_bridge.gap.clean import clean_links
 from sheets_bridge.gap.gap import gap
 from sheets_bridge.gap.groups import combine_groups, group_export
@@ -104,6 +105,9 @@ def page(url: str, title: str = "An article", anchor: str = "rival", dr: int = 4
     (page("https://redlib.nadeko.net/r/bagpipes/rising", "Bagpipes of Scotland and beyond!"), "not a prospect"),
     (page("https://findaddressphonenumbers.com/Address-of-Jalpaiguri-College-029536",
           "Jalpaiguri College Address, Contact Number of Jalpaiguri College"), "not a prospect"),
+    (page("http://www.bruce2008.com/", "bruce2008.com is for sale"), "not a prospect"),
+    (page("https://affordablenursingwriters.com/category/uncategorized/page/4777/",
+          "Uncategorized Archives - Page 4777 of 5570 - Affordable Nursing Writers"), "spam"),
 ])
 def test_bad_pages_are_excluded_with_their_evidence(row: list[object], reason: str) -> None:
     prospects, excluded, dropped = run_gap({"rival.com": [row, page("https://goodblog.com/crm-guide")]})
@@ -332,3 +336,27 @@ def test_listings_linking_with_website_and_single_event_pages_are_work_to_do_you
     assert prospects.loc["hellobiz.in", "segment"] == "build yourself"
     assert prospects.loc["myrockshows.com", "segment"] == "build yourself"
     assert prospects.loc["example.com", "segment"] != "build yourself"  # an article that links with 'Website'
+
+
+def test_catalogue_records_comparison_listings_and_bookmark_users_are_typed_by_what_they_are() -> None:
+    rows = [
+        ("http://malrep.uum.edu.my/rep/Record/my.utp.eprints.2574/Holdings",
+         "Holdings: Organizational Structure and Performance of Plant Turnaround Maintenance", "intellectbase"),
+        ("https://www.techimply.com/comparesoftware-details/fieldaware-vs-rival", "FieldAware Vs Rival",
+         "Visit Website"),
+        ("https://www.g2-like.example/blog/fieldaware-vs-rival", "FieldAware vs Rival: which to pick", "Rival"),
+        ("https://share.bizsugar.com/user/history/DorothyAtForty/page/3", "Small business news; tips", "rival"),
+        ("http://wikicfp.com/cfp/servlet/event.showcfp?eventid=24056", "Rival Bangkok 2013 : Conference", "rival"),
+        ("https://archive.nytimes.com/wordplay.blogs.nytimes.com/2014/01/06/2013/",
+         "Numberplay 2013: A Year in Review - The New York Times", "Rival's database"),
+        ("http://cse.unl.edu/~choueiry/F15-421-821/online.html", "Fall 2015, CSCE 421/821", "Rival Inc."),
+    ]
+    frame = pd.DataFrame(rows, columns=["source_url", "title", "anchor"]).assign(key="")
+    types = classify_pages(frame)["page_type"].tolist()
+    assert types[0] == "other"  # a library record, not an article
+    assert types[1] == "directory"  # a listing's generated 'X vs Y' page with a Visit Website button
+    assert types[2] == "comparison"  # a written comparison stays one
+    assert types[3] == "forum/UGC"
+    assert types[4] == "directory"
+    assert types[5] != "review"  # 'a year in review' is not a product review
+    assert types[6] == "resource page"
