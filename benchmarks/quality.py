@@ -91,7 +91,13 @@ def judge_corpus(pages: pd.DataFrame) -> pd.DataFrame:
     """The product's page verdict and page type for every labelled page, file by file (its site loaded)."""
     parts = []
     for name, group in pages.groupby("file", sort=False):
-        judged = judge_pages(group, [site_of(str(name))])
+        site = site_of(str(name))
+        judged = judge_pages(group, [site])
+        host = group["source_url"].astype(str).str.extract(r"^[a-z]+://([^/:?#]+)", expand=False).fillna("")
+        host = host.str.lower().str.removeprefix("www.")
+        own = (host.eq(site) | host.str.endswith("." + site)).to_numpy()  # the gap drops the site's own domain
+        judged.loc[own, ["verdict", "verdict_rule", "verdict_reason"]] = [
+            "not a prospect", "own-site", "a competitor or your own site"]
         typed = classify_pages(group.assign(key=""))
         parts.append(pd.concat([group, judged, typed], axis=1))
     return pd.concat(parts) if parts else pages

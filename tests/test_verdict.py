@@ -106,6 +106,8 @@ def page(url: str, title: str = "An article", anchor: str = "rival", dr: int = 4
     (page("https://findaddressphonenumbers.com/Address-of-Jalpaiguri-College-029536",
           "Jalpaiguri College Address, Contact Number of Jalpaiguri College"), "not a prospect"),
     (page("http://www.bruce2008.com/", "bruce2008.com is for sale"), "not a prospect"),
+    (page("https://ebtis.com/2014/11/tilt-brush-could-be-photoshop-for-the-oculus-rift-era/",
+          "A Wild Look at What It's Like to Paint Inside an Oculus Rift | WIRED"), "spam"),
     (page("https://affordablenursingwriters.com/category/uncategorized/page/4777/",
           "Uncategorized Archives - Page 4777 of 5570 - Affordable Nursing Writers"), "spam"),
 ])
@@ -360,3 +362,26 @@ def test_catalogue_records_comparison_listings_and_bookmark_users_are_typed_by_w
     assert types[4] == "directory"
     assert types[5] != "review"  # 'a year in review' is not a product review
     assert types[6] == "resource page"
+
+
+def test_a_publishers_own_title_is_not_a_copy_and_a_news_index_or_cv_may_carry_many_links() -> None:
+    prospects, _, dropped = run_gap({"rival.com": [
+        page("https://www.wired.com/2014/11/tilt-brush/", "A Wild Look at Painting Inside an Oculus Rift | WIRED"),
+        page("http://millcitytimes.com/news/?currentPage=116", "Minneapolis Riverfront News", ext=1050),
+        page("https://allisongrayhurst.com/cv-curriculum-vitae/", "CV | Allison Grayhurst", ext=1383),
+        page("https://plain.example.org/some-page/", "Some page", ext=1383),
+        page("https://goodblog.com/a-post-here")]})
+    assert {"wired.com", "millcitytimes.com", "allisongrayhurst.com"} <= set(prospects.index)
+    assert dropped.loc["example.org", "reason"].startswith("spam: ")  # as many links on a bare page: a farm
+
+
+def test_event_listings_and_app_download_pages_are_listings() -> None:
+    rows = [
+        ("https://visitdowntownpeoria.com/event/showall/view/showall_Day/time/1554526800", "Showing Events"),
+        ("https://www.sidecarsupperclub.com/events/2021/6/4/miles-over-mountains", "Miles Over Mountains"),
+        ("https://evvntly.com/event/ev-893ee6ce20", "Miles Over Mountains | Arlington Heights, IL"),
+        ("https://tilt-brush-gallery.de.uptodown.com/android/download", "Lade Tilt Brush Gallery 1.2 herunter"),
+        ("https://www.example-news.com/2021/06/04/the-summer-concert-season-opens", "The summer season opens"),
+    ]
+    frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
+    assert classify_pages(frame)["page_type"].tolist() == ["directory"] * 4 + ["editorial/news"]
