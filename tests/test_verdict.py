@@ -106,6 +106,14 @@ def page(url: str, title: str = "An article", anchor: str = "rival", dr: int = 4
     (page("https://findaddressphonenumbers.com/Address-of-Jalpaiguri-College-029536",
           "Jalpaiguri College Address, Contact Number of Jalpaiguri College"), "not a prospect"),
     (page("http://www.bruce2008.com/", "bruce2008.com is for sale"), "not a prospect"),
+    (page("https://nzt-eth.ipns.dweb.link/wiki/Working_capital.html", "Working capital"), "not a prospect"),
+    (page("https://ipfs.desmos.network/ipfs/QmXoypizjW3WknFiJnKLwHCnL72vedxjQkDDP1mXWo6uco/wiki/Demand.html",
+          "Demand"), "not a prospect"),
+    (page("https://bcrclubantreprenori.ro/de-ce-este-obligata-aceasta-femeie", "De ce este obligata",
+          anchor="http://test.rival.com/clickthrough.php?URL=https"), "spam"),
+    (page("http://www.jacksonvilleil.org.dream.website/stay/special-deals/", "Special Deals"), "not a prospect"),
+    (page("https://www.loginssearch.com/login/vet-ecpd-login", "Vet Ecpd Login"), "spam"),
+    (page("https://illuminati.it/en/component/k2/item/1/1.html?start=1518350", "Welcome to JA Droid"), "spam"),
     (page("https://ebtis.com/2014/11/tilt-brush-could-be-photoshop-for-the-oculus-rift-era/",
           "A Wild Look at What It's Like to Paint Inside an Oculus Rift | WIRED"), "spam"),
     (page("https://affordablenursingwriters.com/category/uncategorized/page/4777/",
@@ -385,3 +393,12 @@ def test_event_listings_and_app_download_pages_are_listings() -> None:
     ]
     frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
     assert classify_pages(frame)["page_type"].tolist() == ["directory"] * 4 + ["editorial/news"]
+
+
+def test_a_competitors_booking_pages_on_a_reservations_platform_are_its_own() -> None:
+    prospects, _, dropped = run_gap({"blessingsonstate.com": [
+        page("https://secure.thinkreservations.com/blessingsonstate/reservations", "Blessings on State B&B"),
+        page("https://bookings.example.net/blessingsonstate/gift-certificates", "Gift certificates"),
+        page("https://goodblog.com/a-post-here")]})
+    assert list(prospects.index) == ["goodblog.com"]
+    assert set(dropped["reason"].str.split(":").str[0]) == {"not a prospect"}

@@ -229,7 +229,7 @@ PROFILE_PARENTS = (r"[a-z]{2}(?:-[a-z]{2})?|@|users?|u|profiles?|members?|questi
                    r"channels?|c|brands?|sites?|domains?|websites?|stores?|shops?|products?|apps?|tools?|startups?|software|"
                    r"employers?|usuarios|organi[sz]ations|nft")
 PROFILE_TABS = (r"photos|likes|friends|subscriptions|followers|following|about|posts|videos|mediapress|activity|"
-                r"replies|jobs")
+                r"replies|jobs|reservations|gift-?certificates|booking")
 
 
 def pages_about(paths: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]:
