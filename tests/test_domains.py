@@ -118,3 +118,10 @@ FRAGMENTS = ["https://", "http://", "HTTP://", "//", "www.", "www2.", "WWW.", "a
 @example(["https://https://a.com", "https://http://a.com", "xhttps://a.com", "https://https://", "http://"])
 def test_vectorised_cleaning_matches_scalar(hosts: list[str]) -> None:
     assert list(clean_hosts(pd.Series(hosts, dtype=object))) == [clean_host(h) for h in hosts]
+
+
+@pytest.mark.parametrize(("spelling", "key"), [("www.com", "www.com"), ("https://WWW.COM./x", "www.com"),
+                                               ("www.a.com", "a.com"), ("www2.b.co.uk", "b.co.uk")])
+def test_a_www_label_goes_only_when_a_site_name_is_left(spelling: str, key: str) -> None:
+    assert key_host(spelling).key == key
+    assert clean_hosts(pd.Series([spelling])).tolist() == [key]

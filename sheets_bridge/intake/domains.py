@@ -33,7 +33,7 @@ _CLEAN_STEPS = (
     (r"^(\[[^\]]*\]).*$", r"\1", "["),  # bracketed IPv6 with a port
 )
 _PORT = r":[0-9]*$"  # RE2: '$' is the very end; the scalar version uses \Z for the same
-_WWW_PREFIX = r"^www[0-9]{0,3}\."
+_WWW_PREFIX = r"^www[0-9]{0,3}\.(.+\..+)$"  # a www label is dropped when a site name is left (www.com stays)
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def clean_host(raw: object) -> str:
         text = re.sub(pattern, replacement, text, count=1)
     if text.count(":") <= 1:
         text = re.sub(_PORT.replace("$", r"\Z"), "", text)
-    return re.sub(_WWW_PREFIX, "", text.strip().rstrip("."), count=1)
+    return re.sub(_WWW_PREFIX, r"\1", text.strip().rstrip("."), count=1)
 
 
 def _to_ascii(host: str) -> str:
@@ -143,7 +143,7 @@ def _clean_arrow(array: pa.Array) -> pa.Array:
         text = pc.if_else(pc.greater(pc.count_substring(text, ":"), 1), text, unported)
     text = pc.utf8_rtrim(pc.utf8_trim_whitespace(text), ".")
     if _may_contain(text, "www"):
-        text = pc.replace_substring_regex(text, _WWW_PREFIX, "", max_replacements=1)
+        text = pc.replace_substring_regex(text, _WWW_PREFIX, r"\1", max_replacements=1)
     return text
 
 
