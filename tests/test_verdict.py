@@ -106,6 +106,8 @@ def page(url: str, title: str = "An article", anchor: str = "rival", dr: int = 4
     (page("https://findaddressphonenumbers.com/Address-of-Jalpaiguri-College-029536",
           "Jalpaiguri College Address, Contact Number of Jalpaiguri College"), "not a prospect"),
     (page("http://www.bruce2008.com/", "bruce2008.com is for sale"), "not a prospect"),
+    (page("https://lauramoraniglesias.com/you-broke-888/", "เจ้าเจ๊ง888 เป็นเว็บที่ดีที่สุดของไทย ปี 2023"), "spam"),
+    (page("http://globeistan.com/?paged=1318", "Page 1318 | TAT"), "spam"),
     (page("https://nzt-eth.ipns.dweb.link/wiki/Working_capital.html", "Working capital"), "not a prospect"),
     (page("https://ipfs.desmos.network/ipfs/QmXoypizjW3WknFiJnKLwHCnL72vedxjQkDDP1mXWo6uco/wiki/Demand.html",
           "Demand"), "not a prospect"),
@@ -402,3 +404,12 @@ def test_a_competitors_booking_pages_on_a_reservations_platform_are_its_own() ->
         page("https://goodblog.com/a-post-here")]})
     assert list(prospects.index) == ["goodblog.com"]
     assert set(dropped["reason"].str.split(":").str[0]) == {"not a prospect"}
+
+
+def test_a_thai_brand_number_is_gambling_and_a_thai_year_is_not() -> None:
+    prospects, _, dropped = run_gap({"rival.com": [
+        page("https://lauramoraniglesias.com/you-broke-888/", "เจ้าเจ๊ง888 เว็บที่ดีที่สุด"),
+        page("https://www.thairath.co.th/news/local/2745123", "ข่าวเด่นปี2566 สรุปเหตุการณ์"),
+        page("https://goodblog.com/a-post-here")]})
+    assert "thairath.co.th" in prospects.index
+    assert dropped.loc["lauramoraniglesias.com", "reason"].startswith("spam: ")
