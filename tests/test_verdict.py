@@ -413,3 +413,19 @@ def test_a_thai_brand_number_is_gambling_and_a_thai_year_is_not() -> None:
         page("https://goodblog.com/a-post-here")]})
     assert "thairath.co.th" in prospects.index
     assert dropped.loc["lauramoraniglesias.com", "reason"].startswith("spam: ")
+
+
+def test_a_titled_collection_of_data_programs_or_notes_is_a_resource_page() -> None:
+    rows = [
+        ("https://rectech.seattle.gov/police/information-and-data/data/use-of-force-data",
+         "Use of Force Data - Police"),
+        ("https://make.wordpress.org/community/floss-community-programs/", "FLOSS Community Programs – Make WordPress"),
+        ("https://www.javahotchocolate.com/notes/elk.html", "ELK Stack Notes"),
+        ("https://info.intgovforum.org/en/content/notes", "NOTES | Internet Governance Forum"),
+        ("https://news.example.com/2024/05/jobs-data-beats-forecasts", "Jobs data beats forecasts as hiring picks up"),
+    ]
+    frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
+    types = classify_pages(frame)["page_type"].tolist()
+    assert types[:3] == ["resource page"] * 3
+    assert types[3] != "resource page"  # a bare 'Notes' page is a page, not a collection
+    assert types[4] == "editorial/news"
