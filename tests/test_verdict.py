@@ -429,3 +429,11 @@ def test_a_titled_collection_of_data_programs_or_notes_is_a_resource_page() -> N
     assert types[:3] == ["resource page"] * 3
     assert types[3] != "resource page"  # a bare 'Notes' page is a page, not a collection
     assert types[4] == "editorial/news"
+
+
+def test_an_article_addressed_by_its_id_in_the_query_is_an_article() -> None:
+    rows = [("https://collectiblescentral.com/ReadNewsArticle.aspx?newsid=4", "Imperial Auction's Vintage Rarities"),
+            ("https://www.example.org/index.php?option=com_content&story_id=881", "Council opens new library"),
+            ("https://www.example.org/index.php?page=contact", "Contact us")]
+    frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
+    assert classify_pages(frame)["page_type"].tolist() == ["editorial/news", "editorial/news", "other"]
