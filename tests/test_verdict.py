@@ -437,3 +437,12 @@ def test_an_article_addressed_by_its_id_in_the_query_is_an_article() -> None:
             ("https://www.example.org/index.php?page=contact", "Contact us")]
     frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
     assert classify_pages(frame)["page_type"].tolist() == ["editorial/news", "editorial/news", "other"]
+
+
+def test_a_newsletter_issue_is_editorial_and_newsletters_to_follow_are_a_roundup() -> None:
+    rows = [("https://myemail.constantcontact.com/May-2024-Newsletter---Village-Employees",
+             "May 2024 Newsletter - Fund"),
+            ("https://squashandeducation.org/summer-2014-e-newsletter/", "Summer 2014 E-Newsletter / Squash Alliance"),
+            ("https://example.com/guides/newsletters-to-follow", "12 newsletters to follow in 2025")]
+    frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
+    assert classify_pages(frame)["page_type"].tolist() == ["editorial/news", "editorial/news", "roundup/list"]
