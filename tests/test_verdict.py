@@ -385,16 +385,17 @@ def test_a_publishers_own_title_is_not_a_copy_and_a_news_index_or_cv_may_carry_m
     assert dropped.loc["example.org", "reason"].startswith("spam: ")  # as many links on a bare page: a farm
 
 
-def test_event_listings_and_app_download_pages_are_listings() -> None:
+def test_event_listings_app_downloads_and_profile_hosts_are_listings() -> None:
     rows = [
         ("https://visitdowntownpeoria.com/event/showall/view/showall_Day/time/1554526800", "Showing Events"),
         ("https://www.sidecarsupperclub.com/events/2021/6/4/miles-over-mountains", "Miles Over Mountains"),
         ("https://evvntly.com/event/ev-893ee6ce20", "Miles Over Mountains | Arlington Heights, IL"),
         ("https://tilt-brush-gallery.de.uptodown.com/android/download", "Lade Tilt Brush Gallery 1.2 herunter"),
+        ("https://profiles.sonicbids.com/band/amandaayalamusic/", "Sonicbids"),
         ("https://www.example-news.com/2021/06/04/the-summer-concert-season-opens", "The summer season opens"),
     ]
     frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
-    assert classify_pages(frame)["page_type"].tolist() == ["directory"] * 4 + ["editorial/news"]
+    assert classify_pages(frame)["page_type"].tolist() == ["directory"] * 5 + ["editorial/news"]
 
 
 def test_a_competitors_booking_pages_on_a_reservations_platform_are_its_own() -> None:
