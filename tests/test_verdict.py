@@ -447,3 +447,14 @@ def test_a_newsletter_issue_is_editorial_and_newsletters_to_follow_are_a_roundup
             ("https://example.com/guides/newsletters-to-follow", "12 newsletters to follow in 2025")]
     frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
     assert classify_pages(frame)["page_type"].tolist() == ["editorial/news", "editorial/news", "roundup/list"]
+
+
+def test_a_best_or_favourite_list_is_a_roundup_and_a_top_story_is_not() -> None:
+    rows = [("https://stufflovely.com/revealed-the-best-companies-to-work-for",
+             "Revealed: the best companies to work for"),
+            ("https://schoolhousereviewcrew.com/our-favorite-curriculum/", "Our Favorite Curriculum - Homeschooling"),
+            ("https://www.vacationhomerents.com/italian-restaurants-woodbury-mn",
+             "Top Best Italian Restaurants in Woodbury"),
+            ("https://news.example.com/2024/05/council-votes-on-budget", "The top story tonight: council votes")]
+    frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
+    assert classify_pages(frame)["page_type"].tolist() == ["roundup/list"] * 3 + ["editorial/news"]
