@@ -33,6 +33,7 @@ import pandas as pd
 from sheets_bridge.exceptions import ExportFormatError, WrongReportError
 from sheets_bridge.gap.classify import classify_pages
 from sheets_bridge.gap.spam import judge_pages
+from sheets_bridge.intake.domains import key_host, key_hosts
 from sheets_bridge.intake.ingest import recognise_file
 from sheets_bridge.service.file_gap import gap_from_files
 
@@ -93,9 +94,7 @@ def judge_corpus(pages: pd.DataFrame) -> pd.DataFrame:
     for name, group in pages.groupby("file", sort=False):
         site = site_of(str(name))
         judged = judge_pages(group, [site])
-        host = group["source_url"].astype(str).str.extract(r"^[a-z]+://([^/:?#]+)", expand=False).fillna("")
-        host = host.str.lower().str.removeprefix("www.")
-        own = (host.eq(site) | host.str.endswith("." + site)).to_numpy()  # the gap drops the site's own domain
+        own = (key_hosts(group["source_url"])["key"] == key_host(site).key).to_numpy()  # as the gap keys and drops
         judged.loc[own, ["verdict", "verdict_rule", "verdict_reason"]] = [
             "not a prospect", "own-site", "a competitor or your own site"]
         typed = classify_pages(group.assign(key=""))

@@ -38,6 +38,12 @@ def page(url: str, title: str = "An article", anchor: str = "rival", dr: int = 4
     return [url, title, anchor, dr, ext, nofollow, lost]
 
 
+def types_of(rows: list[tuple[str, ...]]) -> list[str]:
+    """The page type of each (url, title[, anchor]) row; the anchor is 'rival' where a row gives none."""
+    frame = pd.DataFrame([(*row, "rival")[:3] for row in rows], columns=["source_url", "title", "anchor"])
+    return classify_pages(frame.assign(key=""))["page_type"].tolist()
+
+
 @pytest.mark.parametrize(("row", "reason"), [
     (page("https://best-seo-domains.com/7f0ddeff26c480507e9c0210871505a5-list.html",
           "Where to buy 🚀 aged domains and backlinks 🔥 from Best-SEO-Domains"), "link seller"),
@@ -363,8 +369,7 @@ def test_catalogue_records_comparison_listings_and_bookmark_users_are_typed_by_w
          "Numberplay 2013: A Year in Review - The New York Times", "Rival's database"),
         ("http://cse.unl.edu/~choueiry/F15-421-821/online.html", "Fall 2015, CSCE 421/821", "Rival Inc."),
     ]
-    frame = pd.DataFrame(rows, columns=["source_url", "title", "anchor"]).assign(key="")
-    types = classify_pages(frame)["page_type"].tolist()
+    types = types_of(rows)
     assert types[0] == "other"  # a library record, not an article
     assert types[1] == "directory"  # a listing's generated 'X vs Y' page with a Visit Website button
     assert types[2] == "comparison"  # a written comparison stays one
@@ -394,8 +399,7 @@ def test_event_listings_app_downloads_and_profile_hosts_are_listings() -> None:
         ("https://profiles.sonicbids.com/band/amandaayalamusic/", "Sonicbids"),
         ("https://www.example-news.com/2021/06/04/the-summer-concert-season-opens", "The summer season opens"),
     ]
-    frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
-    assert classify_pages(frame)["page_type"].tolist() == ["directory"] * 5 + ["editorial/news"]
+    assert types_of(rows) == ["directory"] * 5 + ["editorial/news"]
 
 
 def test_a_competitors_booking_pages_on_a_reservations_platform_are_its_own() -> None:
@@ -425,8 +429,7 @@ def test_a_titled_collection_of_data_programs_or_notes_is_a_resource_page() -> N
         ("https://info.intgovforum.org/en/content/notes", "NOTES | Internet Governance Forum"),
         ("https://news.example.com/2024/05/jobs-data-beats-forecasts", "Jobs data beats forecasts as hiring picks up"),
     ]
-    frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
-    types = classify_pages(frame)["page_type"].tolist()
+    types = types_of(rows)
     assert types[:3] == ["resource page"] * 3
     assert types[3] != "resource page"  # a bare 'Notes' page is a page, not a collection
     assert types[4] == "editorial/news"
@@ -436,8 +439,7 @@ def test_an_article_addressed_by_its_id_in_the_query_is_an_article() -> None:
     rows = [("https://collectiblescentral.com/ReadNewsArticle.aspx?newsid=4", "Imperial Auction's Vintage Rarities"),
             ("https://www.example.org/index.php?option=com_content&story_id=881", "Council opens new library"),
             ("https://www.example.org/index.php?page=contact", "Contact us")]
-    frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
-    assert classify_pages(frame)["page_type"].tolist() == ["editorial/news", "editorial/news", "other"]
+    assert types_of(rows) == ["editorial/news", "editorial/news", "other"]
 
 
 def test_a_newsletter_issue_is_editorial_and_newsletters_to_follow_are_a_roundup() -> None:
@@ -445,8 +447,7 @@ def test_a_newsletter_issue_is_editorial_and_newsletters_to_follow_are_a_roundup
              "May 2024 Newsletter - Fund"),
             ("https://squashandeducation.org/summer-2014-e-newsletter/", "Summer 2014 E-Newsletter / Squash Alliance"),
             ("https://example.com/guides/newsletters-to-follow", "12 newsletters to follow in 2025")]
-    frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
-    assert classify_pages(frame)["page_type"].tolist() == ["editorial/news", "editorial/news", "roundup/list"]
+    assert types_of(rows) == ["editorial/news", "editorial/news", "roundup/list"]
 
 
 def test_a_best_or_favourite_list_is_a_roundup_and_a_top_story_is_not() -> None:
@@ -456,5 +457,4 @@ def test_a_best_or_favourite_list_is_a_roundup_and_a_top_story_is_not() -> None:
             ("https://www.vacationhomerents.com/italian-restaurants-woodbury-mn",
              "Top Best Italian Restaurants in Woodbury"),
             ("https://news.example.com/2024/05/council-votes-on-budget", "The top story tonight: council votes")]
-    frame = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival", key="")
-    assert classify_pages(frame)["page_type"].tolist() == ["roundup/list"] * 3 + ["editorial/news"]
+    assert types_of(rows) == ["roundup/list"] * 3 + ["editorial/news"]
