@@ -28,8 +28,9 @@ from sheets_bridge.intake.reference import load_json
 from sheets_bridge.intake.values import date_order, parse_bools, parse_dates, parse_flags, parse_numbers, text_values
 
 AUTHORITY_MAX = {"DR": 100.0, "AS": 100.0, "DA": 100.0, "TF": 70.0, "CF": 80.0, "UR": 100.0, "page AS": 100.0,
-                 "PA": 100.0}
-PAGE_LEVEL = frozenset({"UR", "page AS", "PA"})  # a page's figure, not its site's: 0 means 'not scored'
+                 "PA": 100.0, "page TF": 70.0, "page CF": 80.0}
+# a page's figure, not its site's (Majestic's Source Trust Flow is the linking URL's): 0 means 'not scored'
+PAGE_LEVEL = frozenset({"UR", "page AS", "PA", "page TF", "page CF"})
 
 HOST_FIELDS = ("domain", "source_url")
 _TEXT = ("source_url", "title", "anchor", "target_url", "contact", "vendor_page_type")
@@ -205,7 +206,7 @@ def _page_level_note(mapping: dict[str, int], header: Sequence[Any]) -> list[str
     if not scales or any(s not in PAGE_LEVEL for s in scales):
         return []
     advice = load_json("formats.json")["page_level_authority"]
-    first = scales[0]
+    first = min(scales, key=load_json("formats.json")["authority_preference"].index)  # the one the ranking uses
     return [f"its only authority column is page-level ('{str(header[mapping['authority:' + first]]).strip()}', "
             f"shown as {first}): domains are ranked on it with less weight; for a domain-level figure export "
             f"{advice[first]}"]
