@@ -458,3 +458,61 @@ def test_a_best_or_favourite_list_is_a_roundup_and_a_top_story_is_not() -> None:
              "Top Best Italian Restaurants in Woodbury"),
             ("https://news.example.com/2024/05/council-votes-on-budget", "The top story tonight: council votes")]
     assert types_of(rows) == ["roundup/list"] * 3 + ["editorial/news"]
+
+
+def test_software_directories_and_their_compare_pages_are_listings_and_an_editorial_comparison_is_not() -> None:
+    rows = [("https://www.spotsaas.com/compare/stripe-climate-vs-acme-carbon",
+             "Stripe Climate or Acme Carbon? A Comprehensive Review", "Get Free Trial"),
+            ("https://apps.example.io/product/greenkpi/alternatives", "Top 10 GreenKPI Alternatives in 2024",
+             "Start your free trial"),
+            ("https://compare.example.io/compare/acme-vs-rival", "Acme or Rival? A Comprehensive Review",
+             "Get Free Trial"),
+            ("https://www.softwareworld.co/top-csr-software/", "List of Top CSR Software"),
+            ("https://www.saas-alternatives.com/software-review/acme-carbon/", "Acme Carbon Review Pricing & Features"),
+            ("https://blog.freight.example/freightdesk-vs-freightview-in-depth-look",
+             "FreightDesk Online vs. Freightview: An In-Depth Look", "environmentally conscious")]
+    assert types_of(rows) == ["directory"] * 5 + ["comparison"]
+
+
+def test_faculty_people_and_speaker_pages_are_listings_and_a_biography_is_not() -> None:
+    rows = [("https://tetrad.ucsf.edu/faculty/jeremy-willsey", "Faculty | Tetrad Graduate Program"),
+            ("https://tetrad.ucsf.edu/faculty/frances-brodsky?order=field_person_last_name&sort=asc",
+             "Faculty | Tetrad Graduate Program"),
+            ("https://www.czbiohub.org/sf/people/", "People - CZ Biohub San Francisco"),
+            ("https://symposium.example.org/2018/speakers", "Speakers | BMCB/GGD Symposium"),
+            ("http://www.returntothepit.com/band.php?allShow=1&band=sublime_decomposition", "Band.RttP"),
+            ("https://www.nps.gov/people/willa-cather.htm", "Willa Cather (U.S. National Park Service)")]
+    assert types_of(rows) == ["directory"] * 5 + ["other"]
+
+
+def test_a_numbered_blog_list_page_is_an_archive() -> None:
+    rows = [("https://benjaminbarad.com/blog/page2/", "Benjamin Barad"),
+            ("https://dinicolalab.org/news/page5/", "News from the Fraser Lab"),
+            ("https://example.com/news/page-one-of-the-report", "Page one of the report")]
+    assert types_of(rows)[:2] == ["other", "other"]
+    assert types_of(rows)[2] != "other"
+
+
+@pytest.mark.parametrize(("row", "reason"), [
+    (page("https://publiciconic.vercel.app/posts/4-bedroom-raised-ranch-house-plans/",
+          "4 Bedroom Raised Ranch House Plans"), "spam"),
+    (page("https://playbackyard4u.web.app/cheap/certainteed-perforated-vinyl-soffit.html",
+          "Certainteed Perforated Vinyl Soffit"), "spam"),
+    (page("https://tisdale.top/fn-dish/news/food-network-trend-predictions-2022",
+          "We've Predicted the Biggest Food Trends of 2022 | FN Dish : Food Network | Food Network"), "spam"),
+    (page("https://www.realwire.com/RealShowcase.asp?page=previous&story=20150724",
+          "Coverage Example | Case Study | Walkbase announces three of the UK's top five"), "not a prospect"),
+    (page("https://everything.explained.today/Nisbets/", "Nisbets Explained"), "not a prospect"),
+])
+def test_generated_copied_and_syndicated_pages_are_excluded(row: list[object], reason: str) -> None:
+    prospects, _, dropped = run_gap({"rival.com": [row]})
+    assert prospects.empty
+    assert dropped.iloc[0]["reason"].startswith(reason)
+
+
+def test_a_project_page_on_an_app_host_and_a_publishers_own_page_are_kept() -> None:
+    prospects, _, _ = run_gap({"rival.com": [
+        page("https://nextjs-github-browser.vercel.app/scaleapi/pandaset-devkit", "nextjs-github-browser"),
+        page("https://www.foodnetwork.com/fn-dish/news/food-trend-predictions-2022",
+             "We've Predicted the Biggest Food Trends of 2022 | FN Dish : Food Network | Food Network")]})
+    assert set(prospects.index) == {"nextjs-github-browser.vercel.app", "foodnetwork.com"}
