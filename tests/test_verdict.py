@@ -470,8 +470,9 @@ def test_software_directories_and_their_compare_pages_are_listings_and_an_editor
             ("https://www.softwareworld.co/top-csr-software/", "List of Top CSR Software"),
             ("https://www.saas-alternatives.com/software-review/acme-carbon/", "Acme Carbon Review Pricing & Features"),
             ("https://blog.freight.example/freightdesk-vs-freightview-in-depth-look",
-             "FreightDesk Online vs. Freightview: An In-Depth Look", "environmentally conscious")]
-    assert types_of(rows) == ["directory"] * 5 + ["comparison"]
+             "FreightDesk Online vs. Freightview: An In-Depth Look", "environmentally conscious"),
+            ("https://saashub.blogspot.com/2020/01/crm-tools-we-use.html", "CRM tools we use")]  # a blog, not the site
+    assert types_of(rows) == ["directory"] * 5 + ["comparison", "editorial/news"]
 
 
 def test_faculty_people_and_speaker_pages_are_listings_and_a_biography_is_not() -> None:

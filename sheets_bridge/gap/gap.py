@@ -160,12 +160,14 @@ def competitor_pages(domain: np.ndarray, site: np.ndarray, target: np.ndarray, l
     page = pc.replace_substring_regex(pc.fill_null(pa.array(target, pa.string()), ""), r"(?i)^[a-z]+://(www\.)?", "")
     page = pc.utf8_rtrim(pc.utf8_trim_whitespace(page), "/")
     page = pc.if_else(pc.equal(page, ""), pa.array(site, pa.string()), page)
-    counted = pd.DataFrame({"d": domain, "page": np.asarray(page.to_numpy(zero_copy_only=False), dtype=object),
-                            "n": links}).groupby(["d", "page"], sort=False)["n"].sum().reset_index()
-    counted = counted.sort_values(["d", "n", "page"], ascending=[True, False, True], kind="stable")
-    keys = counted["d"].to_numpy()
-    text = (counted["page"].to_numpy(dtype=object) + " ("
-            + counted["n"].to_numpy().astype(str).astype(object) + ")")
+    counted = pa.table({"d": pa.array(domain), "page": page, "n": pa.array(links, pa.int64())}).group_by(
+        ["d", "page"], use_threads=False).aggregate([("n", "sum")])
+    counted = counted.take(pc.sort_indices(counted, [("d", "ascending"), ("n_sum", "descending"),
+                                                     ("page", "ascending")]))
+    keys = counted.column("d").to_numpy()
+    pages = counted.column("page").combine_chunks()
+    text = np.asarray(pc.binary_join_element_wise(pages, " (", pc.cast(counted.column("n_sum"), pa.string()), ")",
+                                                  "").to_numpy(zero_copy_only=False), dtype=object)
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, len(keys)])
     rank = np.arange(len(keys)) - np.repeat(starts, sizes)
@@ -180,7 +182,8 @@ def competitor_pages(domain: np.ndarray, site: np.ndarray, target: np.ndarray, l
     index = pd.Index(keys[starts], name="d")
     return pd.DataFrame({"pages": pd.Series(np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object),
                                             index=index, dtype=object),
-                         "page": pd.Series(counted["page"].to_numpy(dtype=object)[starts], index=index)})
+                         "page": pd.Series(np.asarray(pages.take(pa.array(starts)).to_numpy(zero_copy_only=False),
+                                                      dtype=object), index=index)})
 
 
 def _weak_links(clean: CleanLinks, rows: np.ndarray, site_code: np.ndarray, own_rows: np.ndarray,

@@ -268,7 +268,7 @@ def key_distinct_hosts(hosts: pa.Array) -> pd.DataFrame:
                 invalid[i] = exc.message
                 continue
             key[i], suffix[i], is_ip[i], is_platform[i] = hk.key, hk.suffix, hk.is_ip, hk.is_platform
-    staging = _rekey_copies(pd.Series(hosts.to_pylist(), dtype=object).fillna(""), key, suffix, is_platform)
+    staging = _rekey_copies(pc.fill_null(hosts, ""), key, suffix, is_platform)
     distinct = pd.Series(suffix).astype(object)
     country = {s: country_of_suffix(s) for s in pd.unique(distinct)}
     tld = {s: s.rsplit(".", 1)[-1] if s else "" for s in country}
@@ -299,21 +299,25 @@ def _rekey_one(host: str, key: str, suffix: str, platform: bool) -> tuple[str, s
     return key, suffix, platform, False
 
 
-def _rekey_copies(hosts: pd.Series, key: np.ndarray, suffix: np.ndarray, is_platform: np.ndarray) -> np.ndarray:
+def _rekey_copies(hosts: pa.Array, key: np.ndarray, suffix: np.ndarray, is_platform: np.ndarray) -> np.ndarray:
     """Re-key, in place, the hosts the suffix list keys wrongly; return which are staging copies.
 
     A Blogger country mirror (``x.blogspot.in``) is the blog ``x.blogspot.com``, not all of ``blogspot.in``.
     A staging or development host (``dev.brand.com``) is keyed on its own: a parasite page there is not the
-    brand's, and a copy of the brand's site is not a second prospect. Only distinct hosts are walked.
+    brand's, and a copy of the brand's site is not a second prospect. The candidates are found column-wise
+    (Arrow); only they, a few in any export, are walked one by one.
     """
     staging = np.zeros(len(hosts), dtype=bool)
     if not len(hosts):
         return staging
-    mirror = hosts.str.contains(".blogspot.", regex=False).to_numpy(dtype=bool)
-    first = hosts.str.split(".", n=1).str[0].fillna("")
-    staged = first.str.match(staging_pattern().pattern).to_numpy(dtype=bool)
-    for i in np.flatnonzero(mirror | staged):  # rare: Blogger mirrors and hosts whose first label is a staging word
-        key[i], suffix[i], is_platform[i], staging[i] = _rekey_one(str(hosts.iloc[i]), str(key[i]), str(suffix[i]),
+    mirror = pc.match_substring(hosts, ".blogspot.")
+    first = pc.list_element(pc.split_pattern(hosts, ".", max_splits=1), 0)
+    staged = pc.match_substring_regex(first, staging_pattern().pattern)
+    flagged = np.flatnonzero(np.asarray(pc.or_(mirror, staged).to_numpy(zero_copy_only=False), dtype=bool))
+    if not len(flagged):
+        return staging
+    for i, host in zip(flagged, hosts.take(pa.array(flagged)).to_pylist(), strict=True):
+        key[i], suffix[i], is_platform[i], staging[i] = _rekey_one(str(host), str(key[i]), str(suffix[i]),
                                                                    bool(is_platform[i]))
     return staging
 
