@@ -18,11 +18,11 @@ class RulePatternError(ValueError):
     """A shipped page rule whose pattern RE2 cannot read: a defect of the package, caught when rules load."""
 
 
-def contains(values: pd.Series, pattern: str) -> np.ndarray:
+def contains(values: pd.Series | pa.Array, pattern: str) -> np.ndarray:
     """Whether each value holds a match of ``pattern`` (RE2 syntax); a missing value holds none."""
     if not len(values):
         return np.zeros(0, dtype=bool)
-    found = pc.match_substring_regex(_arrow(values), pattern)
+    found = pc.match_substring_regex(values if isinstance(values, pa.Array) else _arrow(values), pattern)
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -39,6 +39,12 @@ def split_url(urls: pd.Series) -> tuple[pd.Series, pd.Series]:
     parts = pc.extract_regex(_arrow(urls), r"^(?P<host>[^/?#]*)(?P<path>.*)$")
     host, path = (pc.fill_null(pc.struct_field(parts, name), "") for name in ("host", "path"))
     return pd.Series(host, index=urls.index, dtype="str"), pd.Series(path, index=urls.index, dtype="str")
+
+
+def text_array(values: pd.Series) -> pa.Array:
+    """A text column as one Arrow string array (missing values stay missing), to run several kernels on."""
+    array = _arrow(values)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:

@@ -14,8 +14,10 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from sheets_bridge.gap.matching import check_pattern, contains, split_url
+from sheets_bridge.gap.matching import check_pattern, contains, split_url, text_array
 from sheets_bridge.intake.domains import extractor
 from sheets_bridge.intake.reference import load_json
 
@@ -196,11 +198,13 @@ def scraped_snippets(anchors: pd.Series, sites: Sequence[str]) -> dict[str, np.n
 
 def staging_hosts(hosts: pd.Series) -> np.ndarray:
     """Hosts whose subdomain starts with a staging label (``dev.brand.com``, ``stage-www.brand.com``)."""
-    first = hosts.str.split(".", n=1).str[0].fillna("")
-    candidate = (first.str.match(staging_labels().pattern) & (hosts.str.count(r"\.") >= 2)).to_numpy(dtype=bool)
+    array = pc.fill_null(text_array(hosts), "")
+    first = pc.list_element(pc.split_pattern(array, ".", max_splits=1), 0)
+    candidate = contains(first, staging_labels().pattern) & contains(array, r"\..*\.")
     out = np.zeros(len(hosts), dtype=bool)
-    for i in np.flatnonzero(candidate):
-        out[i] = bool(extractor()(str(hosts.iloc[i])).subdomain)
+    at = np.flatnonzero(candidate)
+    for i, host in zip(at, array.take(pa.array(at, pa.int64())).to_pylist(), strict=True):
+        out[i] = bool(extractor()(str(host)).subdomain)
     return out
 
 
@@ -240,16 +244,15 @@ def pages_about(paths: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]
     ``/companies/acme-widgets/photos``), and at the top a name followed by a profile tab (``/AcmeWidgets/likes``)
     is one too. A review of it (``/review/acme``) or an article with more words in its slug
     (``dreamyard.com/here-to-here``) is an editor's page and stays."""
-    segments = paths.str.replace(r"[?#].*$", "", regex=True)
-    squashed = segments.str.replace(r"[-_]", "", regex=True)
+    segments = pc.replace_substring_regex(pc.fill_null(text_array(paths), ""), r"[?#].*$", "")
+    squashed = pc.replace_substring_regex(segments, r"[-_]", "")
     out: dict[str, np.ndarray] = {}
     for site, brand, suffix in _brands(sites):
         name, whole = re.escape(brand), re.escape(f"{brand}.{suffix}")
         pattern = rf"^(?:/(?:{PROFILE_PARENTS}))*/{name}(?:\.{re.escape(suffix)})?/?$|/{whole}/?$"
         run_on = (rf"^(?:/(?:{PROFILE_PARENTS}))+/{name}[a-z]{{0,24}}[0-9]{{0,9}}(?:/(?:{PROFILE_TABS}))?/?$"
                   rf"|^/{name}[a-z]{{0,8}}/(?:{PROFILE_TABS})/?$")
-        hit = (segments.str.contains(pattern, regex=True).to_numpy(dtype=bool)
-               | squashed.str.contains(run_on, regex=True).to_numpy(dtype=bool))
+        hit = contains(segments, pattern) | contains(squashed, run_on)
         if hit.any():
             out[site] = hit
     return out

@@ -506,13 +506,16 @@ def recognise_table(header: list[str], raw: pd.DataFrame, source: str, site: str
     return export
 
 
-def recognise_file(data: bytes | bytearray, name: str, site: str = "") -> Export:
-    """Recognise an export file's raw bytes (UTF-16/UTF-8/cp1252, delimiter sniffed)."""
+def recognise_file(data: bytes | bytearray, name: str, site: str = "", threads: bool = True) -> Export:
+    """Recognise an export file's raw bytes (UTF-16/UTF-8/cp1252, delimiter sniffed).
+
+    ``threads``: let Arrow's reader parse the file on several threads (faster alone, more CPU in all).
+    """
     source = f"File '{name}'"
     sniffed: Sniffed = {}
     try:
         table = read_table(data, name, lambda rows: _find_header(rows, source, sniffed),
-                           lambda header: needed_columns(header, sniffed))
+                           lambda header: needed_columns(header, sniffed), threads=threads)
     except RowReaderNeeded:
         rows, warnings = read_rows(data, name)
         export = recognise_values(rows, source, site)

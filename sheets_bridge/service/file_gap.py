@@ -46,8 +46,10 @@ def site_of_filename(name: str) -> str:
     return ""
 
 
-def read_export_file(path: Path, site: str = "") -> Export:
-    """Recognise one export file; its site from ``site``, else its name, else its target URLs."""
+def read_export_file(path: Path, site: str = "", threads: bool = True) -> Export:
+    """Recognise one export file; its site from ``site``, else its name, else its target URLs.
+
+    ``threads``: parse it on Arrow's thread pool (when it is the only file being read)."""
     if not path.is_file():
         raise ExportFormatError(f"No file at '{path}'")
     site = site or site_of_filename(path.name)
@@ -60,7 +62,7 @@ def read_export_file(path: Path, site: str = "") -> Export:
         from sheets_bridge.store.xlsx import export_workbook_rows
 
         return recognise_values(export_workbook_rows(bytes(data), path.name), f"File '{path.name}'", site)
-    return recognise_file(data, path.name, site)
+    return recognise_file(data, path.name, site, threads=threads)
 
 
 def read_export_files(paths: list[Path], sites: list[str], jobs: int = 0) -> list[Export]:
@@ -69,12 +71,15 @@ def read_export_files(paths: list[Path], sites: list[str], jobs: int = 0) -> lis
     Each file's rows become link groups as soon as it is read (``groups.group_export``), so only the
     files being read hold their rows. Arrow's reader and kernels run outside the GIL.
     """
+    workers = max(1, min(len(paths), jobs or min(os.cpu_count() or 1, 4)))
+
     def one(path: Path, site: str) -> Export:
-        export = group_export(read_export_file(path, site))
+        # files read side by side parse on one thread each: the cores are busy already, and Arrow's
+        # reader threads would only add CPU time; a file read alone uses them
+        export = group_export(read_export_file(path, site, threads=workers == 1))
         return_freed()  # the file's rows are freed: give the pages back before the next file is read
         return export
 
-    workers = max(1, min(len(paths), jobs or min(os.cpu_count() or 1, 4)))
     if workers == 1:
         return [one(p, s) for p, s in zip(paths, sites, strict=True)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
