@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sheets_bridge.gap.groups import group_links, is_grouped
+from sheets_bridge.gap.matching import text_array
 from sheets_bridge.intake.domains import key_clean_host_codes
 from sheets_bridge.intake.reference import load_json
 
@@ -151,5 +152,6 @@ def _invalid_examples(links: pd.DataFrame, hosts: pd.DataFrame, host_code: np.nd
 
 
 def first_flag(flags: pd.Series) -> pd.Series:
-    """The first of several '; '-joined flags, used as the exclusion reason."""
-    return flags.str.split("; ").str[0]
+    """The first of several '; '-joined flags, used as the exclusion reason (missing stays missing)."""
+    first = pc.list_element(pc.split_pattern(text_array(flags.astype(object)), "; ", max_splits=1), 0)
+    return pd.Series(np.asarray(first.to_numpy(zero_copy_only=False), dtype=object), index=flags.index)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from sheets_bridge.gap.matching import text_array
 from sheets_bridge.intake.ingest import PAGE_LEVEL
 from sheets_bridge.intake.reference import load_json
 from sheets_bridge.intake.settings import Settings
@@ -14,10 +17,11 @@ PAGE_LEVEL_WEIGHT = 0.7  # a page's authority (UR, Semrush page AS, Moz PA) says
 
 
 def prospect_text(p: pd.DataFrame) -> pd.Series:
-    """Lower-case text describing a prospect: title, URL, anchor and domain."""
-    return (p["title"].fillna("").astype(str) + " " + p["source_url"].fillna("").astype(str) + " "
-            + p["anchor"].fillna("").astype(str) + " " + p["key"].astype(str)).str.lower().str.replace(
-        r"[-_/.+]", " ", regex=True)
+    """Lower-case text describing a prospect: title, URL, anchor and domain (joined in Arrow, not per row)."""
+    parts = [pc.fill_null(text_array(p[name].astype(object)), "") for name in ("title", "source_url", "anchor", "key")]
+    joined = pc.binary_join_element_wise(*parts, pa.scalar(" ", parts[0].type))
+    text = pc.replace_substring_regex(pc.utf8_lower(joined), r"[-_/.+]", " ")
+    return pd.Series(pd.array(text, dtype="str"), index=p.index)
 
 
 def keyword_hits(text: pd.Series, keywords: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
@@ -68,7 +72,8 @@ def score_prospects(p: pd.DataFrame, settings: Settings, n_competitors: int) -> 
     authority = np.where(auth.notna() & traffic.notna(), 0.75 * auth + 0.25 * traffic,
                          auth.fillna(traffic).fillna(0.0))
     relevance = relevance_of(p, settings.topic_keywords, n_competitors)
-    topic = keyword_hits(prospect_text(p), settings.topic_keywords)[1]
+    topic = (keyword_hits(prospect_text(p), settings.topic_keywords)[1] if settings.topic_keywords
+             else pd.Series("", index=p.index, dtype=object))
     base = p["page_type"].map(load_json("page_types.json")["feasibility"]).fillna(0.4)
     outbound = (p["linked_domains"] / p["ref_domains"].clip(lower=1)).fillna(0)
     feasibility = (base + np.where(outbound >= 1, 0.1, 0.0) - 0.25 * p["nofollow_share"].fillna(0)
