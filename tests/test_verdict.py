@@ -168,7 +168,22 @@ def test_staging_hosts_are_keyed_on_their_own_and_not_prospects() -> None:
     prospects, _, dropped = run_gap({"rival.com": [page("https://dev.thenation.com/article/help-funds"),
                                                    page("https://www.thenation.com/article/help-funds")]})
     assert list(prospects.index) == ["thenation.com"]
-    assert dropped.loc["dev.thenation.com", "reason"] == "not a prospect: a staging or development copy"
+    assert dropped.loc["dev.thenation.com", "reason"] == "not a prospect: a staging, development or server copy"
+
+
+def test_copies_on_a_sites_mail_or_control_panel_host_are_keyed_on_their_own_and_not_prospects() -> None:
+    """cPanel and mail hosts (``webmail.``, ``smtp.``) answer with the site's pages when misconfigured."""
+    assert key_host("webmail.musicalamerica.com").key == "webmail.musicalamerica.com"
+    assert key_host("smtp.daviderickson.com").key == "smtp.daviderickson.com"
+    assert key_host("mail.cybraryman.com").key == "cybraryman.com"  # a mail host may be the site itself
+    assert key_host("smtpjs.com").key == "smtpjs.com"
+    prospects, _, dropped = run_gap({"rival.com": [
+        page("https://webmail.musicalamerica.com/news/newsstory.cfm?storyid=4429"),
+        page("https://www.musicalamerica.com/news/newsstory.cfm?storyid=4429"),
+        page("https://hostmaster.escapethereview.co.uk/escape-room/27872/subscape/")]})
+    assert list(prospects.index) == ["musicalamerica.com"]
+    assert set(dropped.loc[["webmail.musicalamerica.com", "hostmaster.escapethereview.co.uk"], "reason"]) == {
+        "not a prospect: a staging, development or server copy"}
 
 
 def test_blogger_country_mirrors_are_the_blog() -> None:
@@ -504,6 +519,15 @@ def test_a_numbered_blog_list_page_is_an_archive() -> None:
     (page("https://www.realwire.com/RealShowcase.asp?page=previous&story=20150724",
           "Coverage Example | Case Study | Walkbase announces three of the UK's top five"), "not a prospect"),
     (page("https://everything.explained.today/Nisbets/", "Nisbets Explained"), "not a prospect"),
+    (page("https://leadiq.com/c/bioaccel/5a1da0c82300005b0091e3a6/email-format",
+          "BioAccel Email Formats & Email Address Examples"), "not a prospect"),
+    (page("https://aeroleads.com/p/smithshaun", "Shaun Smith Email, Phone Number, Company"), "not a prospect"),
+    (page("https://ec2-52-48-248-48.eu-west-1.compute.amazonaws.com/escape-room/27872/subscape-poway/",
+          "Subscape Poway: Oracle Mystery - Escape the Review"), "not a prospect"),
+    (page("https://worddisk.com/wiki/BMW_M88/", "BMW_M88 - Wikipedia @ WordDisk"), "not a prospect"),
+    (page("http://j.mp/QEdlwF", ""), "not a prospect"),
+    (page("https://www.publicnow.com/view/82504F74A4DEA7E4C3BB024648E96FBB3664F709",
+          "Arizona Commerce Authority (via Public)"), "not a prospect"),
 ])
 def test_generated_copied_and_syndicated_pages_are_excluded(row: list[object], reason: str) -> None:
     prospects, _, dropped = run_gap({"rival.com": [row]})

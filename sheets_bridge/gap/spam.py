@@ -67,7 +67,7 @@ def non_capturing(pattern: str) -> str:
 
 
 def staging_labels() -> re.Pattern[str]:
-    """The pattern a subdomain's first label matches when the host is a staging or development copy."""
+    """The pattern a subdomain's first label matches when the host is a staging, development or server copy."""
     return _rules()[2]
 
 
@@ -148,7 +148,8 @@ def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
         host = host.where(host != "", frame["key"].astype(str).str.lower())
     still = np.isin(verdict, (PITCH, BUILD))
     staging = still & staging_hosts(host)
-    verdict[staging], rule_id[staging], reasons[staging] = NOT_PROSPECT, "staging-host", "a staging or development copy"
+    verdict[staging], rule_id[staging] = NOT_PROSPECT, "staging-host"
+    reasons[staging] = "a staging, development or server copy"
     evidence[staging] = "host '" + host.to_numpy(dtype=object)[staging] + "'"
     still &= ~staging
     for site, hit in sister_hosts(host, sites).items():

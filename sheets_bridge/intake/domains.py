@@ -283,7 +283,7 @@ _BLOGGER_MIRROR = re.compile(r"^(?P<blog>[a-z0-9-]+)\.blogspot\.(?!com$)[a-z]{2,
 
 @cache
 def staging_pattern() -> re.Pattern[str]:
-    """A subdomain's first label that marks a staging or development copy (``dev.``, ``stage-www.``)."""
+    """A subdomain's first label that marks a staging, development or server copy (``dev.``, ``webmail.``)."""
     return re.compile(load_json("page_signals.json")["staging_labels"])
 
 
