@@ -42,16 +42,18 @@ def keyword_hits(text: pd.Series, keywords: tuple[str, ...]) -> tuple[pd.Series,
 NEUTRAL_RELEVANCE = 0.5  # no topic keywords and one competitor: nothing says whether a domain is on topic
 
 
-def relevance_of(p: pd.DataFrame, keywords: tuple[str, ...], n_competitors: int) -> pd.Series:
+def relevance_of(p: pd.DataFrame, keywords: tuple[str, ...], n_competitors: int,
+                 text: pd.Series | None = None) -> pd.Series:
     """Relevance in 0..1 from the evidence a run has, so a tier means the same whatever was loaded.
 
     Two pieces of evidence, each used only when the run has it: the topic keywords found in the page
     (weight 0.6; needs Topic keywords) and links to other competitors beyond the first (weight 0.4; needs
     two competitors or more: linking to 1 of 1 says nothing). Their weighted mean; 0.5 when there is neither.
+    ``text``: the prospects' ``prospect_text`` when the caller has it already.
     """
     parts: list[tuple[float, pd.Series]] = []
     if keywords:
-        hits, _ = keyword_hits(prospect_text(p), keywords)
+        hits, _ = keyword_hits(prospect_text(p) if text is None else text, keywords)
         parts.append((0.6, (hits / min(3, len(keywords))).clip(upper=1)))
     if n_competitors >= 2:
         parts.append((0.4, (p["competitors_linking"] - 1).clip(lower=0) / (n_competitors - 1)))
@@ -71,8 +73,9 @@ def score_prospects(p: pd.DataFrame, settings: Settings, n_competitors: int) -> 
                         index=p.index).clip(0, 1)
     authority = np.where(auth.notna() & traffic.notna(), 0.75 * auth + 0.25 * traffic,
                          auth.fillna(traffic).fillna(0.0))
-    relevance = relevance_of(p, settings.topic_keywords, n_competitors)
-    topic = (keyword_hits(prospect_text(p), settings.topic_keywords)[1] if settings.topic_keywords
+    text = prospect_text(p) if settings.topic_keywords else None  # built once, only when it is read
+    relevance = relevance_of(p, settings.topic_keywords, n_competitors, text)
+    topic = (keyword_hits(text, settings.topic_keywords)[1] if text is not None
              else pd.Series("", index=p.index, dtype=object))
     base = p["page_type"].map(load_json("page_types.json")["feasibility"]).fillna(0.4)
     outbound = (p["linked_domains"] / p["ref_domains"].clip(lower=1)).fillna(0)

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sheets_bridge.gap.matching import check_pattern, contains, split_url, text_array
-from sheets_bridge.intake.domains import extractor
+from sheets_bridge.intake.domains import extractor, staging_labelled
 from sheets_bridge.intake.reference import load_json
 
 PITCH, BUILD, NOT_PROSPECT, SELLER, SPAM = "pitch", "build", "not a prospect", "link seller", "spam"
@@ -42,9 +42,9 @@ class Rule:
 
 
 @cache
-def _rules() -> tuple[list[Rule], float, re.Pattern[str], dict[str, str]]:
-    """The rules in order, the link-farm limit, the staging label pattern, and per field one pattern that
-    finds every page any rule could match there (so the rules need only read the pages it finds)."""
+def _rules() -> tuple[list[Rule], float, dict[str, str]]:
+    """The rules in order, the link-farm limit, and per field one pattern that finds every page any rule
+    could match there (so the rules need only read the pages it finds)."""
     data = load_json("page_signals.json")
     rules = [Rule(r["id"], r["verdict"], r["reason"], tuple(r["in"]), non_capturing(r["pattern"]),
                   non_capturing(r.get("unless", ""))) for r in data["rules"]]
@@ -57,18 +57,12 @@ def _rules() -> tuple[list[Rule], float, re.Pattern[str], dict[str, str]]:
         if rule.fields != ("external_links",):
             for name in rule.fields:
                 anywhere.setdefault(name, []).append(f"(?:{rule.pattern})")
-    return (rules, float(data["external_links_spam"]), re.compile(data["staging_labels"]),
-            {name: "|".join(patterns) for name, patterns in anywhere.items()})
+    return rules, float(data["external_links_spam"]), {name: "|".join(patterns) for name, patterns in anywhere.items()}
 
 
 def non_capturing(pattern: str) -> str:
     """The pattern with its capturing groups made non-capturing (pandas warns on groups it will not return)."""
     return re.sub(r"(?<!\\)\((?!\?)", "(?:", pattern)
-
-
-def staging_labels() -> re.Pattern[str]:
-    """The pattern a subdomain's first label matches when the host is a staging, development or server copy."""
-    return _rules()[2]
 
 
 def page_fields(frame: pd.DataFrame) -> dict[str, pd.Series]:
@@ -99,7 +93,7 @@ def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
     their own property. Rows without a page URL (referring-domain exports) are judged on what they have
     (``key`` stands in for the host); with nothing to read they stay 'pitch'.
     """
-    rules, ext_limit, _, anywhere = _rules()
+    rules, ext_limit, anywhere = _rules()
     n = len(frame)
     fields = page_fields(frame)
     written: dict[str, np.ndarray] = {}
@@ -200,8 +194,7 @@ def scraped_snippets(anchors: pd.Series, sites: Sequence[str]) -> dict[str, np.n
 def staging_hosts(hosts: pd.Series) -> np.ndarray:
     """Hosts whose subdomain starts with a staging label (``dev.brand.com``, ``stage-www.brand.com``)."""
     array = pc.fill_null(text_array(hosts), "")
-    first = pc.list_element(pc.split_pattern(array, ".", max_splits=1), 0)
-    candidate = contains(first, staging_labels().pattern) & contains(array, r"\..*\.")
+    candidate = staging_labelled(array) & contains(array, r"\..*\.")
     out = np.zeros(len(hosts), dtype=bool)
     at = np.flatnonzero(candidate)
     for i, host in zip(at, array.take(pa.array(at, pa.int64())).to_pylist(), strict=True):

@@ -287,6 +287,13 @@ def staging_pattern() -> re.Pattern[str]:
     return re.compile(load_json("page_signals.json")["staging_labels"])
 
 
+def staging_labelled(hosts: pa.Array) -> np.ndarray:
+    """Which hosts' first label is a staging, development or server word (``staging_pattern``), column-wise."""
+    first = pc.list_element(pc.split_pattern(pc.fill_null(hosts, ""), ".", max_splits=1), 0)
+    found = pc.fill_null(pc.match_substring_regex(first, staging_pattern().pattern), False)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _rekey_one(host: str, key: str, suffix: str, platform: bool) -> tuple[str, str, bool, bool]:
     """One host's key after ``_rekey_copies``' two corrections: (key, suffix, is_platform, is_staging)."""
     if not key:
@@ -310,10 +317,8 @@ def _rekey_copies(hosts: pa.Array, key: np.ndarray, suffix: np.ndarray, is_platf
     staging = np.zeros(len(hosts), dtype=bool)
     if not len(hosts):
         return staging
-    mirror = pc.match_substring(hosts, ".blogspot.")
-    first = pc.list_element(pc.split_pattern(hosts, ".", max_splits=1), 0)
-    staged = pc.match_substring_regex(first, staging_pattern().pattern)
-    flagged = np.flatnonzero(np.asarray(pc.or_(mirror, staged).to_numpy(zero_copy_only=False), dtype=bool))
+    mirror = np.asarray(pc.match_substring(hosts, ".blogspot.").to_numpy(zero_copy_only=False), dtype=bool)
+    flagged = np.flatnonzero(mirror | staging_labelled(hosts))
     if not len(flagged):
         return staging
     for i, host in zip(flagged, hosts.take(pa.array(flagged)).to_pylist(), strict=True):
