@@ -544,3 +544,37 @@ def test_a_project_page_on_an_app_host_and_a_publishers_own_page_are_kept() -> N
         page("https://www.foodnetwork.com/fn-dish/news/food-trend-predictions-2022",
              "We've Predicted the Biggest Food Trends of 2022 | FN Dish : Food Network | Food Network")]})
     assert set(prospects.index) == {"nextjs-github-browser.vercel.app", "foodnetwork.com"}
+
+
+def test_a_lower_case_query_page_planted_on_a_site_is_spam_and_an_editors_post_is_not() -> None:
+    from sheets_bridge.gap.spam import judge_pages
+
+    pages = pd.DataFrame({
+        "source_url": ["http://apsolution.al/xgyyqmj/merit-pay-and-performance-appraisal",
+                       "https://misawa-kk.co.jp/the-legend/moon-mist-ice-cream-usa",
+                       "https://peppersmith.co.uk/blogs/news/six-ways-to-start-your-zero-waste-journey",
+                       "https://example.org/guides/merit-pay-and-performance-appraisal",
+                       "https://example.net/notes/merit-pay-explained"],
+        "title": ["merit pay and performance appraisal", "moon mist ice cream usa - Recipe",
+                  "six ways to start your zero waste journey",  # lower case, but in the shop's own blog
+                  "Merit Pay and Performance Appraisal",  # an editor's capitals
+                  "merit pay and performance appraisal"],  # not the URL's words
+        "anchor": ["pay rewards", "Moon Mist", "peppersmith", "merit pay", "merit pay"]})
+    judged = judge_pages(pages)
+    assert list(judged["verdict"]) == ["spam", "spam", "pitch", "pitch", "pitch"]
+    assert "lower case" in judged.loc[0, "evidence"] and judged.loc[1, "verdict_rule"] == "keyword-doorway"
+
+
+def test_a_review_sites_listing_is_a_listing_and_a_review_is_a_review() -> None:
+    from sheets_bridge.gap.spam import judge_pages
+
+    rows = [("https://www.sockscap64.com/games/game/world-rally-2/",
+             "World Rally 2 Reviews, News, Descriptions, Walkthrough and System Requirements"),
+            ("https://listings.example.com/acme-widgets", "Acme Widgets - Customer Reviews and Contact Details"),
+            ("https://www.thekitchn.com/plantbelly-online-grocery-review-23270488",
+             "PlantBelly Online Grocery Review | The Kitchn"),
+            ("https://www.bookbrowse.com/mag/reviews/index.cfm/book_number/3413/agnostic",
+             "Book Review: Agnostic by Lesley Hazleton")]
+    assert types_of(rows) == ["directory", "directory", "review", "review"]
+    pages = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival")
+    assert list(judge_pages(pages)["verdict"]) == ["build", "build", "pitch", "pitch"]

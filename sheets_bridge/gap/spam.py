@@ -165,8 +165,34 @@ def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
         evidence[hit] = [f"anchor '{_show('anchor', a)[8:]}' ends with the name of {site}"
                          for a in _as_written(frame, "anchor", fields)[hit]]
         still &= ~hit
+    doorway = keyword_doorways(_as_written(frame, "title", fields), fields["path"]) & still
+    verdict[doorway], rule_id[doorway], reasons[doorway] = SPAM, "keyword-doorway", "a keyword page planted on a site"
+    evidence[doorway] = [f"title '{t}' is its URL's words, all in lower case"
+                         for t in _as_written(frame, "title", fields)[doorway]]
     return pd.DataFrame({"verdict": verdict, "verdict_rule": rule_id, "verdict_reason": reasons,
                          "evidence": evidence}, index=frame.index)
+
+
+DOORWAY_WORDS = 3  # a search query of this many words or more; a shorter lower-case title is often a name
+EDITED_FOLDERS = r"/(blogs?|news|posts?|articles?|stories|category|categories|tags?|topics?|docs?|wiki)/|/(19|20)\d\d/"
+
+
+def keyword_doorways(titles: np.ndarray, paths: pd.Series) -> np.ndarray:
+    """Pages whose title is a search query typed in lower case and whose URL is that query's slug, outside
+    any blog, news or tag folder (``/xgyyqmj/merit-pay-and-performance-appraisal``, titled ``merit pay and
+    performance appraisal``): the doorway pages planted on hacked sites. An editor's post has a capital in
+    its title, or lives in the site's blog; the site name after the title (``- Keski``) is not read."""
+    title = pc.utf8_trim_whitespace(pa.array(titles, pa.string()))
+    query = pc.utf8_trim_whitespace(pc.replace_substring_regex(title, r"\s+[|–—-]\s+[^|–—]*$", ""))
+    lower_case = pc.match_substring_regex(query, rf"^[a-z0-9'’]+(?: [a-z0-9'’]+){{{DOORWAY_WORDS - 1},}}$")
+    slug = pc.replace_substring_regex(pc.replace_substring_regex(query, r"['’]", ""), r"[^a-z0-9]+", "-")
+    path = pc.replace_substring_regex(pc.fill_null(text_array(paths), ""), r"[?#].*$", "")
+    last = pc.replace_substring_regex(path, r"^.*/([^/]+)/?$", r"\1")
+    last = pc.replace_substring_regex(pc.replace_substring_regex(last, r"\.(html?|php|aspx?)$", ""), r"[-_]+", "-")
+    same = pc.equal(slug, last)
+    edited = pc.match_substring_regex(path, EDITED_FOLDERS)
+    found = pc.and_(pc.and_(lower_case, same), pc.invert(edited))
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 SNIPPET_CHARS = 45  # a search result's title and text run long; an editor's anchor rarely does
