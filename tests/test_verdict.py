@@ -578,3 +578,16 @@ def test_a_review_sites_listing_is_a_listing_and_a_review_is_a_review() -> None:
     assert types_of(rows) == ["directory", "directory", "review", "review"]
     pages = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival")
     assert list(judge_pages(pages)["verdict"]) == ["build", "build", "pitch", "pitch"]
+
+
+def test_an_entry_under_a_listings_folder_is_a_listing_and_a_long_article_slug_there_is_not() -> None:
+    from sheets_bridge.gap.spam import judge_pages
+
+    rows = [("https://www.starsheep.net/game/world-enduro-rally", "World Enduro Rally - Starsheep.net"),
+            ("https://hearitthere.com/venue/the-state-house/", "The State House, New Haven - Hear It There"),
+            ("https://apps.example.com/apps/acme-notes", "Acme Notes"),
+            ("https://www.example-games.com/games/why-this-rally-game-finally-gets-mud-right",
+             "Why this rally game finally gets mud right")]
+    assert types_of(rows) == ["directory", "directory", "directory", "editorial/news"]
+    pages = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival")
+    assert list(judge_pages(pages)["verdict"]) == ["build", "build", "build", "pitch"]
