@@ -591,3 +591,19 @@ def test_an_entry_under_a_listings_folder_is_a_listing_and_a_long_article_slug_t
     assert types_of(rows) == ["directory", "directory", "directory", "editorial/news"]
     pages = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival")
     assert list(judge_pages(pages)["verdict"]) == ["build", "build", "build", "pitch"]
+
+
+def test_a_page_typed_a_listing_or_a_forum_is_work_to_do_yourself_even_where_no_verdict_rule_says_so() -> None:
+    prospects, _, _ = run_gap({"rival.com": [
+        page("https://moreandmorenetwork.com/business-directory/wpbdp_tag/content-experts/",
+             "Content Experts - More and More Network"),  # a business directory's tag page
+        page("https://www.cockpitbuilders.com/index.php?topic=2932.0", "Overhead panel wiring"),  # a forum topic
+        page("https://goodblog.com/how-we-wired-our-overhead-panel", "How we wired our overhead panel"),
+        page("https://slotsfinder.net/directory/online-casino-bonus", "Online casino bonus directory")]})  # spam
+    assert "slotsfinder.net" not in prospects.index
+    assert prospects.loc["moreandmorenetwork.com", "segment"] == "build yourself"
+    assert prospects.loc["moreandmorenetwork.com", "verdict_reason"] == "a listing or profile: add your own entry"
+    assert prospects.loc["cockpitbuilders.com", "segment"] == "build yourself"
+    assert prospects.loc["cockpitbuilders.com", "verdict_reason"] == "a forum or community: take part yourself"
+    assert prospects.loc["goodblog.com", "segment"] == "all competitors"
+    assert prospects.loc["goodblog.com", "page_type"] == "editorial/news"

@@ -15,14 +15,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sheets_bridge.gap.classify import classify_pages
 from sheets_bridge.gap.clean import CleanLinks, first_flag
 from sheets_bridge.gap.groups import EXAMPLE_TEXT, first_max
-from sheets_bridge.gap.spam import BUILD, NOT_PROSPECT, SELLER, SPAM, judge_pages
+from sheets_bridge.gap.spam import BUILD, NOT_PROSPECT, PITCH, SELLER, SPAM, judge_pages
 from sheets_bridge.intake.ingest import PAGE_LEVEL
 from sheets_bridge.intake.settings import Settings
 
 SEGMENT_ALL, SEGMENT_SEVERAL, SEGMENT_ONE = "all competitors", "several competitors", "one competitor"
 SEGMENT_BUILD = "build yourself"
+BUILD_TYPES = {"directory": "a listing or profile: add your own entry",
+               "forum/UGC": "a forum or community: take part yourself"}
 WEAK_FEWER, WEAK_NOFOLLOW, WEAK_LOST = ("weak: fewer links to you", "weak: only nofollow to you",
                                         "weak: your link was lost")
 EXCLUDED_COLUMNS = ("key", "reason", "evidence", "source_url", "linked_competitors", "authority",
@@ -123,9 +126,12 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
     in_own = np.isin(domain_ids, own_domains)
     weak = _weak_links(clean, rows, site_code, own_rows, codes == own_code, domain_ids, in_own)
     prospects["segment"] = np.where(weak != "", weak, prospects["segment"].to_numpy(dtype=object))
-    judged = judge_pages(prospects, [*competitors, own])
+    judged = pd.concat([judge_pages(prospects, [*competitors, own]), classify_pages(prospects)], axis=1)
     for column in judged.columns:
         prospects[column] = judged[column].to_numpy(dtype=object)
+    by_type = build_by_type(prospects["verdict"].to_numpy(dtype=object), prospects["page_type"].to_numpy(dtype=object))
+    prospects.loc[by_type != "", "verdict_reason"] = by_type[by_type != ""]
+    prospects.loc[by_type != "", "verdict"] = BUILD
     build = prospects["verdict"].to_numpy() == BUILD
     prospects.loc[build, "segment"] = SEGMENT_BUILD
     prospects["build_note"] = np.where(build, prospects["verdict_reason"].to_numpy(dtype=object), "")
@@ -149,6 +155,15 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
 
 MAX_PAGES_SHOWN = 5
 NO_TRAFFIC_AUTHORITY = 40.0
+
+
+def build_by_type(verdict: np.ndarray, page_type: np.ndarray) -> np.ndarray:
+    """Per prospect, why its page is work to do yourself when the page rules kept it to pitch but its page
+    type is a listing, a profile or a forum (no editor picks who is listed there); '' for the others."""
+    out = np.full(len(verdict), "", dtype=object)
+    for kind, reason in BUILD_TYPES.items():
+        out[(verdict == PITCH) & (page_type == kind)] = reason
+    return out
 
 
 def competitor_pages(domain: np.ndarray, site: np.ndarray, target: np.ndarray, links: np.ndarray) -> pd.DataFrame:

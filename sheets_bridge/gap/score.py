@@ -77,7 +77,7 @@ def score_prospects(p: pd.DataFrame, settings: Settings, n_competitors: int) -> 
     relevance = relevance_of(p, settings.topic_keywords, n_competitors, text)
     topic = (keyword_hits(text, settings.topic_keywords)[1] if text is not None
              else pd.Series("", index=p.index, dtype=object))
-    base = p["page_type"].map(load_json("page_types.json")["feasibility"]).fillna(0.4)
+    base = p["page_type"].astype(object).map(load_json("page_types.json")["feasibility"]).astype("float64").fillna(0.4)
     outbound = (p["linked_domains"] / p["ref_domains"].clip(lower=1)).fillna(0)
     feasibility = (base + np.where(outbound >= 1, 0.1, 0.0) - 0.25 * p["nofollow_share"].fillna(0)
                    + np.where(p["contact"].fillna("") != "", 0.1, 0.0)

@@ -13,7 +13,6 @@ import pandas as pd
 
 from sheets_bridge import contract
 from sheets_bridge.exceptions import ExportFormatError, InvalidHostError, SettingsError
-from sheets_bridge.gap.classify import classify_pages
 from sheets_bridge.gap.clean import clean_links, join_flags
 from sheets_bridge.gap.excluded import parse_keep
 from sheets_bridge.gap.gap import gap
@@ -92,7 +91,7 @@ def read_exports(tabs: Mapping[str, Values], own: str) -> tuple[list[Export], li
 def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFrame, log: pd.DataFrame,
                  status: pd.Series, today: dt.date, progress: Progress = _quiet,
                  keep: Collection[str] = ()) -> ScoreResult:
-    """Run clean → gap → classify → score → targets → cadence on recognised exports.
+    """Run clean → gap (pages judged and typed) → score → targets → cadence on recognised exports.
 
     The exports' link groups are combined into one frame and each export's own copy is freed, so an export
     is scored once (a second run raises ``GroupsFreedError``); its summary (sites, counts, warnings) stays.
@@ -124,7 +123,6 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
     excluded.update(found.excluded)
     warnings.extend(clean.problems)
     progress("scoring", 0.6)
-    prospects = pd.concat([prospects, classify_pages(prospects)], axis=1)
     scored = score_prospects(prospects, settings, len(competitors))
     prospects = pd.concat([prospects, scored], axis=1)
     progress("targets", 0.75)
