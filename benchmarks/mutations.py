@@ -486,8 +486,8 @@ MUTATIONS = [
              "        out[(verdict == PITCH) & (page_type == kind)] = reason",
              "        out[page_type == kind] = reason", QUALITY),
     Mutation("planted-keyword-pages-kept", "sheets_bridge/gap/spam.py",
-             '    doorway = keyword_doorways(_as_written(frame, "title", fields), fields["path"]) & still',
-             "    doorway = np.zeros(n, dtype=bool)", QUALITY),
+             '    doorway[at] = keyword_doorways(_as_written(frame, "title", fields)[at], fields["path"].iloc[at])',
+             "    pass", QUALITY),
     Mutation("keyword-pages-judged-in-blogs-too", "sheets_bridge/gap/spam.py",
              "pc.invert(edited))", "pc.invert(pc.and_(edited, False)))", QUALITY),
     # Prospects by priority, unless the team sorted it

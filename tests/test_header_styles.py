@@ -119,3 +119,17 @@ def test_a_list_of_links_with_no_header_row_loses_no_row() -> None:
     assert export.frame["source_url"].tolist() == [r[2] for r in BODY]  # the first line too
     assert export.frame["row"].tolist()[:2] == [1, 2]
     assert any("no header row" in w for w in export.warnings)
+
+
+def test_search_consoles_link_exports_are_read_by_their_own_headers() -> None:
+    """Google Search Console's Links report: 'Top linking sites' (one row a site) and 'Latest links'."""
+    sites = recognise_file(as_csv(["Top linking sites", "Linking pages", "Target pages"],
+                                  [["hcai.ca.gov", "12", "5"], ["bbb.org", "3", "1"]]), "sites.csv", "rival.com")
+    assert sites.understood["domain"] == "Top linking sites"
+    assert sites.understood["links_to_target"] == "Linking pages"
+    assert not any("read as" in w for w in sites.warnings)  # named by its header, not guessed from its cells
+    latest = recognise_file(as_csv(["Linking page", "Last crawled"],
+                                   [[BODY[0][2], "2026-09-20"], [BODY[1][2], "Sep 15, 2026"]]), "latest.csv",
+                            "rival.com")
+    assert latest.understood["source_url"] == "Linking page" and latest.understood["last_seen"] == "Last crawled"
+    assert list(latest.frame["source_url"]) == [BODY[0][2], BODY[1][2]]
