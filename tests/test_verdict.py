@@ -607,3 +607,18 @@ def test_a_page_typed_a_listing_or_a_forum_is_work_to_do_yourself_even_where_no_
     assert prospects.loc["cockpitbuilders.com", "verdict_reason"] == "a forum or community: take part yourself"
     assert prospects.loc["goodblog.com", "segment"] == "all competitors"
     assert prospects.loc["goodblog.com", "page_type"] == "editorial/news"
+
+
+def test_a_site_whose_every_link_is_marked_user_generated_is_a_comment_to_post_yourself() -> None:
+    header = ["Source url", "Source title", "Anchor", "Nofollow", "Ugc"]
+    rows = [["https://dtkaustin.com/how-to-layer-on-a-budget/", "How to Layer on a Budget", "Lauren", "true", "true"],
+            ["https://bigblog.com/winter-layering-guide", "Winter layering guide", "Lauren", "true", "true"],
+            ["https://bigblog.com/best-coats-2024", "The best coats of 2024", "rival", "false", "false"],
+            ["https://news.example.org/stories/layering", "Layering, explained", "rival", "false", "false"]]
+    export = recognise_values([header, *rows], "Tab 'rival.com'", "rival.com")
+    clean, _ = clean_links(combine_groups([group_export(export).groups]))  # type: ignore[misc]
+    prospects = gap(clean, ["rival.com"], "", Settings()).prospects.set_index("key")
+    assert prospects.loc["dtkaustin.com", "segment"] == "build yourself"
+    assert "user-generated" in prospects.loc["dtkaustin.com", "verdict_reason"]
+    assert prospects.loc["bigblog.com", "segment"] == "all competitors"  # one of its links is an editor's
+    assert prospects.loc["example.org", "segment"] == "all competitors"

@@ -26,6 +26,7 @@ SEGMENT_ALL, SEGMENT_SEVERAL, SEGMENT_ONE = "all competitors", "several competit
 SEGMENT_BUILD = "build yourself"
 BUILD_TYPES = {"directory": "a listing or profile: add your own entry",
                "forum/UGC": "a forum or community: take part yourself"}
+UGC_REASON = "its links to your competitors are marked user-generated (comments or posts): take part yourself"
 WEAK_FEWER, WEAK_NOFOLLOW, WEAK_LOST = ("weak: fewer links to you", "weak: only nofollow to you",
                                         "weak: your link was lost")
 EXCLUDED_COLUMNS = ("key", "reason", "evidence", "source_url", "linked_competitors", "authority",
@@ -80,15 +81,17 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
                           "linked_domains": links["linked_domains"].to_numpy(dtype=float)[rows],
                           "nofollow_sum": links["nofollow_sum"].to_numpy(dtype=float)[rows],
                           "nofollow_n": links["nofollow_n"].to_numpy(dtype=np.int64)[rows],
+                          "ugc_sum": links["ugc_sum"].to_numpy(dtype=float)[rows],
                           "first_seen": links["first_seen"].to_numpy(dtype="datetime64[ns]")[rows],
                           "links": links["links"].to_numpy(dtype=np.int64)[rows]})
     agg = stats.groupby("d", sort=True).agg(
         traffic=("traffic", "max"), ref_domains=("ref_domains", "max"), linked_domains=("linked_domains", "max"),
         nofollow_sum=("nofollow_sum", "sum"), nofollow_n=("nofollow_n", "sum"), first_seen=("first_seen", "min"),
-        links=("links", "sum"))
+        links=("links", "sum"), ugc_sum=("ugc_sum", "sum"))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = agg["nofollow_sum"].to_numpy() / agg["nofollow_n"].to_numpy()
-    agg = agg.drop(columns=["nofollow_sum", "nofollow_n"])
+    ugc_only = (agg["ugc_sum"].to_numpy() >= agg["links"].to_numpy()) & (agg["links"].to_numpy() > 0)
+    agg = agg.drop(columns=["nofollow_sum", "nofollow_n", "ugc_sum"])
     agg.insert(3, "nofollow_share", share)
     pairs = np.unique(d.astype(np.int64) * 64 + site_code[rows])
     bits = np.bincount(pairs // 64, weights=np.left_shift(1, pairs % 64).astype(float),
@@ -129,7 +132,8 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
     judged = pd.concat([judge_pages(prospects, [*competitors, own]), classify_pages(prospects)], axis=1)
     for column in judged.columns:
         prospects[column] = judged[column].to_numpy(dtype=object)
-    by_type = build_by_type(prospects["verdict"].to_numpy(dtype=object), prospects["page_type"].to_numpy(dtype=object))
+    by_type = build_by_type(prospects["verdict"].to_numpy(dtype=object), prospects["page_type"].to_numpy(dtype=object),
+                            ugc_only)
     prospects.loc[by_type != "", "verdict_reason"] = by_type[by_type != ""]
     prospects.loc[by_type != "", "verdict"] = BUILD
     build = prospects["verdict"].to_numpy() == BUILD
@@ -157,10 +161,12 @@ MAX_PAGES_SHOWN = 5
 NO_TRAFFIC_AUTHORITY = 40.0
 
 
-def build_by_type(verdict: np.ndarray, page_type: np.ndarray) -> np.ndarray:
+def build_by_type(verdict: np.ndarray, page_type: np.ndarray, ugc_only: np.ndarray) -> np.ndarray:
     """Per prospect, why its page is work to do yourself when the page rules kept it to pitch but its page
-    type is a listing, a profile or a forum (no editor picks who is listed there); '' for the others."""
+    type is a listing, a profile or a forum (no editor picks who is listed there), or the export marks every
+    link it gives your competitors user-generated (``rel="ugc"``: a comment or a forum post); '' for the others."""
     out = np.full(len(verdict), "", dtype=object)
+    out[(verdict == PITCH) & ugc_only] = UGC_REASON
     for kind, reason in BUILD_TYPES.items():
         out[(verdict == PITCH) & (page_type == kind)] = reason
     return out
