@@ -622,3 +622,25 @@ def test_a_site_whose_every_link_is_marked_user_generated_is_a_comment_to_post_y
     assert "user-generated" in prospects.loc["dtkaustin.com", "verdict_reason"]
     assert prospects.loc["bigblog.com", "segment"] == "all competitors"  # one of its links is an editor's
     assert prospects.loc["example.org", "segment"] == "all competitors"
+
+
+def test_a_blogger_post_linking_a_pasted_sentence_is_spam_and_a_bloggers_own_link_is_not() -> None:
+    from sheets_bridge.gap.spam import judge_pages
+
+    pages = pd.DataFrame({
+        "source_url": ["https://allimagesbuster.blogspot.com/2021/07/dracaena-pink-edges-care-fertilizer.html",
+                       "https://captionspagesus.blogspot.com/2021/09/beauty-standards-in-colombia.html",
+                       "https://bitmason.blogspot.com/2012/07/links-for-07-25-2012.html",
+                       "https://gardenjournal.blogspot.com/2021/07/repotting-my-dracaena.html",
+                       "https://www.example-news.com/2021/07/dracaena-care.html"],
+        "title": ["Dracaena Pink Edges / Care, fertilizer, repot", "Beauty Standards In Colombia - Captions Pages",
+                  "Links for 07-25-2012", "Repotting my dracaena", "Dracaena care"],
+        "anchor": ["Dracaena plants are sensitive to the chemicals found in most tap water",
+                   "Dating Colombian Men What They Think They Want Vs What They Really Want",
+                   "Why Every Social Media Manager Should Be Under 25 - NextGen Journal -",  # a quoted title
+                   "this guide",  # a blogger's own words
+                   "Dracaena plants are sensitive to the chemicals found in most tap water"]})  # not a Blogger post
+    judged = judge_pages(pages)
+    assert list(judged["verdict"]) == ["spam", "spam", "pitch", "pitch", "pitch"]
+    assert judged.loc[0, "verdict_rule"] == "blogger-snippet-post"
+    assert judged.loc[0, "evidence"].startswith("anchor and URL 'Dracaena plants are sensitive")

@@ -67,7 +67,8 @@ def non_capturing(pattern: str) -> str:
 
 def page_fields(frame: pd.DataFrame) -> dict[str, pd.Series]:
     """Lower-cased url (no scheme, no www), host, path (with query), title and anchor of each row, and
-    ``path_title``, ``host_title`` and ``anchor_path`` (two fields joined by a tab) for a rule that needs both."""
+    ``path_title``, ``host_title``, ``anchor_path`` and ``anchor_url`` (two fields joined by a tab) for a rule
+    that needs both."""
     def text(name: str) -> pd.Series:
         if name not in frame.columns:
             return pd.Series("", index=frame.index, dtype=object)
@@ -80,7 +81,7 @@ def page_fields(frame: pd.DataFrame) -> dict[str, pd.Series]:
     title, anchor = text("title"), text("anchor")
     return {"url": url, "host": host, "path": path, "title": title, "anchor": anchor,
             "path_title": path + "\t" + title, "host_title": host + "\t" + title,
-            "anchor_path": anchor + "\t" + path}
+            "anchor_path": anchor + "\t" + path, "anchor_url": anchor + "\t" + url}
 
 
 def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
@@ -282,6 +283,10 @@ def pages_about(paths: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]
 
 def _as_written(frame: pd.DataFrame, name: str, fields: dict[str, pd.Series]) -> np.ndarray:
     """A field as the export wrote it (title, anchor, URL keep their case), for the evidence a person reads."""
+    if name in JOINED:  # two fields joined by a tab, each as written
+        first, second = name.split("_")
+        parts = [pa.array(_as_written(frame, part, fields), pa.string()) for part in (first, second)]
+        return pc.binary_join_element_wise(*parts, "\t").to_numpy(zero_copy_only=False).astype(object)
     column = {"title": "title", "anchor": "anchor", "url": "source_url"}.get(name)
     if column is None or column not in frame.columns:
         return fields[name].to_numpy(dtype=object)
@@ -300,7 +305,8 @@ def _link_farm(ext: np.ndarray, limit: float) -> np.ndarray:
     return np.nan_to_num(ext, nan=0.0) >= limit
 
 
-JOINED = {"path_title": "path and title", "host_title": "host and title", "anchor_path": "anchor and path"}
+JOINED = {"path_title": "path and title", "host_title": "host and title", "anchor_path": "anchor and path",
+          "anchor_url": "anchor and URL"}
 
 
 def _show(field: str, value: str, width: int = 70) -> str:
