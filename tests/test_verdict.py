@@ -8,6 +8,7 @@ not from the product's rules.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -644,3 +645,21 @@ def test_a_blogger_post_linking_a_pasted_sentence_is_spam_and_a_bloggers_own_lin
     assert list(judged["verdict"]) == ["spam", "spam", "pitch", "pitch", "pitch"]
     assert judged.loc[0, "verdict_rule"] == "blogger-snippet-post"
     assert judged.loc[0, "evidence"].startswith("anchor and URL 'Dracaena plants are sensitive")
+
+
+def test_a_site_whose_every_link_is_marked_sponsored_is_flagged_a_paid_placement(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from sheets_bridge.service.file_gap import gap_from_files
+
+    export = tmp_path / "rival.com.csv"
+    export.write_text(
+        "Source url,Source title,Anchor,Nofollow,Sponsored,Ugc\n"
+        "https://paidposts.com/2024/05/best-crm-tools,Best CRM tools,rival,false,true,false\n"
+        "https://paidposts.com/2024/06/crm-guide,CRM guide,rival,false,true,false\n"
+        "https://mixedmag.com/2024/05/crm-news,CRM news,rival,false,true,false\n"
+        "https://mixedmag.com/2024/06/crm-review,CRM review,rival,false,false,false\n", encoding="utf-8")
+    result = gap_from_files([export], None, None, dt.date(2026, 12, 1))
+    flags = dict(zip(result.prospects["Domain"], result.prospects["Flags"], strict=True))
+    assert "paid (sponsored) links only" in flags["paidposts.com"]
+    assert "paid (sponsored) links only" not in flags["mixedmag.com"]  # one of its links is unpaid

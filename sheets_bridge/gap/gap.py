@@ -82,16 +82,18 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
                           "nofollow_sum": links["nofollow_sum"].to_numpy(dtype=float)[rows],
                           "nofollow_n": links["nofollow_n"].to_numpy(dtype=np.int64)[rows],
                           "ugc_sum": links["ugc_sum"].to_numpy(dtype=float)[rows],
+                          "sponsored_sum": links["sponsored_sum"].to_numpy(dtype=float)[rows],
                           "first_seen": links["first_seen"].to_numpy(dtype="datetime64[ns]")[rows],
                           "links": links["links"].to_numpy(dtype=np.int64)[rows]})
     agg = stats.groupby("d", sort=True).agg(
         traffic=("traffic", "max"), ref_domains=("ref_domains", "max"), linked_domains=("linked_domains", "max"),
         nofollow_sum=("nofollow_sum", "sum"), nofollow_n=("nofollow_n", "sum"), first_seen=("first_seen", "min"),
-        links=("links", "sum"), ugc_sum=("ugc_sum", "sum"))
+        links=("links", "sum"), ugc_sum=("ugc_sum", "sum"), sponsored_sum=("sponsored_sum", "sum"))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = agg["nofollow_sum"].to_numpy() / agg["nofollow_n"].to_numpy()
     ugc_only = (agg["ugc_sum"].to_numpy() >= agg["links"].to_numpy()) & (agg["links"].to_numpy() > 0)
-    agg = agg.drop(columns=["nofollow_sum", "nofollow_n", "ugc_sum"])
+    agg["sponsored_only"] = (agg["sponsored_sum"].to_numpy() >= agg["links"].to_numpy()) & (agg["links"].to_numpy() > 0)
+    agg = agg.drop(columns=["nofollow_sum", "nofollow_n", "ugc_sum", "sponsored_sum"])
     agg.insert(3, "nofollow_share", share)
     pairs = np.unique(d.astype(np.int64) * 64 + site_code[rows])
     bits = np.bincount(pairs // 64, weights=np.left_shift(1, pairs % 64).astype(float),

@@ -23,7 +23,8 @@ from sheets_bridge.intake.reference import load_json
 EXAMPLE_TEXT = ("source_url", "title", "anchor", "contact", "vendor_page_type", "target_url")
 GROUP_COLUMNS = (
     "site", "clean_host", "lost", "links", "row", "vendor_spam", "linked_domains", "ref_domains", "traffic",
-    "first_seen", "last_seen", "nofollow_sum", "nofollow_n", "ugc_sum", "evidence", "example_order", *EXAMPLE_TEXT,
+    "first_seen", "last_seen", "nofollow_sum", "nofollow_n", "ugc_sum", "sponsored_sum",
+    "evidence", "example_order", *EXAMPLE_TEXT,
     "external_links", "strength", "strength_order", "authority", "authority_scale", "authority_norm",
 )
 ORDER_SHIFT = 40  # positions within one export stay below 2**40; the export's index goes above
@@ -69,13 +70,15 @@ def group_links(links: pd.DataFrame) -> pd.DataFrame:
         "first_seen": links["first_seen"].to_numpy(dtype="datetime64[ns]"),
         "nofollow_sum": np.nan_to_num(nofollow, nan=0.0), "nofollow_n": (~np.isnan(nofollow)).astype(np.int64),
         "ugc_sum": links["ugc"].to_numpy(dtype=float, na_value=0.0),
+        "sponsored_sum": links["sponsored"].to_numpy(dtype=float, na_value=0.0),
         "evidence": evidence, "strength": strength,
     })
     by = per_row.groupby(group, sort=True)
     agg = by.agg(links=("links", "sum"), row=("row", "min"), vendor_spam=("vendor_spam", "max"),
                  linked_domains=("linked_domains", "max"), ref_domains=("ref_domains", "max"),
                  traffic=("traffic", "max"), first_seen=("first_seen", "min"), last_seen=("first_seen", "max"),
-                 nofollow_sum=("nofollow_sum", "sum"), nofollow_n=("nofollow_n", "sum"), ugc_sum=("ugc_sum", "sum"))
+                 nofollow_sum=("nofollow_sum", "sum"), nofollow_n=("nofollow_n", "sum"), ugc_sum=("ugc_sum", "sum"),
+                 sponsored_sum=("sponsored_sum", "sum"))
     example = by["evidence"].idxmax().to_numpy()  # the first row holding the group's best evidence
     strongest = by["strength"].idxmax().to_numpy()
     first = np.unique(group, return_index=True)[1]  # each group's first row: its site and host are the group's

@@ -3,8 +3,8 @@
 Works on a sheet tab's 2D values or on rows read from a file. Every result has one row per link (or
 referring domain) with: site, host, source_url, title, anchor, authority, authority_scale,
 authority_norm, traffic, ref_domains, linked_domains, external_links, nofollow, ugc (a comment or forum
-link), first_seen, lost, vendor_spam, target_url, contact, vendor_page_type (the vendor's own page type,
-Ahrefs' "Page type"), row.
+link), sponsored (a paid link), first_seen, lost, vendor_spam, target_url, contact, vendor_page_type (the
+vendor's own page type, Ahrefs' "Page type"), row.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ _NUMBERS = ("traffic", "ref_domains", "linked_domains", "external_links", "spam_
 _SITE_HEADER = re.compile(r"^(https?://)?(www\.)?([a-z0-9\-]+\.)+[a-z]{2,}/?$")
 CANONICAL = [
     "site", "host", "source_url", "title", "anchor", "authority", "authority_scale", "authority_norm",
-    "traffic", "ref_domains", "linked_domains", "external_links", "nofollow", "ugc", "first_seen", "lost",
+    "traffic", "ref_domains", "linked_domains", "external_links", "nofollow", "ugc", "sponsored", "first_seen",
+    "lost",
     "vendor_spam", "spam_score", "target_url", "contact", "vendor_page_type", "row",
 ]
 
@@ -308,9 +309,10 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int, heade
         flags = ~flags if invert else flags
         nofollow = flags if name in {"nofollow", "dofollow"} else (nofollow | flags)
     out["nofollow"] = nofollow
-    ugc = col("ugc")  # rel="ugc": a comment or a forum post, apart from nofollow as well
-    out["ugc"] = (pd.Series(pd.array(np.full(n, pd.NA), dtype="boolean"), index=raw.index) if ugc is None
-                  else parse_bools(ugc))
+    for name in ("ugc", "sponsored"):  # rel="ugc" (a comment or forum post), rel="sponsored" (a paid link)
+        flag = col(name)
+        out[name] = (pd.Series(pd.array(np.full(n, pd.NA), dtype="boolean"), index=raw.index) if flag is None
+                     else parse_bools(flag))
     first_seen = col("first_seen")
     month_first, example = (False, "") if first_seen is None else date_order(first_seen)
     if example:

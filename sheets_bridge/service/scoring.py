@@ -141,7 +141,9 @@ def to_owned(p: pd.DataFrame) -> pd.DataFrame:
     """Rename pipeline columns to the Prospects tab's owned column names."""
     flags = join_flags({"IP host": p["is_ip"].to_numpy(dtype=bool),
                         "shared platform": p["is_platform"].to_numpy(dtype=bool),
-                        "nofollow only": (p["nofollow_share"] == 1.0).to_numpy(dtype=bool)}, len(p))
+                        "nofollow only": (p["nofollow_share"] == 1.0).to_numpy(dtype=bool),
+                        "paid (sponsored) links only": p.get("sponsored_only", pd.Series(False, index=p.index))
+                        .to_numpy(dtype=bool)}, len(p))
     for extra in ("weak_spam", "build_note"):  # a weak name signal; what to build yourself
         if extra in p:
             said = p[extra].astype(object).fillna("").to_numpy(dtype=object)
