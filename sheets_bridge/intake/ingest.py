@@ -300,19 +300,18 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int, heade
                              f"{float(grouped.replace('.', '')):,.0f}, as a count has no decimals (a dot groups "
                              "thousands in this export)")
         out[name] = nothing if series is None else parse_numbers(series)
-    nofollow = pd.Series(pd.array(np.full(n, pd.NA), dtype="boolean"), index=raw.index)
+    unknown = pd.Series(pd.array(np.full(n, pd.NA), dtype="boolean"), index=raw.index)
+    nofollow = unknown
     for name, invert in (("nofollow", False), ("dofollow", True), ("ugc", False), ("sponsored", False)):
         series = col(name)
+        flags = unknown if series is None else parse_bools(series)
+        if name in {"ugc", "sponsored"}:  # rel="ugc" (a comment or forum post), rel="sponsored" (a paid link)
+            out[name] = flags
         if series is None:
             continue
-        flags = parse_bools(series)
         flags = ~flags if invert else flags
         nofollow = flags if name in {"nofollow", "dofollow"} else (nofollow | flags)
     out["nofollow"] = nofollow
-    for name in ("ugc", "sponsored"):  # rel="ugc" (a comment or forum post), rel="sponsored" (a paid link)
-        flag = col(name)
-        out[name] = (pd.Series(pd.array(np.full(n, pd.NA), dtype="boolean"), index=raw.index) if flag is None
-                     else parse_bools(flag))
     first_seen = col("first_seen")
     month_first, example = (False, "") if first_seen is None else date_order(first_seen)
     if example:
