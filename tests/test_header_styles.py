@@ -133,3 +133,19 @@ def test_search_consoles_link_exports_are_read_by_their_own_headers() -> None:
                             "rival.com")
     assert latest.understood["source_url"] == "Linking page" and latest.understood["last_seen"] == "Last crawled"
     assert list(latest.frame["source_url"]) == [BODY[0][2], BODY[1][2]]
+
+
+def test_rel_words_in_one_column_are_read_as_nofollow_ugc_and_sponsored() -> None:
+    """Moz-style 'Link Type' cells and a 'Follow' column written in words, not true/false."""
+    rows = [[BODY[i][2], BODY[i][4], rel] for i, rel in enumerate(
+        ["nofollow", "follow", "nofollow, ugc", "sponsored", "image", "Dofollow"])]
+    export = recognise_file(as_csv(["Source URL", "Anchor Text", "Link Type"], rows), "moz.csv", "rival.com")
+    frame = export.frame
+    assert export.understood["link_rel"] == "Link Type"
+    assert list(frame["nofollow"].astype(object).where(frame["nofollow"].notna(), None)) == [
+        True, False, True, True, None, False]  # 'image' says nothing about rel
+    assert list(frame["ugc"].fillna(False)) == [False, False, True, False, False, False]
+    assert list(frame["sponsored"].fillna(False)) == [False, False, False, True, False, False]
+    worded = recognise_file(as_csv(["Source URL", "Follow"], [[BODY[0][2], "nofollow"], [BODY[1][2], "follow"]]),
+                            "follow.csv", "rival.com")
+    assert list(worded.frame["nofollow"]) == [True, False]

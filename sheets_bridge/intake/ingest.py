@@ -26,7 +26,15 @@ from sheets_bridge.exceptions import ExportFormatError, InvalidHostError, WrongR
 from sheets_bridge.intake.decode import RowReaderNeeded, read_rows, read_table
 from sheets_bridge.intake.domains import clean_host, key_host
 from sheets_bridge.intake.reference import load_json
-from sheets_bridge.intake.values import date_order, parse_bools, parse_dates, parse_flags, parse_numbers, text_values
+from sheets_bridge.intake.values import (
+    date_order,
+    parse_bools,
+    parse_dates,
+    parse_flags,
+    parse_numbers,
+    parse_rels,
+    text_values,
+)
 
 AUTHORITY_MAX = {"DR": 100.0, "AS": 100.0, "DA": 100.0, "TF": 70.0, "CF": 80.0, "UR": 100.0, "page AS": 100.0,
                  "PA": 100.0, "page TF": 70.0, "page CF": 80.0}
@@ -311,6 +319,15 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int, heade
             continue
         flags = ~flags if invert else flags
         nofollow = flags if name in {"nofollow", "dofollow"} else (nofollow | flags)
+    rel = col("link_rel")
+    if rel is not None:  # rel words in one column ('Link Type': nofollow, ugc): what the flag columns left unsaid
+        rel_nofollow, rel_ugc, rel_sponsored = parse_rels(rel)
+        nofollow = nofollow.fillna(rel_nofollow)
+        out["ugc"], out["sponsored"] = out["ugc"].fillna(rel_ugc), out["sponsored"].fillna(rel_sponsored)
+    for name in ("nofollow", "dofollow"):  # a flag column written in words ('Follow': follow / nofollow)
+        words = col(name)
+        if words is not None and bool(nofollow.isna().any()):
+            nofollow = nofollow.fillna(parse_rels(words)[0])
     out["nofollow"] = nofollow
     first_seen = col("first_seen")
     month_first, example = (False, "") if first_seen is None else date_order(first_seen)

@@ -128,6 +128,30 @@ def parse_bool_text(value: object) -> object:
     return None
 
 
+def parse_rel_text(value: object) -> tuple[bool, bool, bool] | None:
+    """A link's rel words (``nofollow``, ``ugc``, ``sponsored``, ``follow``) as a (nofollow, ugc, sponsored)
+    tuple; None when the cell names none of them (``text``, ``image``, a redirect code)."""
+    words = set(re.findall(r"[a-z]+", str(value).lower())) if value is not None else set()
+    words = {"nofollow" if w in {"nofollowed", "nf"} else "follow" if w in {"dofollow", "followed", "df"} else w
+             for w in words}
+    said = words & {"nofollow", "ugc", "sponsored", "follow"}
+    if not said:
+        return None
+    ugc, sponsored = "ugc" in said, "sponsored" in said
+    return ("nofollow" in said or ugc or sponsored, ugc, sponsored)
+
+
+def parse_rels(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Nullable nofollow, ugc and sponsored columns from a column of rel words (``Link Type``: ``nofollow``)."""
+    codes, uniques = factorize(series)
+    parsed = [parse_rel_text(u) for u in uniques]
+    out = []
+    for part in range(3):
+        per_value = np.array([None if p is None else p[part] for p in parsed] + [None], dtype=object)
+        out.append(pd.Series(per_value[codes], index=series.index).astype("boolean"))  # code -1: the None
+    return out[0], out[1], out[2]
+
+
 def parse_bools(series: pd.Series) -> pd.Series:
     """Return a nullable boolean column (``True``/``False``/``<NA>``)."""
     if pd.api.types.is_bool_dtype(series):
