@@ -572,13 +572,14 @@ def test_a_review_sites_listing_is_a_listing_and_a_review_is_a_review() -> None:
     rows = [("https://www.sockscap64.com/games/game/world-rally-2/",
              "World Rally 2 Reviews, News, Descriptions, Walkthrough and System Requirements"),
             ("https://listings.example.com/acme-widgets", "Acme Widgets - Customer Reviews and Contact Details"),
+            ("https://dealrated.example.com/acme-widgets", "Acme Widgets Reviews And Details 2025"),
             ("https://www.thekitchn.com/plantbelly-online-grocery-review-23270488",
              "PlantBelly Online Grocery Review | The Kitchn"),
             ("https://www.bookbrowse.com/mag/reviews/index.cfm/book_number/3413/agnostic",
              "Book Review: Agnostic by Lesley Hazleton")]
-    assert types_of(rows) == ["directory", "directory", "review", "review"]
+    assert types_of(rows) == ["directory", "directory", "directory", "review", "review"]
     pages = pd.DataFrame(rows, columns=["source_url", "title"]).assign(anchor="rival")
-    assert list(judge_pages(pages)["verdict"]) == ["build", "build", "pitch", "pitch"]
+    assert list(judge_pages(pages)["verdict"]) == ["build", "build", "build", "pitch", "pitch"]
 
 
 def test_an_entry_under_a_listings_folder_is_a_listing_and_a_long_article_slug_there_is_not() -> None:
