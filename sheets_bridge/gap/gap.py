@@ -91,8 +91,7 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
         links=("links", "sum"), ugc_sum=("ugc_sum", "sum"), sponsored_sum=("sponsored_sum", "sum"))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = agg["nofollow_sum"].to_numpy() / agg["nofollow_n"].to_numpy()
-    ugc_only = (agg["ugc_sum"].to_numpy() >= agg["links"].to_numpy()) & (agg["links"].to_numpy() > 0)
-    agg["sponsored_only"] = (agg["sponsored_sum"].to_numpy() >= agg["links"].to_numpy()) & (agg["links"].to_numpy() > 0)
+    ugc_only, agg["sponsored_only"] = every_link(agg, "ugc_sum"), every_link(agg, "sponsored_sum")
     agg = agg.drop(columns=["nofollow_sum", "nofollow_n", "ugc_sum", "sponsored_sum"])
     agg.insert(3, "nofollow_share", share)
     pairs = np.unique(d.astype(np.int64) * 64 + site_code[rows])
@@ -161,6 +160,12 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
 
 MAX_PAGES_SHOWN = 5
 NO_TRAFFIC_AUTHORITY = 40.0
+
+
+def every_link(agg: pd.DataFrame, flagged: str) -> np.ndarray:
+    """Per domain: whether the export flags every one of its links (``flagged`` counts them, ``links`` all)."""
+    links = agg["links"].to_numpy()
+    return (agg[flagged].to_numpy() >= links) & (links > 0)
 
 
 def build_by_type(verdict: np.ndarray, page_type: np.ndarray, ugc_only: np.ndarray) -> np.ndarray:

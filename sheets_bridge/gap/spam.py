@@ -166,12 +166,12 @@ def judge_pages(frame: pd.DataFrame, sites: Sequence[str] = ()) -> pd.DataFrame:
         evidence[hit] = [f"anchor '{_show('anchor', a)[8:]}' ends with the name of {site}"
                          for a in _as_written(frame, "anchor", fields)[hit]]
         still &= ~hit
+    titles = written["title"] if "title" in written else _as_written(frame, "title", fields)
     doorway = np.zeros(n, dtype=bool)
     at = np.flatnonzero(still)
-    doorway[at] = keyword_doorways(_as_written(frame, "title", fields)[at], fields["path"].iloc[at])
+    doorway[at] = keyword_doorways(titles[at], fields["path"].iloc[at])
     verdict[doorway], rule_id[doorway], reasons[doorway] = SPAM, "keyword-doorway", "a keyword page planted on a site"
-    evidence[doorway] = [f"title '{t}' is its URL's words, all in lower case"
-                         for t in _as_written(frame, "title", fields)[doorway]]
+    evidence[doorway] = [f"title '{t}' is its URL's words, all in lower case" for t in titles[doorway]]
     return pd.DataFrame({"verdict": verdict, "verdict_rule": rule_id, "verdict_reason": reasons,
                          "evidence": evidence}, index=frame.index)
 
