@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sheets_bridge.exceptions import InvalidHostError
 from sheets_bridge.gap.targets import parse_targets
+from sheets_bridge.gap.spam import rule_pattern
 from sheets_bridge.intake.domains import extractor, key_host
 from sheets_bridge.intake.ingest import recognise_frame
 from sheets_bridge.intake.reference import load_json
@@ -85,7 +86,7 @@ def run_reference(frames: dict[str, pd.DataFrame]) -> int:
     """The same job done naively, row by row: tldextract per row, scalar parsers, Python dicts."""
     poison = load_json("spam_signals.json")["poison_words"]
     abused = set(load_json("spam_signals.json")["abused_tlds"])
-    rules = [(r["type"], re.compile(r["pattern"], re.I)) for r in load_json("page_types.json")["rules"]]
+    rules = [(r["type"], re.compile(rule_pattern(r), re.I)) for r in load_json("page_types.json")["rules"]]
     own: set[str] = set()
     best: dict[str, dict[str, Any]] = {}
     for site, frame in frames.items():

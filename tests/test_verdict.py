@@ -664,3 +664,36 @@ def test_a_site_whose_every_link_is_marked_sponsored_is_flagged_a_paid_placement
     flags = dict(zip(result.prospects["Domain"], result.prospects["Flags"], strict=True))
     assert "paid (sponsored) links only" in flags["paidposts.com"]
     assert "paid (sponsored) links only" not in flags["mixedmag.com"]  # one of its links is unpaid
+
+
+def test_entries_on_listing_sites_are_work_to_do_yourself_and_their_editorial_sections_are_pitched() -> None:
+    """A business's page on a citation site, a professional's profile, an app's store page: the business, the
+    professional or the developer adds it. The same sites' news, advice and article sections are edited."""
+    listings = [
+        ("https://www.mapquest.com/us/illinois/acme-plumbing-348712345",
+         "Acme Plumbing, 12 Main St, Springfield, IL - MapQuest"),
+        ("https://www.merchantcircle.com/acme-plumbing-springfield-il", "Acme Plumbing - Springfield, IL"),
+        ("https://play.google.com/store/apps/details?id=com.rival.app&hl=en", "Rival - Apps on Google Play"),
+        ("https://www.avvo.com/attorneys/62704-il-jane-doe-1234567.html", "Jane Doe, Attorney in Springfield"),
+    ]
+    edited = [
+        ("https://porch.com/advice/best-cities-for-single-millennials", "The Best Cities for Single Millennials"),
+        ("https://news.booking.com/booking-com-announces-its-finalists/", "Booking.com announces its finalists"),
+        ("https://www.angi.com/articles/how-much-does-a-plumber-cost.htm", "How Much Does a Plumber Cost?"),
+        ("https://notmapquest.com/2020/05/a-guide-to-springfield", "A guide to Springfield"),  # another site
+    ]
+    types = types_of(listings + edited)
+    assert types[:4] == ["directory"] * 4
+    assert "directory" not in types[4:]
+    prospects, _, _ = run_gap({"rival.com": [page(url, title) for url, title in listings + edited]})
+    for key in ("mapquest.com", "merchantcircle.com", "play.google.com", "avvo.com"):
+        assert prospects.loc[key, "segment"] == "build yourself", key
+        assert "listing" in prospects.loc[key, "verdict_reason"], key
+    from sheets_bridge.gap.spam import judge_pages
+
+    judged = judge_pages(pd.DataFrame([(url, title, "rival") for url, title in listings + edited],
+                                      columns=["source_url", "title", "anchor"]))
+    assert judged["verdict"].tolist() == ["build"] * 4 + ["pitch"] * 4  # each page, on its own
+    for key in ("porch.com", "booking.com", "angi.com", "notmapquest.com"):
+        assert prospects.loc[key, "segment"] != "build yourself", key
+        assert prospects.loc[key, "verdict"] == "pitch", key

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_bridge.gap.matching import check_pattern, contains
-from sheets_bridge.gap.spam import non_capturing, page_fields
+from sheets_bridge.gap.spam import non_capturing, page_fields, rule_pattern
 from sheets_bridge.intake.reference import load_json
 
 PAGE_TYPES = ("resource page", "roundup/list", "comparison", "review", "editorial/news", "directory",
@@ -20,7 +20,7 @@ PAGE_TYPES = ("resource page", "roundup/list", "comparison", "review", "editoria
 def _rules() -> tuple[list[tuple[str, str, tuple[str, ...], str, str]], dict[str, str]]:
     """The rules in order: id, page type, fields, a pattern to find and one that, found too, clears it."""
     data = load_json("page_types.json")
-    rules = [(r["id"], r["type"], tuple(r["in"]), non_capturing(r["pattern"]), non_capturing(r.get("unless", "")))
+    rules = [(r["id"], r["type"], tuple(r["in"]), rule_pattern(r), non_capturing(r.get("unless", "")))
              for r in data["rules"]]
     for rid, _, _, pattern, unless in rules:
         for text in (pattern, unless):

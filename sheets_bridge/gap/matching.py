@@ -8,6 +8,8 @@ ASCII, as RE2 reads them, which is what the rules mean (a word boundary next to 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -32,6 +34,12 @@ def check_pattern(pattern: str, where: str) -> None:
         pc.match_substring_regex(pa.array([""]), pattern)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise RulePatternError(f"{where}: the pattern is not one RE2 reads ({exc})") from exc
+
+
+def host_list_pattern(hosts: tuple[str, ...]) -> str:
+    """A pattern over a scheme-less URL that finds pages on any of ``hosts`` or their subdomains."""
+    names = "|".join(re.escape(host) for host in hosts)
+    return rf"^(?:[a-z0-9-]+\.)*(?:{names})(?::[0-9]+)?(?:[/?#]|$)"
 
 
 def split_url(urls: pd.Series) -> tuple[pd.Series, pd.Series]:

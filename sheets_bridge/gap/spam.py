@@ -11,15 +11,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sheets_bridge.gap.matching import check_pattern, contains, split_url, text_array
+from sheets_bridge.gap.matching import check_pattern, contains, host_list_pattern, split_url, text_array
 from sheets_bridge.intake.domains import extractor, staging_labelled
-from sheets_bridge.intake.reference import load_json
+from sheets_bridge.intake.reference import load_json, load_list
 
 PITCH, BUILD, NOT_PROSPECT, SELLER, SPAM = "pitch", "build", "not a prospect", "link seller", "spam"
 VERDICTS = (PITCH, BUILD, NOT_PROSPECT, SELLER, SPAM)
@@ -46,7 +47,7 @@ def _rules() -> tuple[list[Rule], float, dict[str, str]]:
     """The rules in order, the link-farm limit, and per field one pattern that finds every page any rule
     could match there (so the rules need only read the pages it finds)."""
     data = load_json("page_signals.json")
-    rules = [Rule(r["id"], r["verdict"], r["reason"], tuple(r["in"]), non_capturing(r["pattern"]),
+    rules = [Rule(r["id"], r["verdict"], r["reason"], tuple(r["in"]), rule_pattern(r),
                   non_capturing(r.get("unless", ""))) for r in data["rules"]]
     for rule in rules:
         for pattern in (rule.pattern, rule.unless):
@@ -58,6 +59,13 @@ def _rules() -> tuple[list[Rule], float, dict[str, str]]:
             for name in rule.fields:
                 anywhere.setdefault(name, []).append(f"(?:{rule.pattern})")
     return rules, float(data["external_links_spam"]), {name: "|".join(patterns) for name, patterns in anywhere.items()}
+
+
+def rule_pattern(rule: dict[str, Any]) -> str:
+    """A rule's pattern: its own, or (``"hosts"``) one that finds the pages of the sites a data file lists."""
+    if "hosts" in rule:
+        return host_list_pattern(load_list(rule["hosts"]))
+    return non_capturing(rule["pattern"])
 
 
 def non_capturing(pattern: str) -> str:
