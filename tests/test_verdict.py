@@ -697,3 +697,17 @@ def test_entries_on_listing_sites_are_work_to_do_yourself_and_their_editorial_se
     for key in ("porch.com", "booking.com", "angi.com", "notmapquest.com"):
         assert prospects.loc[key, "segment"] != "build yourself", key
         assert prospects.loc[key, "verdict"] == "pitch", key
+
+
+def test_site_statistics_and_whois_pages_are_not_prospects_and_a_health_agency_is_not_a_whois() -> None:
+    """A traffic estimate, a safety check or a whois record of a domain is generated for every domain there
+    is: no one there chose to link. The World Health Organization's ``who.int`` is not ``who.is``."""
+    prospects, _, dropped = run_gap({"rival.com": [
+        page("https://www.similarweb.com/website/rival.com/", "rival.com Traffic Analytics, Ranking & Audience"),
+        page("https://www.scamadviser.com/check-website/rival.com", "rival.com Reviews: is it legit or a scam?"),
+        page("https://who.is/whois/rival.com", "rival.com WHOIS, DNS, & Domain Info"),
+        page("https://www.who.int/news-room/fact-sheets/detail/obesity", "Obesity and overweight"),
+        page("https://goodblog.com/a-post-here")]})
+    for key in ("similarweb.com", "scamadviser.com", "who.is"):
+        assert dropped.loc[key, "reason"] == "not a prospect: a data or statistics scraper", key
+    assert {"who.int", "goodblog.com"} <= set(prospects.index)
