@@ -711,3 +711,18 @@ def test_site_statistics_and_whois_pages_are_not_prospects_and_a_health_agency_i
     for key in ("similarweb.com", "scamadviser.com", "who.is"):
         assert dropped.loc[key, "reason"] == "not a prospect: a data or statistics scraper", key
     assert {"who.int", "goodblog.com"} <= set(prospects.index)
+
+
+def test_social_profiles_are_claimed_yourself_and_a_host_ending_in_a_platforms_name_is_not_one() -> None:
+    """A company's page on a social platform is its own to set up; ``smart.me`` is not Telegram's ``t.me``."""
+    prospects, _, _ = run_gap({"rival.com": [
+        page("https://www.facebook.com/rivalco/", "Rival Co | Facebook"),
+        page("https://www.linkedin.com/company/rival-co", "Rival Co | LinkedIn"),
+        page("https://t.me/rivalco", "Telegram: Contact @rivalco"),
+        page("https://bsky.app/profile/rival.com", "Rival (@rival.com) — Bluesky"),
+        page("https://smart.me/2021/05/how-we-meter-energy", "How we meter energy"),
+        page("https://goodblog.com/a-post-here")]})
+    for key in ("facebook.com", "linkedin.com", "t.me", "bsky.app"):
+        assert prospects.loc[key, "segment"] == "build yourself", key
+        assert "social platform" in prospects.loc[key, "verdict_reason"], key
+    assert prospects.loc["smart.me", "verdict"] == "pitch"
