@@ -726,3 +726,16 @@ def test_social_profiles_are_claimed_yourself_and_a_host_ending_in_a_platforms_n
         assert prospects.loc[key, "segment"] == "build yourself", key
         assert "social platform" in prospects.loc[key, "verdict_reason"], key
     assert prospects.loc["smart.me", "verdict"] == "pitch"
+
+
+def test_archived_and_cached_copies_are_not_prospects_and_an_archives_own_pages_are() -> None:
+    """The Wayback Machine or archive.today keep a copy of someone else's page: no one there links to you.
+    A site's own archive of its posts, or an archivist's article, is that site's page."""
+    prospects, _, dropped = run_gap({"rival.com": [
+        page("https://web.archive.org/web/20190101000000/https://oldblog.net/best-crm-tools/", "Best CRM tools"),
+        page("https://archive.ph/2021.05.04-101010/https://news.example.com/story", "A story"),
+        page("https://goodblog.com/archive/2019/05/"),
+        page("https://www2.archivists.org/news/2023/why-we-archive", "Why we archive")]})
+    for key in ("archive.org", "archive.ph"):
+        assert dropped.loc[key, "reason"] == "not a prospect: an archived or cached copy of another page", key
+    assert {"goodblog.com", "archivists.org"} <= set(prospects.index)
