@@ -493,6 +493,8 @@ MUTATIONS = [
              '{"id": "archived-copy", "verdict": "not a prospect"', '{"id": "archived-copy", "verdict": "pitch"', QUALITY),
     Mutation("archived-copies-any-archive-word", "sheets_bridge/data/page_signals.json",
              '"pattern": "(^|\\\\.)web\\\\.archive\\\\.org/|', '"pattern": "archive|', QUALITY),
+    Mutation("tool-directory-entries-not-listings", "sheets_bridge/data/page_types.json",
+             "games?|software|tools?|products?|", "games?|software|", QUALITY),
     Mutation("listing-site-entries-pitched", "sheets_bridge/data/page_signals.json",
              '{"id": "listing-site", "verdict": "build"', '{"id": "listing-site", "verdict": "pitch"', QUALITY),
     Mutation("listing-site-editorial-sections-typed-listings", "sheets_bridge/data/page_types.json",

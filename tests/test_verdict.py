@@ -413,9 +413,10 @@ def test_event_listings_app_downloads_and_profile_hosts_are_listings() -> None:
         ("https://evvntly.com/event/ev-893ee6ce20", "Miles Over Mountains | Arlington Heights, IL"),
         ("https://tilt-brush-gallery.de.uptodown.com/android/download", "Lade Tilt Brush Gallery 1.2 herunter"),
         ("https://profiles.sonicbids.com/band/amandaayalamusic/", "Sonicbids"),
+        ("https://aitoolsnest.example/tool/rival-writer", "Rival Writer: pricing and features"),
         ("https://www.example-news.com/2021/06/04/the-summer-concert-season-opens", "The summer season opens"),
     ]
-    assert types_of(rows) == ["directory"] * 5 + ["editorial/news"]
+    assert types_of(rows) == ["directory"] * 6 + ["editorial/news"]
 
 
 def test_a_competitors_booking_pages_on_a_reservations_platform_are_its_own() -> None:
@@ -675,6 +676,7 @@ def test_entries_on_listing_sites_are_work_to_do_yourself_and_their_editorial_se
         ("https://www.merchantcircle.com/acme-plumbing-springfield-il", "Acme Plumbing - Springfield, IL"),
         ("https://play.google.com/store/apps/details?id=com.rival.app&hl=en", "Rival - Apps on Google Play"),
         ("https://www.avvo.com/attorneys/62704-il-jane-doe-1234567.html", "Jane Doe, Attorney in Springfield"),
+        ("https://www.futurepedia.io/tool/rival", "Rival AI: Features, Pricing and Alternatives"),
     ]
     edited = [
         ("https://porch.com/advice/best-cities-for-single-millennials", "The Best Cities for Single Millennials"),
@@ -683,17 +685,17 @@ def test_entries_on_listing_sites_are_work_to_do_yourself_and_their_editorial_se
         ("https://notmapquest.com/2020/05/a-guide-to-springfield", "A guide to Springfield"),  # another site
     ]
     types = types_of(listings + edited)
-    assert types[:4] == ["directory"] * 4
-    assert "directory" not in types[4:]
+    assert types[:5] == ["directory"] * 5
+    assert "directory" not in types[5:]
     prospects, _, _ = run_gap({"rival.com": [page(url, title) for url, title in listings + edited]})
-    for key in ("mapquest.com", "merchantcircle.com", "play.google.com", "avvo.com"):
+    for key in ("mapquest.com", "merchantcircle.com", "play.google.com", "avvo.com", "futurepedia.io"):
         assert prospects.loc[key, "segment"] == "build yourself", key
         assert "listing" in prospects.loc[key, "verdict_reason"], key
     from sheets_bridge.gap.spam import judge_pages
 
     judged = judge_pages(pd.DataFrame([(url, title, "rival") for url, title in listings + edited],
                                       columns=["source_url", "title", "anchor"]))
-    assert judged["verdict"].tolist() == ["build"] * 4 + ["pitch"] * 4  # each page, on its own
+    assert judged["verdict"].tolist() == ["build"] * 5 + ["pitch"] * 4  # each page, on its own
     for key in ("porch.com", "booking.com", "angi.com", "notmapquest.com"):
         assert prospects.loc[key, "segment"] != "build yourself", key
         assert prospects.loc[key, "verdict"] == "pitch", key
