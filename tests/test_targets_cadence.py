@@ -37,6 +37,20 @@ def test_playbook_mapping_rule(page_type: str, text: str, target: str) -> None:
     assert target in result["angle"].iloc[0]
 
 
+@pytest.mark.parametrize(("page_type", "kind", "said"), [
+    ("resource page", "tool", "as a free tool their resource list is missing"),
+    ("resource page", "guide", "as an in-depth guide their resource list is missing"),
+    ("editorial/news", "data", "Offer original data in https://mine.com/x as a source"),
+    ("editorial/news", "", "Offer the original data or framework in https://mine.com/x"),  # kind not given
+    ("comparison", "comparison", "as a side-by-side comparison their comparison can cite"),
+])
+def test_the_angle_says_what_the_target_page_is(page_type: str, kind: str, said: str) -> None:
+    """A calculator is offered as a tool, not as a guide: the angle follows the target's Page kind."""
+    targets = parse_targets([["URL", "Page kind"], ["https://mine.com/x", kind]])
+    result = assign_targets(pd.DataFrame({"page_type": [page_type]}), pd.Series(["text"]), targets)
+    assert said in result["angle"].iloc[0]
+
+
 def test_home_page_only_for_listings_or_when_it_is_the_only_target() -> None:
     p = pd.DataFrame({"page_type": ["other", "directory"]})
     result = assign_targets(p, pd.Series(["x", "y"]), parse_targets(TARGETS))

@@ -80,7 +80,9 @@ def assign_targets(p: pd.DataFrame, text: pd.Series, targets: pd.DataFrame) -> p
     above all for sharing words with the competitor page the prospect links to (``competitor_page``): the
     page a pitch offers an equivalent of. Directories and listings take the home page when Targets has one.
     When the competitor's page shares no word with any target and no target's keywords are on the page, the
-    angle says which page to create (the type rule's target stays, so follow-ups still have one).
+    angle says which page to create (the type rule's target stays, so follow-ups still have one). The angle
+    offers the target as what its Page kind says it is (a free tool, original data), else as what the
+    prospect's type usually wants.
     """
     data = load_json("targeting.json")
     n = len(p)
@@ -123,7 +125,10 @@ def assign_targets(p: pd.DataFrame, text: pd.Series, targets: pd.DataFrame) -> p
     best = scores.argmax(axis=1)
     urls = targets["url"].to_numpy()[best]
     templates = p["page_type"].map(data["angles"]).fillna(data["angles"]["other"])
-    angle = np.array([tpl.format(target=url) for tpl, url in zip(templates, urls, strict=True)], dtype=object)
+    assets = pd.Series(targets["kind"].to_numpy()[best], index=p.index).map(data["assets"])
+    assets = assets.fillna(p["page_type"].map(data["default_assets"])).fillna("")
+    angle = np.array([tpl.format(target=url, asset=asset) for tpl, url, asset in zip(templates, urls, assets,
+                                                                                    strict=True)], dtype=object)
     create = (linked_count >= 2) & ~similar & ~topical & ~listing
     if create.any():
         page = p["competitor_page"].astype(str).to_numpy(dtype=object)
