@@ -24,8 +24,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sheets_bridge.exceptions import InvalidHostError
-from sheets_bridge.gap.targets import parse_targets
 from sheets_bridge.gap.spam import rule_pattern
+from sheets_bridge.gap.targets import parse_targets
 from sheets_bridge.intake.domains import extractor, key_host
 from sheets_bridge.intake.ingest import recognise_frame
 from sheets_bridge.intake.reference import load_json
