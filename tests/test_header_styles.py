@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from sheets_bridge.cli import main
-from sheets_bridge.exceptions import ExportFormatError
+from sheets_bridge.exceptions import ExportFormatError, WrongReportError
 from sheets_bridge.intake.ingest import recognise_file
 from sheets_bridge.service.file_gap import read_export_file
 
@@ -149,3 +149,36 @@ def test_rel_words_in_one_column_are_read_as_nofollow_ugc_and_sponsored() -> Non
     worded = recognise_file(as_csv(["Source URL", "Follow"], [[BODY[0][2], "nofollow"], [BODY[1][2], "follow"]]),
                             "follow.csv", "rival.com")
     assert list(worded.frame["nofollow"]) == [True, False]
+
+
+@pytest.mark.parametrize(("header", "row", "report", "instead"), [
+    ("Keyword,Position,Previous position,Search Volume,Keyword Difficulty,CPC,URL,Traffic,Traffic (%)",
+     "crm software,3,4,12000,78,12.5,https://rival.com/crm,900,12.1", "Semrush organic positions", "Backlinks"),
+    ("Keyword\tCountry\tVolume\tKD\tCPC\tOrganic traffic\tCurrent position\tCurrent URL",
+     "crm software\tus\t12000\t78\t12.5\t900\t3\thttps://rival.com/crm", "Ahrefs organic keywords", "Backlinks"),
+    ("URL\tCurrent traffic\tCurrent # of keywords\tCurrent top keyword\tCurrent top keyword: Volume",
+     "https://rival.com/crm\t900\t120\tcrm software\t12000", "Ahrefs top pages", "Backlinks"),
+    ("Anchor\tReferring domains\tDofollow\tFirst seen\tLost", "rival\t120\t80\t2020-01-01\t", "Ahrefs anchors",
+     "Referring domains"),
+    ("Anchor,Domains,Backlinks,First seen,Last seen", "rival,120,400,2020-01-01,2026-11-01", "Semrush anchors",
+     "Referring domains"),
+    ("Domain\tDR\tLinked pages\tLinks from target\tDofollow links\tFirst seen", "example.com\t50\t3\t5\t5\t2020-01-01",
+     "Ahrefs linked domains", "Referring domains"),
+    ("Domain,Competitor Relevance,Common Keywords,Organic Keywords,Organic Traffic",
+     "other.com,0.5,120,3400,12000", "Semrush organic competitors", "Referring domains"),
+    ("Top target pages,Incoming links,Linking sites", "https://rival.com/,120,40", "Search Console top linked pages",
+     "Top linking sites"),
+    ("Top linking text,Linking sites", "rival crm,40", "Search Console top linking text", "Top linking sites"),
+])
+def test_keyword_page_anchor_and_outgoing_reports_are_refused_by_name(header: str, row: str, report: str,
+                                                                     instead: str) -> None:
+    """A rankings, top pages, anchors, outgoing or competitors report holds the site's own pages, keywords or
+    the sites it links to: read as links, its rows would become false prospects. It is refused by name, with
+    the export to use instead."""
+    data = (header + "\n" + row + "\n" + row + "\n").encode("utf-8")
+    with pytest.raises(WrongReportError) as caught:
+        recognise_file(data, "rival.com.csv", "rival.com")
+    assert caught.value.report == report
+    article = "an" if report.startswith("Ahrefs") else "a"
+    assert f"is {article} {report} report" in caught.value.message
+    assert "instead" in caught.value.message and instead in caught.value.message

@@ -102,7 +102,8 @@ def refuse_other_reports(header: Sequence[Any], source: str) -> None:
     for report in load_json("formats.json")["not_link_exports"]:
         if all(header_key(r) in names for r in report["requires"]) and not any(
                 header_key(a) in names for a in report["absent"]):
-            raise WrongReportError(f"{source} is a {report['name']} report: {report['why']}. Export "
+            article = "an" if str(report["name"])[:1].lower() in "aeio" else "a"
+            raise WrongReportError(f"{source} is {article} {report['name']} report: {report['why']}. Export "
                                    f"{report['instead']} instead", str(report["name"]))
 
 
