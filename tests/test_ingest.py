@@ -387,3 +387,22 @@ def test_slash_dates_are_read_one_way_for_the_whole_column(dates: list[str], exp
     assert bool(told) == said
     if said:
         assert "03/02/2020" in told[0] and "03 February 2020" in told[0]
+
+
+def test_majestic_matched_links_are_the_links_to_the_competitor_and_ext_backlinks_are_not() -> None:
+    """In Majestic's Ref Domains export, MatchedLinks counts the links from that domain to the site looked up;
+    ExtBackLinks and RefDomains describe the referring domain's own link profile."""
+    export = recognise_values([["Domain", "RefDomains", "ExtBackLinks", "MatchedLinks", "CitationFlow", "TrustFlow"],
+                               ["a.com", "300", "50000", "3", "30", "25"]], "Tab 'rival.com'", "rival.com")
+    assert export.understood["links_to_target"] == "MatchedLinks"
+    assert export.frame["links_to_target"].iloc[0] == 3
+    assert export.frame["ref_domains"].iloc[0] == 300
+    only_ext = recognise_values([["Domain", "RefDomains", "ExtBackLinks", "TrustFlow"],
+                                 ["a.com", "300", "50000", "25"]], "Tab 'rival.com'", "rival.com")
+    assert "links_to_target" not in only_ext.understood  # the domain's own backlinks are not links to the rival
+
+
+def test_moz_linking_domains_to_root_domain_is_the_domains_own_popularity() -> None:
+    export = recognise_values([["Root Domain", "Domain Authority", "Linking Domains to Root Domain", "Links to Target"],
+                               ["a.com", "54", "1200", "3"]], "Tab 'rival.com'", "rival.com")
+    assert export.frame["ref_domains"].iloc[0] == 1200 and export.frame["links_to_target"].iloc[0] == 3

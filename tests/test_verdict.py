@@ -741,3 +741,19 @@ def test_archived_and_cached_copies_are_not_prospects_and_an_archives_own_pages_
     for key in ("archive.org", "archive.ph"):
         assert dropped.loc[key, "reason"] == "not a prospect: an archived or cached copy of another page", key
     assert {"goodblog.com", "archivists.org"} <= set(prospects.index)
+
+
+def test_a_referring_domains_export_counts_the_links_it_says_each_domain_has() -> None:
+    """A referring-domains row is one domain with the links it has to the site ('Links to target' 22), not one
+    link: a domain with 22 links to you and 2 pages linking a rival already links to you, and one with a
+    single link to you and 5 to a rival links to you less."""
+    header = ["Domain", "DR", "Links to target"]
+    mine = recognise_values([header, ["plenty.com", 40, 22], ["once.com", 40, 1]], "Tab 'mine.com'", "mine.com")
+    rival = recognise_values([AHREFS, page("https://plenty.com/a-b-c"), page("https://plenty.com/d-e-f"),
+                              *[page(f"https://once.com/post-{i}") for i in range(5)]], "Tab 'rival.com'", "rival.com")
+    clean, _ = clean_links(combine_groups([group_export(e).groups for e in (mine, rival)]))  # type: ignore[misc]
+    result = gap(clean, ["rival.com"], "mine.com", Settings(your_domain="mine.com"))
+    prospects = result.prospects.set_index("key")
+    assert "plenty.com" not in prospects.index and result.excluded["already links to you"] == 1
+    assert prospects.loc["once.com", "segment"] == "weak: fewer links to you"
+    assert prospects.loc["once.com", "competitor_pages"].endswith("(5)")

@@ -51,9 +51,17 @@ def authority_strength(links: pd.DataFrame) -> np.ndarray:
     return np.where(np.isnan(authority), -100.0, known_auth - rank * 2.0)
 
 
+def link_counts(links: pd.DataFrame) -> np.ndarray:
+    """Links each row stands for: one per row of a backlinks export; a referring-domains row counts the links
+    its export says that domain has to the site (Links to target, Backlinks, MatchedLinks), at least one."""
+    if "links_to_target" not in links.columns:
+        return np.ones(len(links), dtype=np.int64)
+    said = np.nan_to_num(links["links_to_target"].to_numpy(dtype=float, na_value=np.nan), nan=1.0)
+    return np.maximum(np.rint(said), 1).astype(np.int64)
+
+
 def group_links(links: pd.DataFrame) -> pd.DataFrame:
     """Collapse canonical link rows (``ingest.CANONICAL``) to link groups, in order of each group's first row."""
-    n = len(links)
     host_code, hosts = clean_host_codes(links["host"])
     site_code, _ = pd.factorize(links["site"])
     lost = links["lost"].to_numpy(dtype=bool)
@@ -62,7 +70,7 @@ def group_links(links: pd.DataFrame) -> pd.DataFrame:
     evidence = link_evidence(links)
     strength = authority_strength(links)
     per_row = pd.DataFrame({
-        "links": np.ones(n, dtype=np.int64), "row": links["row"].to_numpy(dtype=np.int64),
+        "links": link_counts(links), "row": links["row"].to_numpy(dtype=np.int64),
         "vendor_spam": links["vendor_spam"].to_numpy(dtype=bool),
         "linked_domains": links["linked_domains"].to_numpy(dtype=float),
         "ref_domains": links["ref_domains"].to_numpy(dtype=float),

@@ -47,8 +47,8 @@ _NUMBERS = ("traffic", "ref_domains", "linked_domains", "external_links", "spam_
 _SITE_HEADER = re.compile(r"^(https?://)?(www\.)?([a-z0-9\-]+\.)+[a-z]{2,}/?$")
 CANONICAL = [
     "site", "host", "source_url", "title", "anchor", "authority", "authority_scale", "authority_norm",
-    "traffic", "ref_domains", "linked_domains", "external_links", "nofollow", "ugc", "sponsored", "first_seen",
-    "lost",
+    "traffic", "ref_domains", "linked_domains", "external_links", "links_to_target", "nofollow", "ugc", "sponsored",
+    "first_seen", "lost",
     "vendor_spam", "spam_score", "target_url", "contact", "vendor_page_type", "row",
 ]
 
