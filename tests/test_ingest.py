@@ -406,3 +406,12 @@ def test_moz_linking_domains_to_root_domain_is_the_domains_own_popularity() -> N
     export = recognise_values([["Root Domain", "Domain Authority", "Linking Domains to Root Domain", "Links to Target"],
                                ["a.com", "54", "1200", "3"]], "Tab 'rival.com'", "rival.com")
     assert export.frame["ref_domains"].iloc[0] == 1200 and export.frame["links_to_target"].iloc[0] == 3
+
+
+def test_an_ahrefs_row_of_grouped_similar_links_counts_each_of_them() -> None:
+    """Ahrefs groups similar links from one page into one row and says how many in 'Links in group'."""
+    export = recognise_values([["Referring page URL", "Referring page title", "Anchor", "Links in group"],
+                               ["https://a.com/blogroll", "Friends", "rival", "4"],
+                               ["https://b.com/post", "A post", "rival", "1"]], "Tab 'rival.com'", "rival.com")
+    assert export.understood["links_to_target"] == "Links in group"
+    assert export.frame["links_to_target"].tolist() == [4, 1]
