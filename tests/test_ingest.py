@@ -415,3 +415,15 @@ def test_an_ahrefs_row_of_grouped_similar_links_counts_each_of_them() -> None:
                                ["https://b.com/post", "A post", "rival", "1"]], "Tab 'rival.com'", "rival.com")
     assert export.understood["links_to_target"] == "Links in group"
     assert export.frame["links_to_target"].tolist() == [4, 1]
+
+
+def test_an_ahrefs_referring_domain_with_no_dofollow_link_links_only_with_nofollow() -> None:
+    """Ahrefs' Referring domains export says per domain how many of its links to the site are followed
+    ('Dofollow links'): none of 3 is a nofollow-only domain, 2 of 3 is not, and a blank says nothing."""
+    export = recognise_values([["Domain", "DR", "Dofollow ref. domains", "Links to target", "Dofollow links"],
+                               ["a.com", "40", "10", "3", "0"], ["b.com", "40", "10", "3", "2"],
+                               ["c.com", "40", "10", "3", ""]], "Tab 'rival.com'", "rival.com")
+    assert export.understood["dofollow_links"] == "Dofollow links"
+    assert export.frame["nofollow"].tolist()[:2] == [True, False]
+    assert pd.isna(export.frame["nofollow"].iloc[2])
+    assert export.frame["ref_domains"].tolist() == [10, 10, 10]  # 'Dofollow ref. domains' is another count

@@ -99,7 +99,7 @@ def clean_links(links: pd.DataFrame, keep_lost: bool = False) -> tuple[CleanLink
     if not is_grouped(links):
         links = group_links(links)
     excluded: Counter[str] = Counter()
-    counts = links["links"].to_numpy(dtype=np.int64)
+    counts = links["export_rows"].to_numpy(dtype=np.int64)  # excluded rows are counted as the export's rows
     usable = np.ones(len(links), dtype=bool)
     if not keep_lost:
         lost = links["lost"].to_numpy(dtype=bool)
@@ -140,7 +140,7 @@ def _invalid_examples(links: pd.DataFrame, hosts: pd.DataFrame, host_code: np.nd
     groups = np.flatnonzero(mask)
     if not len(groups):
         return []
-    total = int(links["links"].to_numpy(dtype=np.int64)[groups].sum())
+    total = int(links["export_rows"].to_numpy(dtype=np.int64)[groups].sum())
     shown = groups[:limit]
     reasons = hosts["invalid"].to_numpy(dtype=object)[host_code[shown]]
     sites = links["site"].iloc[shown].to_numpy(dtype=object)

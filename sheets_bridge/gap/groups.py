@@ -22,8 +22,8 @@ from sheets_bridge.intake.reference import load_json
 
 EXAMPLE_TEXT = ("source_url", "title", "anchor", "contact", "vendor_page_type", "target_url")
 GROUP_COLUMNS = (
-    "site", "clean_host", "lost", "links", "row", "vendor_spam", "linked_domains", "ref_domains", "traffic",
-    "first_seen", "last_seen", "nofollow_sum", "nofollow_n", "ugc_sum", "sponsored_sum",
+    "site", "clean_host", "lost", "links", "export_rows", "row", "vendor_spam", "linked_domains", "ref_domains",
+    "traffic", "first_seen", "last_seen", "nofollow_sum", "nofollow_n", "ugc_sum", "sponsored_sum",
     "evidence", "example_order", *EXAMPLE_TEXT,
     "external_links", "strength", "strength_order", "authority", "authority_scale", "authority_norm",
 )
@@ -70,7 +70,8 @@ def group_links(links: pd.DataFrame) -> pd.DataFrame:
     evidence = link_evidence(links)
     strength = authority_strength(links)
     per_row = pd.DataFrame({
-        "links": link_counts(links), "row": links["row"].to_numpy(dtype=np.int64),
+        "links": link_counts(links), "export_rows": np.ones(len(links), dtype=np.int64),
+        "row": links["row"].to_numpy(dtype=np.int64),
         "vendor_spam": links["vendor_spam"].to_numpy(dtype=bool),
         "linked_domains": links["linked_domains"].to_numpy(dtype=float),
         "ref_domains": links["ref_domains"].to_numpy(dtype=float),
@@ -82,8 +83,9 @@ def group_links(links: pd.DataFrame) -> pd.DataFrame:
         "evidence": evidence, "strength": strength,
     })
     by = per_row.groupby(group, sort=True)
-    agg = by.agg(links=("links", "sum"), row=("row", "min"), vendor_spam=("vendor_spam", "max"),
-                 linked_domains=("linked_domains", "max"), ref_domains=("ref_domains", "max"),
+    agg = by.agg(links=("links", "sum"), export_rows=("export_rows", "sum"), row=("row", "min"),
+                 vendor_spam=("vendor_spam", "max"), linked_domains=("linked_domains", "max"),
+                 ref_domains=("ref_domains", "max"),
                  traffic=("traffic", "max"), first_seen=("first_seen", "min"), last_seen=("first_seen", "max"),
                  nofollow_sum=("nofollow_sum", "sum"), nofollow_n=("nofollow_n", "sum"), ugc_sum=("ugc_sum", "sum"),
                  sponsored_sum=("sponsored_sum", "sum"))

@@ -329,6 +329,11 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int, heade
         words = col(name)
         if words is not None and bool(nofollow.isna().any()):
             nofollow = nofollow.fillna(parse_rels(words)[0])
+    dofollow_links = col("dofollow_links")
+    if dofollow_links is not None and bool(nofollow.isna().any()):  # a referring domain's counts (Ahrefs)
+        counts = parse_numbers(dofollow_links)
+        no_dofollow = counts.eq(0).astype("boolean").mask(counts.isna())
+        nofollow = nofollow.fillna(no_dofollow)  # none of its links to the site is followed: nofollow only
     out["nofollow"] = nofollow
     first_seen = col("first_seen")
     month_first, example = (False, "") if first_seen is None else date_order(first_seen)
