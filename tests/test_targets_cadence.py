@@ -51,6 +51,24 @@ def test_the_angle_says_what_the_target_page_is(page_type: str, kind: str, said:
     assert said in result["angle"].iloc[0]
 
 
+@pytest.mark.parametrize(("said", "kind"), [
+    ("Calculator", "tool"), ("Free template", "tool"), ("Original research", "data"), ("Case study", "study"),
+    ("Checklist", "framework"), ("Guides", "guide"), ("Blog post", "guide"), ("Listicle", "list"),
+    ("Landing page", "landing page"),
+])
+def test_page_kinds_are_read_as_a_team_writes_them(said: str, kind: str) -> None:
+    assert parse_targets([["URL", "Page kind"], ["https://mine.com/x", said]])["kind"].iloc[0] == kind
+
+
+def test_a_calculator_is_offered_to_a_resource_page_as_a_calculator() -> None:
+    """'Calculator' is a tool to the playbook (resource pages take guides, then tools) and is named as written."""
+    targets = parse_targets([["URL", "Page kind"], ["https://mine.com/pricing", "Landing page"],
+                             ["https://mine.com/roi-calculator", "Calculator"]])
+    result = assign_targets(pd.DataFrame({"page_type": ["resource page"]}), pd.Series(["text"]), targets)
+    assert result["target_url"].iloc[0] == "https://mine.com/roi-calculator"
+    assert "as a free calculator their resource list is missing" in result["angle"].iloc[0]
+
+
 def test_home_page_only_for_listings_or_when_it_is_the_only_target() -> None:
     p = pd.DataFrame({"page_type": ["other", "directory"]})
     result = assign_targets(p, pd.Series(["x", "y"]), parse_targets(TARGETS))

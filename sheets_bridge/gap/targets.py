@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,13 +23,14 @@ _READY = {"ready", "ready?", "asset ready", "ready to pitch"}
 
 
 def parse_targets(values: Sequence[Sequence[Any]] | None) -> pd.DataFrame:
-    """Parse the Targets tab into url, kind, keywords, is_home and ready columns.
+    """Parse the Targets tab into url, kind (the playbook's word for its Page kind), kind_said (as written),
+    keywords, is_home and ready columns.
 
     ``Ready`` is optional: "No" (or false, not yet, draft) marks a page not good enough to pitch yet;
     blank or anything else counts as ready, so adding the column changes nothing until a page is marked.
     """
     if not values:
-        return pd.DataFrame(columns=["url", "kind", "keywords", "is_home", "ready"])
+        return pd.DataFrame(columns=["url", "kind", "kind_said", "keywords", "is_home", "ready"])
     header = [normalise_header(c) for c in values[0]]
     col = {name: next((i for i, h in enumerate(header) if h in names), None)
            for name, names in (("url", _URL), ("kind", _KIND), ("keywords", _TOPICS), ("ready", _READY))}
@@ -48,9 +50,23 @@ def parse_targets(values: Sequence[Sequence[Any]] | None) -> pd.DataFrame:
         except ValueError as exc:  # e.g. an unclosed '[' (urllib reads it as an IPv6 address)
             raise TargetsError(f"Tab 'Targets' row {number}: '{url[:80]}' is not a web address; correct or "
                                "remove it") from exc
-        rows.append((url, cell("kind").lower(), cell("keywords").lower(), path in {"", "/"},
+        said = " ".join(cell("kind").lower().split())
+        rows.append((url, kind_of(said), said, cell("keywords").lower(), path in {"", "/"},
                      cell("ready").lower() not in NOT_READY))
-    return pd.DataFrame(rows, columns=["url", "kind", "keywords", "is_home", "ready"])
+    return pd.DataFrame(rows, columns=["url", "kind", "kind_said", "keywords", "is_home", "ready"])
+
+
+def kind_of(said: str) -> str:
+    """The playbook's kind for a Page kind as a team writes it: 'Calculator' is a tool, 'Original research' data,
+    'Case study' a study; the words of ``targeting.json``'s kind_words, the whole cell first, then word by word."""
+    words: dict[str, list[str]] = load_json("targeting.json")["kind_words"]
+    for kind, names in words.items():
+        if said in names:
+            return kind
+    for kind, names in words.items():
+        if any(re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", said) for name in names):
+            return kind
+    return said
 
 
 _STOP = frozenset({"www", "com", "org", "net", "html", "htm", "php", "asp", "aspx", "the", "and", "for", "with",
@@ -125,7 +141,8 @@ def assign_targets(p: pd.DataFrame, text: pd.Series, targets: pd.DataFrame) -> p
     best = scores.argmax(axis=1)
     urls = targets["url"].to_numpy()[best]
     templates = p["page_type"].map(data["angles"]).fillna(data["angles"]["other"])
-    assets = pd.Series(targets["kind"].to_numpy()[best], index=p.index).map(data["assets"])
+    said_asset = pd.Series(targets["kind_said"].to_numpy()[best], index=p.index).map(data["assets"])
+    assets = said_asset.fillna(pd.Series(targets["kind"].to_numpy()[best], index=p.index).map(data["assets"]))
     assets = assets.fillna(p["page_type"].map(data["default_assets"])).fillna("")
     angle = np.array([tpl.format(target=url, asset=asset) for tpl, url, asset in zip(templates, urls, assets,
                                                                                     strict=True)], dtype=object)
