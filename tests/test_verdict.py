@@ -227,7 +227,7 @@ def test_film_databases_and_mailing_lists_are_work_to_do_yourself() -> None:
     assert prospects.loc["jazznearyou.com", "segment"] == "build yourself"  # an events calendar: submit yours
     assert prospects.loc["austinchronicle.com", "segment"] == "build yourself"
     assert prospects.loc["databaseadvisors.com", "segment"] == "build yourself"
-    assert prospects.loc["goodblog.com", "segment"] == "all competitors"
+    assert prospects.loc["goodblog.com", "segment"] == "one competitor"
 
 
 def test_listings_and_forums_stay_as_work_to_do_yourself() -> None:
@@ -236,7 +236,7 @@ def test_listings_and_forums_stay_as_work_to_do_yourself() -> None:
                                              page("https://goodblog.com/a-post-here")]})
     assert prospects.loc["yelp.com", "segment"] == "build yourself"
     assert prospects.loc["example.org", "segment"] == "build yourself"
-    assert prospects.loc["goodblog.com", "segment"] == "all competitors"
+    assert prospects.loc["goodblog.com", "segment"] == "one competitor"
 
 
 def test_weak_links_to_you_stay_in_a_segment_of_their_own() -> None:
@@ -608,7 +608,7 @@ def test_a_page_typed_a_listing_or_a_forum_is_work_to_do_yourself_even_where_no_
     assert prospects.loc["moreandmorenetwork.com", "verdict_reason"] == "a listing or profile: add your own entry"
     assert prospects.loc["cockpitbuilders.com", "segment"] == "build yourself"
     assert prospects.loc["cockpitbuilders.com", "verdict_reason"] == "a forum or community: take part yourself"
-    assert prospects.loc["goodblog.com", "segment"] == "all competitors"
+    assert prospects.loc["goodblog.com", "segment"] == "one competitor"
     assert prospects.loc["goodblog.com", "page_type"] == "editorial/news"
 
 
@@ -623,8 +623,8 @@ def test_a_site_whose_every_link_is_marked_user_generated_is_a_comment_to_post_y
     prospects = gap(clean, ["rival.com"], "", Settings()).prospects.set_index("key")
     assert prospects.loc["dtkaustin.com", "segment"] == "build yourself"
     assert "user-generated" in prospects.loc["dtkaustin.com", "verdict_reason"]
-    assert prospects.loc["bigblog.com", "segment"] == "all competitors"  # one of its links is an editor's
-    assert prospects.loc["example.org", "segment"] == "all competitors"
+    assert prospects.loc["bigblog.com", "segment"] == "one competitor"  # one of its links is an editor's
+    assert prospects.loc["example.org", "segment"] == "one competitor"
 
 
 def test_a_blogger_post_linking_a_pasted_sentence_is_spam_and_a_bloggers_own_link_is_not() -> None:
@@ -757,3 +757,12 @@ def test_a_referring_domains_export_counts_the_links_it_says_each_domain_has() -
     assert "plenty.com" not in prospects.index and result.excluded["already links to you"] == 1
     assert prospects.loc["once.com", "segment"] == "weak: fewer links to you"
     assert prospects.loc["once.com", "competitor_pages"].endswith("(5)")
+
+
+def test_with_one_competitor_loaded_a_domain_links_to_one_competitor_not_to_all() -> None:
+    """'Links to all competitors' is a strong signal only when there are several to link to."""
+    one, _, _ = run_gap({"rival.com": [page("https://goodblog.com/a-post-here")]})
+    assert one.loc["goodblog.com", "segment"] == "one competitor"
+    two, _, _ = run_gap({"rival.com": [page("https://goodblog.com/a-post-here")],
+                         "other.com": [page("https://goodblog.com/another-post")]})
+    assert two.loc["goodblog.com", "segment"] == "all competitors"

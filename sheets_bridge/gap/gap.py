@@ -124,8 +124,8 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
     names = {m: ", ".join(c for c, i in comp_index.items() if m & (1 << i)) for m in np.unique(bits)}
     prospects["linked_competitors"] = pd.Series(bits).map(names).to_numpy(dtype=object)
     n = len(competitors)
-    prospects["segment"] = np.select(
-        [prospects["competitors_linking"] >= n, prospects["competitors_linking"] > 1],
+    prospects["segment"] = np.select(  # with one competitor loaded, linking to it is linking to one, not to all
+        [(prospects["competitors_linking"] >= n) & (n > 1), prospects["competitors_linking"] > 1],
         [SEGMENT_ALL, SEGMENT_SEVERAL], SEGMENT_ONE)
     in_own = np.isin(domain_ids, own_domains)
     weak = _weak_links(clean, rows, site_code, own_rows, codes == own_code, domain_ids, in_own)
