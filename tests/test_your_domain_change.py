@@ -21,7 +21,9 @@ def _set_domain(path: Path, domain: str) -> None:
 
 def test_a_new_own_domain_re_evaluates_the_rows_and_one_count_holds_everywhere(demo_copy: Path) -> None:
     first, _ = score(XlsxStore(demo_copy), TODAY)
-    assert first.left_gap == 0 and sum(first.tiers.values()) == first.prospects
+    # crminsider.org, where the team placed a link, has 22 links to crmpilot.io in its referring-domains export,
+    # more than to any competitor (20): it links to you, and its row stays for the team's notes
+    assert first.left_gap == 1 and sum(first.tiers.values()) == first.prospects
     _set_domain(demo_copy, "pipelinehq.com")  # the team typed the wrong site first; now their own
     second, _ = score(XlsxStore(demo_copy), TODAY)
     # sites linking to the new own domain are no longer prospects: kept on the list for the team's notes,
