@@ -766,3 +766,18 @@ def test_with_one_competitor_loaded_a_domain_links_to_one_competitor_not_to_all(
     two, _, _ = run_gap({"rival.com": [page("https://goodblog.com/a-post-here")],
                          "other.com": [page("https://goodblog.com/another-post")]})
     assert two.loc["goodblog.com", "segment"] == "all competitors"
+
+
+def test_footer_credits_and_product_badges_are_not_prospects_and_sentences_with_by_are() -> None:
+    """'Website by Rival Studio' in a client's footer, 'Powered by Rival' under a booking widget: the site
+    uses the competitor's service or product; no editor chose the link. A sentence that happens to hold
+    'by' is an editor's anchor."""
+    prospects, _, dropped = run_gap({"rival.com": [
+        page("https://bakery-client.com/", "Home - Bakery", anchor="Website by Rival Studio"),
+        page("https://salon-client.com/book", "Book an appointment", anchor="Powered by Rival"),
+        page("https://agency-client.co.uk/", "Home", anchor="Designed and developed by Rival Co"),
+        page("https://techmag.com/2024/ai-in-sales", "AI in sales", anchor="powered by AI: how teams use it"),
+        page("https://craftblog.com/a-post-here", "Our workshop", anchor="Made by hand")]})
+    for key in ("bakery-client.com", "salon-client.com", "agency-client.co.uk"):
+        assert dropped.loc[key, "reason"].startswith("not a prospect: a credit or badge"), key
+    assert {"techmag.com", "craftblog.com"} <= set(prospects.index)
