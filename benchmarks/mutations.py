@@ -527,6 +527,8 @@ MUTATIONS = [
              '{"id": "credit-link", "verdict": "not a prospect"', '{"id": "credit-link", "verdict": "pitch"', QUALITY),
     Mutation("credit-links-any-length", "sheets_bridge/data/page_signals.json",
              'by [^ :;!?]+( [^ :;!?]+){0,3}$', 'by .+$', QUALITY),
+    Mutation("plugin-directory-entries-not-listings", "sheets_bridge/data/page_types.json",
+             "products?|plugins|themes|extensions|add-?ons|integrations|", "products?|", QUALITY),
     Mutation("listing-site-entries-pitched", "sheets_bridge/data/page_signals.json",
              '{"id": "listing-site", "verdict": "build"', '{"id": "listing-site", "verdict": "pitch"', QUALITY),
     Mutation("listing-site-editorial-sections-typed-listings", "sheets_bridge/data/page_types.json",

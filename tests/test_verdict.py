@@ -781,3 +781,16 @@ def test_footer_credits_and_product_badges_are_not_prospects_and_sentences_with_
     for key in ("bakery-client.com", "salon-client.com", "agency-client.co.uk"):
         assert dropped.loc[key, "reason"].startswith("not a prospect: a credit or badge"), key
     assert {"techmag.com", "craftblog.com"} <= set(prospects.index)
+
+
+def test_app_marketplace_and_plugin_directory_entries_are_listings_and_their_blogs_are_not() -> None:
+    """A SaaS competitor's integration page on Zapier, its Shopify app or its WordPress plugin page: the
+    competitor listed itself there, and so can you. Zapier's blog is edited."""
+    rows = [
+        ("https://zapier.com/apps/rival/integrations", "Rival Integrations | Connect Your Apps with Zapier"),
+        ("https://apps.shopify.com/rival-reviews", "Rival Reviews | Shopify App Store"),
+        ("https://wordpress.org/plugins/rival-seo/", "Rival SEO – WordPress plugin | WordPress.org"),
+        ("https://zapier.com/blog/best-crm-app/", "The 8 best CRM apps in 2025"),
+    ]
+    assert types_of(rows)[:3] == ["directory"] * 3
+    assert types_of(rows)[3] == "roundup/list"
