@@ -42,6 +42,7 @@ def test_playbook_mapping_rule(page_type: str, text: str, target: str) -> None:
     ("resource page", "guide", "as an in-depth guide their resource list is missing"),
     ("editorial/news", "data", "Offer original data in https://mine.com/x as a source"),
     ("editorial/news", "", "Offer the original data or framework in https://mine.com/x"),  # kind not given
+    ("editorial/news", "Original research", "Offer original data in https://mine.com/x"),  # read as data
     ("comparison", "comparison", "as a side-by-side comparison their comparison can cite"),
 ])
 def test_the_angle_says_what_the_target_page_is(page_type: str, kind: str, said: str) -> None:
