@@ -532,6 +532,8 @@ MUTATIONS = [
              'by [^ :;!?]+( [^ :;!?]+){0,3}$', 'by .+$', QUALITY),
     Mutation("plugin-directory-entries-not-listings", "sheets_bridge/data/page_types.json",
              "products?|plugins|themes|extensions|add-?ons|integrations|", "products?|", QUALITY),
+    Mutation("flags-compared-with-links-not-rows", "sheets_bridge/gap/gap.py",
+             '    rows = agg["export_rows"].to_numpy()\n', '    rows = agg["links"].to_numpy()\n', QUALITY),
     Mutation("listing-site-entries-pitched", "sheets_bridge/data/page_signals.json",
              '{"id": "listing-site", "verdict": "build"', '{"id": "listing-site", "verdict": "pitch"', QUALITY),
     Mutation("listing-site-editorial-sections-typed-listings", "sheets_bridge/data/page_types.json",

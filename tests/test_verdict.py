@@ -794,3 +794,19 @@ def test_app_marketplace_and_plugin_directory_entries_are_listings_and_their_blo
     ]
     assert types_of(rows)[:3] == ["directory"] * 3
     assert types_of(rows)[3] == "roundup/list"
+
+
+def test_a_row_of_grouped_user_generated_links_is_still_every_link_user_generated() -> None:
+    """Ahrefs groups three comment links from one page into one row marked UGC: all its links are comments."""
+    header = ["Referring page URL", "Referring page title", "Anchor", "UGC", "Sponsored", "Links in group"]
+    rows = [["https://dtkaustin.com/how-to-layer-on-a-budget/", "How to Layer on a Budget", "Lauren", "true",
+             "false", "3"],
+            ["https://paidblog.com/partner-post", "A partner post", "rival", "false", "true", "2"],
+            ["https://news.example.org/stories/layering", "Layering, explained", "rival", "false", "false", "2"]]
+    export = recognise_values([header, *rows], "Tab 'rival.com'", "rival.com")
+    clean, _ = clean_links(combine_groups([group_export(export).groups]))  # type: ignore[misc]
+    prospects = gap(clean, ["rival.com"], "", Settings()).prospects.set_index("key")
+    assert prospects.loc["dtkaustin.com", "segment"] == "build yourself"
+    assert bool(prospects.loc["paidblog.com", "sponsored_only"])
+    assert prospects.loc["example.org", "segment"] == "one competitor"
+    assert not bool(prospects.loc["example.org", "sponsored_only"])

@@ -84,15 +84,17 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
                           "ugc_sum": links["ugc_sum"].to_numpy(dtype=float)[rows],
                           "sponsored_sum": links["sponsored_sum"].to_numpy(dtype=float)[rows],
                           "first_seen": links["first_seen"].to_numpy(dtype="datetime64[ns]")[rows],
-                          "links": links["links"].to_numpy(dtype=np.int64)[rows]})
+                          "links": links["links"].to_numpy(dtype=np.int64)[rows],
+                          "export_rows": links["export_rows"].to_numpy(dtype=np.int64)[rows]})
     agg = stats.groupby("d", sort=True).agg(
         traffic=("traffic", "max"), ref_domains=("ref_domains", "max"), linked_domains=("linked_domains", "max"),
         nofollow_sum=("nofollow_sum", "sum"), nofollow_n=("nofollow_n", "sum"), first_seen=("first_seen", "min"),
-        links=("links", "sum"), ugc_sum=("ugc_sum", "sum"), sponsored_sum=("sponsored_sum", "sum"))
+        links=("links", "sum"), export_rows=("export_rows", "sum"), ugc_sum=("ugc_sum", "sum"),
+        sponsored_sum=("sponsored_sum", "sum"))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = agg["nofollow_sum"].to_numpy() / agg["nofollow_n"].to_numpy()
     ugc_only, agg["sponsored_only"] = every_link(agg, "ugc_sum"), every_link(agg, "sponsored_sum")
-    agg = agg.drop(columns=["nofollow_sum", "nofollow_n", "ugc_sum", "sponsored_sum"])
+    agg = agg.drop(columns=["nofollow_sum", "nofollow_n", "ugc_sum", "sponsored_sum", "export_rows"])
     agg.insert(3, "nofollow_share", share)
     pairs = np.unique(d.astype(np.int64) * 64 + site_code[rows])
     bits = np.bincount(pairs // 64, weights=np.left_shift(1, pairs % 64).astype(float),
@@ -163,9 +165,10 @@ NO_TRAFFIC_AUTHORITY = 40.0
 
 
 def every_link(agg: pd.DataFrame, flagged: str) -> np.ndarray:
-    """Per domain: whether the export flags every one of its links (``flagged`` counts them, ``links`` all)."""
-    links = agg["links"].to_numpy()
-    return (agg[flagged].to_numpy() >= links) & (links > 0)
+    """Per domain: whether the export flags every one of its links (``flagged`` counts the flagged rows,
+    ``export_rows`` all its rows: a flag is the row's, however many links the row stands for)."""
+    rows = agg["export_rows"].to_numpy()
+    return (agg[flagged].to_numpy() >= rows) & (rows > 0)
 
 
 def build_by_type(verdict: np.ndarray, page_type: np.ndarray, ugc_only: np.ndarray) -> np.ndarray:
