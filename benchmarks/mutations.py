@@ -534,6 +534,8 @@ MUTATIONS = [
              "products?|plugins|themes|extensions|add-?ons|integrations|", "products?|", QUALITY),
     Mutation("flags-compared-with-links-not-rows", "sheets_bridge/gap/gap.py",
              '    rows = agg["export_rows"].to_numpy()\n', '    rows = agg["links"].to_numpy()\n', QUALITY),
+    Mutation("weak-link-counts-not-said", "sheets_bridge/gap/gap.py",
+             '    return segment, note\n', '    return segment, np.full(len(d), "", dtype=object)\n', QUALITY),
     Mutation("listing-site-entries-pitched", "sheets_bridge/data/page_signals.json",
              '{"id": "listing-site", "verdict": "build"', '{"id": "listing-site", "verdict": "pitch"', QUALITY),
     Mutation("listing-site-editorial-sections-typed-listings", "sheets_bridge/data/page_types.json",

@@ -252,6 +252,7 @@ def test_weak_links_to_you_stay_in_a_segment_of_their_own() -> None:
     prospects, excluded, _ = run_gap(tabs, own="mine.com")
     assert prospects.loc["nofollowblog.com", "segment"] == "weak: only nofollow to you"
     assert prospects.loc["fewer.com", "segment"] == "weak: fewer links to you"
+    assert prospects.loc["fewer.com", "weak_note"] == "1 link to you, 2 to rival.com"  # shown in Flags
     assert prospects.loc["lostone.com", "segment"] == "weak: your link was lost"
     assert "equal.com" not in prospects.index
     assert excluded["already links to you"] == 1

@@ -7,7 +7,7 @@ see and reverse it; a domain the team marked to keep skips the judgements on its
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,7 +130,8 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
         [(prospects["competitors_linking"] >= n) & (n > 1), prospects["competitors_linking"] > 1],
         [SEGMENT_ALL, SEGMENT_SEVERAL], SEGMENT_ONE)
     in_own = np.isin(domain_ids, own_domains)
-    weak = _weak_links(clean, rows, site_code, own_rows, codes == own_code, domain_ids, in_own)
+    weak, prospects["weak_note"] = _weak_links(clean, rows, site_code, own_rows, codes == own_code, domain_ids,
+                                               in_own, competitors)
     prospects["segment"] = np.where(weak != "", weak, prospects["segment"].to_numpy(dtype=object))
     judged = pd.concat([judge_pages(prospects, [*competitors, own]), classify_pages(prospects)], axis=1)
     for column in judged.columns:
@@ -218,8 +219,10 @@ def competitor_pages(domain: np.ndarray, site: np.ndarray, target: np.ndarray, l
 
 
 def _weak_links(clean: CleanLinks, rows: np.ndarray, site_code: np.ndarray, own_rows: np.ndarray,
-                is_own: np.ndarray, domain_ids: np.ndarray, in_own: np.ndarray) -> np.ndarray:
-    """Per prospect: the weak-link segment when it links to your site less than to a competitor, else ''.
+                is_own: np.ndarray, domain_ids: np.ndarray, in_own: np.ndarray,
+                competitors: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per prospect: the weak-link segment when it links to your site less than to a competitor, else '';
+    and for 'fewer links', the counts that say so ('2 links to you, 39 to rival.com').
 
     Fewer links to you than to its best-linked competitor, only nofollow links to you, or only a lost
     link to you (counted only when lost links are otherwise dropped).
@@ -233,16 +236,24 @@ def _weak_links(clean: CleanLinks, rows: np.ndarray, site_code: np.ndarray, own_
     own_nofollow = np.bincount(clean.domain[own_rows], weights=nofollow_sum[own_rows], minlength=n_domains)
     own_known = np.bincount(clean.domain[own_rows], weights=nofollow_n[own_rows], minlength=n_domains)
     per_site = pd.DataFrame({"d": clean.domain[rows], "s": site_code[rows], "n": counts[rows]})
-    best = per_site.groupby(["d", "s"])["n"].sum().groupby(level=0).max()
+    sums = per_site.groupby(["d", "s"])["n"].sum()
+    top = sums.loc[sums.groupby(level=0).idxmax()]  # each domain's best-linked competitor, the first on a tie
     comp_best = np.zeros(n_domains)
-    comp_best[best.index.to_numpy(dtype=np.int64)] = best.to_numpy(dtype=float)
+    best_site = np.zeros(n_domains, dtype=np.int64)
+    comp_best[top.index.get_level_values(0).to_numpy(dtype=np.int64)] = top.to_numpy(dtype=float)
+    best_site[top.index.get_level_values(0).to_numpy(dtype=np.int64)] = top.index.get_level_values(1).to_numpy()
     lost_own = is_own & links["lost"].to_numpy(dtype=bool) & ~clean.usable
     has_lost = np.bincount(clean.domain[lost_own], minlength=n_domains) > 0 if lost_own.any() else np.zeros(
         n_domains, dtype=bool)
     d = domain_ids
     nofollow_only = (own_known[d] > 0) & (own_nofollow[d] >= own_known[d])
-    return np.select([in_own & nofollow_only, in_own & (own_count[d] < comp_best[d]), ~in_own & has_lost[d]],
-                     [WEAK_NOFOLLOW, WEAK_FEWER, WEAK_LOST], "").astype(object)
+    segment = np.select([in_own & nofollow_only, in_own & (own_count[d] < comp_best[d]), ~in_own & has_lost[d]],
+                        [WEAK_NOFOLLOW, WEAK_FEWER, WEAK_LOST], "").astype(object)
+    note = np.full(len(d), "", dtype=object)
+    fewer = np.flatnonzero(segment == WEAK_FEWER)
+    note[fewer] = [f"{int(own_count[i])} link{'s' if own_count[i] != 1 else ''} to you, {int(comp_best[i])} to "
+                   f"{competitors[best_site[i]]}" for i in d[fewer]]
+    return segment, note
 
 
 def _popcount(values: np.ndarray) -> np.ndarray:

@@ -144,7 +144,7 @@ def to_owned(p: pd.DataFrame) -> pd.DataFrame:
                         "nofollow only": (p["nofollow_share"] == 1.0).to_numpy(dtype=bool),
                         "paid (sponsored) links only": p.get("sponsored_only", pd.Series(False, index=p.index))
                         .to_numpy(dtype=bool)}, len(p))
-    for extra in ("weak_spam", "build_note"):  # a weak name signal; what to build yourself
+    for extra in ("weak_spam", "build_note", "weak_note"):  # a weak name signal; what to build yourself; counts
         if extra in p:
             said = p[extra].astype(object).fillna("").to_numpy(dtype=object)
             flags = np.where(said == "", flags, np.where(flags == "", said, flags + "; " + said))
