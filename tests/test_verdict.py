@@ -811,3 +811,18 @@ def test_a_row_of_grouped_user_generated_links_is_still_every_link_user_generate
     assert bool(prospects.loc["paidblog.com", "sponsored_only"])
     assert prospects.loc["example.org", "segment"] == "one competitor"
     assert not bool(prospects.loc["example.org", "sponsored_only"])
+
+
+def test_a_backlink_gap_export_counts_each_sites_links_from_its_own_columns() -> None:
+    """Semrush's Backlink Gap gives one column per compared site holding the links each domain has to it:
+    b.com has 2 links to you and 7 to rival-b.com, so it links to you less; a.com none to you."""
+    export = recognise_values([["Domain", "Authority Score", "Matches", "rival-a.com", "rival-b.com", "mine.com"],
+                               ["a.com", "44", "2", "3", "1", "0"], ["b.com", "30", "2", "0", "7", "2"],
+                               ["c.com", "30", "2", "0", "2", "5"]], "Tab 'gap'")
+    clean, _ = clean_links(combine_groups([group_export(export).groups]))  # type: ignore[misc]
+    result = gap(clean, ["rival-a.com", "rival-b.com"], "mine.com", Settings(your_domain="mine.com"))
+    prospects = result.prospects.set_index("key")
+    assert prospects.loc["a.com", "segment"] == "all competitors"
+    assert prospects.loc["b.com", "segment"] == "weak: fewer links to you"
+    assert prospects.loc["b.com", "weak_note"] == "2 links to you, 7 to rival-b.com"
+    assert "c.com" not in prospects.index and result.excluded["already links to you"] == 1

@@ -417,6 +417,8 @@ def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, fir
             links = count.fillna(0).gt(0) | (count.isna() & ~text.isin(["", "0", "-", "false"]))
             part = frame.loc[links.to_numpy()].copy()
             part["site"] = np.full(len(part), key, dtype=object)
+            said = count.loc[links.to_numpy()].to_numpy(dtype=float)  # the links it has to this site, when counted
+            part["links_to_target"] = np.where(said > 0, said, part["links_to_target"].to_numpy(dtype=float))
             parts.append(part)
         frame = pd.concat(parts, ignore_index=True) if parts else frame.iloc[0:0]
     else:
