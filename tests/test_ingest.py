@@ -427,3 +427,22 @@ def test_an_ahrefs_referring_domain_with_no_dofollow_link_links_only_with_nofoll
     assert export.frame["nofollow"].tolist()[:2] == [True, False]
     assert pd.isna(export.frame["nofollow"].iloc[2])
     assert export.frame["ref_domains"].tolist() == [10, 10, 10]  # 'Dofollow ref. domains' is another count
+
+
+def test_a_title_row_and_a_quoted_line_break_do_not_hide_the_tab_delimiter() -> None:
+    """Found by the columnar-vs-row property: a title row above the header splits into one cell whatever the
+    delimiter, and a quoted cell holding a line break is one cell; the tab still splits the header and rows,
+    so both readers read the same Ahrefs export."""
+    data = (b"Report for rival.com\r\nReferring page URL\tDomain rating\tAnchor\tLost\r\n"
+            b"https://a.com/x\t\t\t\r\nhttps://a.com/x\t\t\t\"\n\"\r\nhttps://b.com/y\t12\trival\t\r\n")
+    rows, _ = read_rows(data, "x.csv")
+    assert rows[1] == ["Referring page URL", "Domain rating", "Anchor", "Lost"]
+    by_rows = recognise_values(rows, "File 'x.csv'", "rival.com")
+    by_columns = recognise_file(data, "x.csv", "rival.com")
+    assert by_rows.format == by_columns.format == "Ahrefs backlinks"
+    assert by_columns.frame["host"].tolist() == ["https://a.com/x", "https://a.com/x", "https://b.com/y"]
+
+
+def test_a_comma_in_a_title_row_does_not_outvote_the_tab_separated_table() -> None:
+    data = b"Backlinks report, rival.com\nReferring page URL\tAnchor\tDomain rating\nhttps://a.com/x\tok\t5\n"
+    assert recognise_file(data, "x.csv", "rival.com").frame["host"].tolist() == ["https://a.com/x"]

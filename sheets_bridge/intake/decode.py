@@ -36,14 +36,35 @@ def decode_text(data: bytes | bytearray) -> tuple[str, str]:
     return body.decode("utf-8"), encoding
 
 
+SNIFF_ROWS = 20  # the first rows that decide the delimiter
+SNIFF_CHARS = 65_536
+
+
 def sniff_delimiter(text: str) -> str:
-    """Pick the delimiter that splits the first non-blank line into the most cells."""
-    for line in text.splitlines()[:20]:
-        if line.strip():
-            counts = {d: line.count(d) for d in _DELIMITERS}
-            best = max(counts, key=lambda d: counts[d])
-            return best if counts[best] > 0 else ","
-    return ","
+    """Pick the delimiter that splits the first rows most consistently into two cells or more.
+
+    Each candidate parses the first rows (quotes respected, so a quoted cell's commas or line breaks do not
+    count); it scores the number of rows holding its most common cell count above one, then that count. A
+    title row above the header ('Report for rival.com') splits into one cell under every candidate and
+    decides nothing; with no candidate splitting any row, ','.
+    """
+    head = text[:SNIFF_CHARS]
+    best, best_score = ",", (0, 0)
+    for delimiter in _DELIMITERS:
+        reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter, strict=False)
+        try:
+            counts = [len(row) for row in itertools.islice((r for r in reader if any(c.strip() for c in r)),
+                                                           SNIFF_ROWS)]
+        except csv.Error:
+            continue
+        split = [c for c in counts if c > 1]
+        if not split:
+            continue
+        common = max(set(split), key=lambda c: (split.count(c), c))
+        score = (split.count(common), common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def read_rows(data: bytes | bytearray, name: str) -> tuple[list[list[str]], list[str]]:
