@@ -235,13 +235,15 @@ def _weak_links(clean: CleanLinks, rows: np.ndarray, site_code: np.ndarray, own_
     nofollow_n = links["nofollow_n"].to_numpy(dtype=float)
     own_nofollow = np.bincount(clean.domain[own_rows], weights=nofollow_sum[own_rows], minlength=n_domains)
     own_known = np.bincount(clean.domain[own_rows], weights=nofollow_n[own_rows], minlength=n_domains)
-    per_site = pd.DataFrame({"d": clean.domain[rows], "s": site_code[rows], "n": counts[rows]})
-    sums = per_site.groupby(["d", "s"])["n"].sum()
-    top = sums.loc[sums.groupby(level=0).idxmax()]  # each domain's best-linked competitor, the first on a tie
+    pair, which = np.unique(clean.domain[rows].astype(np.int64) * 64 + site_code[rows], return_inverse=True)
+    sums = np.bincount(which, weights=counts[rows].astype(float))  # links per (domain, competitor)
+    pair_domain, pair_site = pair // 64, pair % 64
+    ranked = np.lexsort((pair_site, -sums, pair_domain))  # per domain its best-linked competitor, the first on a tie
+    first = ranked[np.r_[True, pair_domain[ranked][1:] != pair_domain[ranked][:-1]]] if len(ranked) else ranked
     comp_best = np.zeros(n_domains)
     best_site = np.zeros(n_domains, dtype=np.int64)
-    comp_best[top.index.get_level_values(0).to_numpy(dtype=np.int64)] = top.to_numpy(dtype=float)
-    best_site[top.index.get_level_values(0).to_numpy(dtype=np.int64)] = top.index.get_level_values(1).to_numpy()
+    comp_best[pair_domain[first]] = sums[first]
+    best_site[pair_domain[first]] = pair_site[first]
     lost_own = is_own & links["lost"].to_numpy(dtype=bool) & ~clean.usable
     has_lost = np.bincount(clean.domain[lost_own], minlength=n_domains) > 0 if lost_own.any() else np.zeros(
         n_domains, dtype=bool)
