@@ -47,7 +47,7 @@ _NUMBERS = ("traffic", "ref_domains", "linked_domains", "external_links", "spam_
 _SITE_HEADER = re.compile(r"^(https?://)?(www\.)?([a-z0-9\-]+\.)+[a-z]{2,}/?$")
 CANONICAL = [
     "site", "host", "source_url", "title", "anchor", "authority", "authority_scale", "authority_norm",
-    "traffic", "ref_domains", "linked_domains", "external_links", "links_to_target", "nofollow", "ugc", "sponsored",
+    "traffic", "ref_domains", "linked_domains", "external_links", "nofollow", "ugc", "sponsored",
     "first_seen", "lost",
     "vendor_spam", "spam_score", "target_url", "contact", "vendor_page_type", "row",
 ]
@@ -359,7 +359,10 @@ def _canonical(raw: pd.DataFrame, mapping: dict[str, int], first_row: int, heade
     out["vendor_spam"] = spam
     out["row"] = np.arange(first_row, first_row + n)
     out["site"] = empty_text
-    return pd.DataFrame(out, index=raw.index)[CANONICAL]
+    frame = pd.DataFrame(out, index=raw.index)[CANONICAL]
+    if "links_to_target" in mapping:  # a row standing for several links says so; a backlinks row is one link
+        frame["links_to_target"] = out["links_to_target"]
+    return frame
 
 
 def recognise_frame(raw: pd.DataFrame, source: str, site: str = "", first_row: int = 2) -> Export:
@@ -418,7 +421,8 @@ def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, fir
             part = frame.loc[links.to_numpy()].copy()
             part["site"] = np.full(len(part), key, dtype=object)
             said = count.loc[links.to_numpy()].to_numpy(dtype=float)  # the links it has to this site, when counted
-            part["links_to_target"] = np.where(said > 0, said, part["links_to_target"].to_numpy(dtype=float))
+            before = part["links_to_target"].to_numpy(dtype=float) if "links_to_target" in part else np.nan
+            part["links_to_target"] = np.where(said > 0, said, before)
             parts.append(part)
         frame = pd.concat(parts, ignore_index=True) if parts else frame.iloc[0:0]
     else:
