@@ -15,22 +15,26 @@ import pytest
 
 from sheets_bridge.gap.classify import classify_pages
 from sheets_bridge.gap.clean import clean_links
-from sheets_bridge.gap.gap import gap
+from sheets_bridge.gap.gap import GapResult, gap
 from sheets_bridge.gap.groups import combine_groups, group_export
 from sheets_bridge.intake.domains import key_host
-from sheets_bridge.intake.ingest import recognise_values
+from sheets_bridge.intake.ingest import Export, recognise_values
 from sheets_bridge.intake.settings import Settings
 
 AHREFS = ["Referring page URL", "Referring page title", "Anchor", "Domain rating", "External links", "Nofollow",
           "Lost"]
 
 
+def gap_of(exports: list[Export], competitors: list[str], own: str = "", keep: tuple[str, ...] = ()) -> GapResult:
+    """The gap of recognised exports, as the pipeline computes it from their link groups."""
+    clean, _ = clean_links(combine_groups([group_export(e).groups for e in exports]))  # type: ignore[misc]
+    return gap(clean, competitors, own, Settings(your_domain=own), keep)
+
+
 def run_gap(tabs: dict[str, list[list[object]]], own: str = "", keep: tuple[str, ...] = ()) -> tuple[
         pd.DataFrame, Counter[str], pd.DataFrame]:
     exports = [recognise_values([AHREFS, *rows], f"Tab '{site}'", site) for site, rows in tabs.items()]
-    clean, _ = clean_links(combine_groups([group_export(e).groups for e in exports]))  # type: ignore[misc]
-    competitors = [s for s in tabs if s != own]
-    result = gap(clean, competitors, own, Settings(your_domain=own), keep)
+    result = gap_of(exports, [s for s in tabs if s != own], own, keep)
     return result.prospects.set_index("key"), result.excluded, result.dropped.set_index("key")
 
 
@@ -261,9 +265,7 @@ def test_weak_links_to_you_stay_in_a_segment_of_their_own() -> None:
 def test_a_high_authority_site_with_no_search_traffic_is_a_link_network() -> None:
     header = ["Domain", "DR", "Traffic"]
     rows = [["pbnsite.com", 55, 0], ["realmag.com", 55, 1200], ["smallblog.com", 12, 0], ["unknown.com", 60, ""]]
-    exports = [recognise_values([header, *rows], "Tab 'rival.com'", "rival.com")]
-    clean, _ = clean_links(combine_groups([group_export(e).groups for e in exports]))  # type: ignore[misc]
-    result = gap(clean, ["rival.com"], "", Settings())
+    result = gap_of([recognise_values([header, *rows], "Tab 'rival.com'", "rival.com")], ["rival.com"])
     assert set(result.prospects["key"]) == {"realmag.com", "smallblog.com", "unknown.com"}
     dropped = result.dropped.set_index("key")
     assert dropped.loc["pbnsite.com", "reason"] == "spam: high authority, no search traffic"
@@ -620,8 +622,7 @@ def test_a_site_whose_every_link_is_marked_user_generated_is_a_comment_to_post_y
             ["https://bigblog.com/best-coats-2024", "The best coats of 2024", "rival", "false", "false"],
             ["https://news.example.org/stories/layering", "Layering, explained", "rival", "false", "false"]]
     export = recognise_values([header, *rows], "Tab 'rival.com'", "rival.com")
-    clean, _ = clean_links(combine_groups([group_export(export).groups]))  # type: ignore[misc]
-    prospects = gap(clean, ["rival.com"], "", Settings()).prospects.set_index("key")
+    prospects = gap_of([export], ["rival.com"]).prospects.set_index("key")
     assert prospects.loc["dtkaustin.com", "segment"] == "build yourself"
     assert "user-generated" in prospects.loc["dtkaustin.com", "verdict_reason"]
     assert prospects.loc["bigblog.com", "segment"] == "one competitor"  # one of its links is an editor's
@@ -752,8 +753,7 @@ def test_a_referring_domains_export_counts_the_links_it_says_each_domain_has() -
     mine = recognise_values([header, ["plenty.com", 40, 22], ["once.com", 40, 1]], "Tab 'mine.com'", "mine.com")
     rival = recognise_values([AHREFS, page("https://plenty.com/a-b-c"), page("https://plenty.com/d-e-f"),
                               *[page(f"https://once.com/post-{i}") for i in range(5)]], "Tab 'rival.com'", "rival.com")
-    clean, _ = clean_links(combine_groups([group_export(e).groups for e in (mine, rival)]))  # type: ignore[misc]
-    result = gap(clean, ["rival.com"], "mine.com", Settings(your_domain="mine.com"))
+    result = gap_of([mine, rival], ["rival.com"], "mine.com")
     prospects = result.prospects.set_index("key")
     assert "plenty.com" not in prospects.index and result.excluded["already links to you"] == 1
     assert prospects.loc["once.com", "segment"] == "weak: fewer links to you"
@@ -805,8 +805,7 @@ def test_a_row_of_grouped_user_generated_links_is_still_every_link_user_generate
             ["https://paidblog.com/partner-post", "A partner post", "rival", "false", "true", "2"],
             ["https://news.example.org/stories/layering", "Layering, explained", "rival", "false", "false", "2"]]
     export = recognise_values([header, *rows], "Tab 'rival.com'", "rival.com")
-    clean, _ = clean_links(combine_groups([group_export(export).groups]))  # type: ignore[misc]
-    prospects = gap(clean, ["rival.com"], "", Settings()).prospects.set_index("key")
+    prospects = gap_of([export], ["rival.com"]).prospects.set_index("key")
     assert prospects.loc["dtkaustin.com", "segment"] == "build yourself"
     assert bool(prospects.loc["paidblog.com", "sponsored_only"])
     assert prospects.loc["example.org", "segment"] == "one competitor"
@@ -819,8 +818,7 @@ def test_a_backlink_gap_export_counts_each_sites_links_from_its_own_columns() ->
     export = recognise_values([["Domain", "Authority Score", "Matches", "rival-a.com", "rival-b.com", "mine.com"],
                                ["a.com", "44", "2", "3", "1", "0"], ["b.com", "30", "2", "0", "7", "2"],
                                ["c.com", "30", "2", "0", "2", "5"]], "Tab 'gap'")
-    clean, _ = clean_links(combine_groups([group_export(export).groups]))  # type: ignore[misc]
-    result = gap(clean, ["rival-a.com", "rival-b.com"], "mine.com", Settings(your_domain="mine.com"))
+    result = gap_of([export], ["rival-a.com", "rival-b.com"], "mine.com")
     prospects = result.prospects.set_index("key")
     assert prospects.loc["a.com", "segment"] == "all competitors"
     assert prospects.loc["b.com", "segment"] == "weak: fewer links to you"
