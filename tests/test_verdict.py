@@ -17,6 +17,7 @@ from sheets_bridge.gap.classify import classify_pages
 from sheets_bridge.gap.clean import clean_links
 from sheets_bridge.gap.gap import GapResult, gap
 from sheets_bridge.gap.groups import combine_groups, group_export
+from sheets_bridge.gap.spam import judge_pages
 from sheets_bridge.intake.domains import key_host
 from sheets_bridge.intake.ingest import Export, recognise_values
 from sheets_bridge.intake.settings import Settings
@@ -273,8 +274,6 @@ def test_a_high_authority_site_with_no_search_traffic_is_a_link_network() -> Non
 
 
 def test_a_pasted_search_result_is_spam_and_a_quoted_title_is_not() -> None:
-    from sheets_bridge.gap.spam import judge_pages
-
     pages = pd.DataFrame({
         "source_url": ["https://lyjak-u-up.blogspot.com/2021/03/cooking-salmon-fillets-in-foil-baked.html",
                        "https://bitmason.blogspot.com/2012/07/links-for-07-25-2012.html",
@@ -552,8 +551,6 @@ def test_a_project_page_on_an_app_host_and_a_publishers_own_page_are_kept() -> N
 
 
 def test_a_lower_case_query_page_planted_on_a_site_is_spam_and_an_editors_post_is_not() -> None:
-    from sheets_bridge.gap.spam import judge_pages
-
     pages = pd.DataFrame({
         "source_url": ["http://apsolution.al/xgyyqmj/merit-pay-and-performance-appraisal",
                        "https://misawa-kk.co.jp/the-legend/moon-mist-ice-cream-usa",
@@ -571,8 +568,6 @@ def test_a_lower_case_query_page_planted_on_a_site_is_spam_and_an_editors_post_i
 
 
 def test_a_review_sites_listing_is_a_listing_and_a_review_is_a_review() -> None:
-    from sheets_bridge.gap.spam import judge_pages
-
     rows = [("https://www.sockscap64.com/games/game/world-rally-2/",
              "World Rally 2 Reviews, News, Descriptions, Walkthrough and System Requirements"),
             ("https://listings.example.com/acme-widgets", "Acme Widgets - Customer Reviews and Contact Details"),
@@ -587,8 +582,6 @@ def test_a_review_sites_listing_is_a_listing_and_a_review_is_a_review() -> None:
 
 
 def test_an_entry_under_a_listings_folder_is_a_listing_and_a_long_article_slug_there_is_not() -> None:
-    from sheets_bridge.gap.spam import judge_pages
-
     rows = [("https://www.starsheep.net/game/world-enduro-rally", "World Enduro Rally - Starsheep.net"),
             ("https://hearitthere.com/venue/the-state-house/", "The State House, New Haven - Hear It There"),
             ("https://apps.example.com/apps/acme-notes", "Acme Notes"),
@@ -630,8 +623,6 @@ def test_a_site_whose_every_link_is_marked_user_generated_is_a_comment_to_post_y
 
 
 def test_a_blogger_post_linking_a_pasted_sentence_is_spam_and_a_bloggers_own_link_is_not() -> None:
-    from sheets_bridge.gap.spam import judge_pages
-
     pages = pd.DataFrame({
         "source_url": ["https://allimagesbuster.blogspot.com/2021/07/dracaena-pink-edges-care-fertilizer.html",
                        "https://captionspagesus.blogspot.com/2021/09/beauty-standards-in-colombia.html",
@@ -693,8 +684,6 @@ def test_entries_on_listing_sites_are_work_to_do_yourself_and_their_editorial_se
     for key in ("mapquest.com", "merchantcircle.com", "play.google.com", "avvo.com", "futurepedia.io"):
         assert prospects.loc[key, "segment"] == "build yourself", key
         assert "listing" in prospects.loc[key, "verdict_reason"], key
-    from sheets_bridge.gap.spam import judge_pages
-
     judged = judge_pages(pd.DataFrame([(url, title, "rival") for url, title in listings + edited],
                                       columns=["source_url", "title", "anchor"]))
     assert judged["verdict"].tolist() == ["build"] * 5 + ["pitch"] * 4  # each page, on its own
