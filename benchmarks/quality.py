@@ -23,6 +23,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -44,13 +45,16 @@ VERDICTS = {"P": "pitch", "B": "build", "N": "not a prospect", "S": "link seller
 BAD = {"link seller", "spam"}
 EXCLUDED = {"link seller", "spam", "not a prospect"}
 TODAY = dt.date(2026, 12, 1)
-SOURCE_URL = ("Source url", "Referring page URL")
+SOURCE_URL = ("Source url", "Referring page URL", "Linking page")
 TITLE = ("Source title", "Referring page title")
+# after the site in the name of a Search Console file of the corpus: its report
+SEARCH_CONSOLE_SUFFIX = re.compile(r"-(latest-links|sample-links|internal-links|top-linking-sites)\.csv$")
 
 
 def _cell(row: dict[str, str], names: tuple[str, ...]) -> str:
-    """The first of the vendor's names for one column that the row has (Semrush, then Ahrefs)."""
-    return next(row[name] for name in names if name in row)
+    """The first of the vendor's names for one column that the row has (Semrush, Ahrefs, then Search Console);
+    blank when the export has no such column (Search Console gives no titles)."""
+    return next((row[name] for name in names if name in row), "")
 
 
 @dataclass
@@ -77,15 +81,15 @@ def load_corpus(root: Path = CORPUS) -> Corpus:
             raise ValueError(f"{name}: {len(tokens)} labels for {len(data)} rows")
         for row, token in zip(data, tokens, strict=True):
             rows.append({"file": name, "split": split[name], "source_url": _cell(row, SOURCE_URL),
-                         "title": _cell(row, TITLE), "anchor": row["Anchor"],
-                         "external_links": row["External links"],
+                         "title": _cell(row, TITLE), "anchor": row.get("Anchor", ""),
+                         "external_links": row.get("External links", ""),
                          "page_type_label": PAGE_TYPES.get(token[0], ""), "verdict_label": VERDICTS[token[1]]})
     return Corpus(manifest, pd.DataFrame(rows))
 
 
 def site_of(name: str) -> str:
-    """The competitor a corpus file describes (its name before '-backlinks' or '-broken-backlinks')."""
-    return name.split("-backlinks")[0].removesuffix("-broken")
+    """The competitor a corpus file describes (its name before the report: '-backlinks', '-latest-links'...)."""
+    return SEARCH_CONSOLE_SUFFIX.sub("", name).split("-backlinks")[0].removesuffix("-broken")
 
 
 def judge_corpus(pages: pd.DataFrame) -> pd.DataFrame:
