@@ -14,11 +14,13 @@ import pytest
 from sheets_bridge.cli import main
 from sheets_bridge.exceptions import WrongReportError
 from sheets_bridge.intake.ingest import recognise_file
+from sheets_bridge.service.file_gap import read_export_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "benchmarks" / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
-LINK_REPORTS = {"Semrush backlinks", "Ahrefs backlinks", "Ahrefs broken backlinks"}
+LINK_REPORTS = {"Semrush backlinks", "Ahrefs backlinks", "Ahrefs broken backlinks", "Search Console latest links",
+                "Search Console sample links", "Search Console top linking sites"}
 OTHER_REPORTS = [m for m in MANIFEST if m["report"] not in LINK_REPORTS]
 SUBSET = ["ajblive.com-backlinks.csv", "centeredlogic.com-backlinks.csv", "heretohere.org-backlinks.csv",
           "wizardrecipes.com-backlinks.csv", "bigedscitymarket.com-backlinks.csv", "mechcrunch.com-backlinks.csv"]
@@ -64,6 +66,26 @@ def test_a_real_semrush_export_is_read_with_its_site() -> None:
     path = CORPUS / "files" / "capiston.com-backlinks.csv"
     export = recognise_file(path.read_bytes(), path.name, "capiston.com")
     assert export.format == "Semrush backlinks" and export.sites == ["capiston.com"] and len(export.frame) == 20
+
+
+@pytest.mark.parametrize(("name", "report", "rows"), [
+    ("oztimberfloor.com.au-latest-links.csv", "Search Console latest links", 25),
+    ("oztimberfloor.com.au-sample-links.csv", "Search Console sample links", 10),
+    ("adambuice.com-top-linking-sites.csv", "Search Console top linking sites", 4),
+    ("thebenhirsch.com-latest-links.csv", "Search Console latest links", 9),
+])
+def test_real_search_console_exports_are_read_with_their_report(tmp_path: Path, name: str, report: str,
+                                                                 rows: int) -> None:
+    """Search Console's own file names ('https___site_-Latest links-<date>.csv', 'site-Top linking sites-<date>.csv')
+    say the site; a Yandex search URL with a line break inside its quotes stays one row."""
+    site = name.split("-")[0]
+    gsc_name = {"latest": "Latest links", "sample": "More sample links", "top": "Top linking sites"}[
+        name.removeprefix(site + "-").split("-")[0]]
+    path = tmp_path / f"https___{site}_-{gsc_name}-2026-05-18.csv"
+    path.write_bytes((CORPUS / "files" / name).read_bytes())
+    export = read_export_file(path)
+    assert export.format == report and export.sites == [site] and len(export.frame) == rows
+    assert any("no authority column" in w and "Referring domains" in w for w in export.warnings)
 
 
 @pytest.mark.parametrize(("name", "site", "report", "rows"), [

@@ -813,3 +813,74 @@ def test_a_backlink_gap_export_counts_each_sites_links_from_its_own_columns() ->
     assert prospects.loc["b.com", "segment"] == "weak: fewer links to you"
     assert prospects.loc["b.com", "weak_note"] == "2 links to you, 7 to rival-b.com"
     assert "c.com" not in prospects.index and result.excluded["already links to you"] == 1
+
+
+def test_a_persons_profiles_and_posts_under_their_handle_are_their_own_pages() -> None:
+    """A personal site's owner signs up everywhere under a handle that runs on from the site's name, often
+    without its 'the': about.me/nicolerojasus, linktr.ee, a Medium handle and every post under it. Nobody
+    chose those links; someone else's Medium post, and a page that only mentions the name in a longer slug,
+    stay prospects."""
+    prospects, _, dropped = run_gap({"thenicolerojas.com": [
+        page("https://about.me/nicolerojasus", "Nicole Rojas"),
+        page("https://linktr.ee/thenicolerojas", "Nicole Rojas | Linktree"),
+        page("https://medium.com/@nicolerojasus/i-hit-record-on-a-new-career-e22d50a6cf24", "I hit record"),
+        page("https://nicolerojas.blogspot.com/", "Nicole Rojas"),
+        page("https://podcastmag.com/nicole-rojas-on-starting-over", "Nicole Rojas on starting over"),
+        page("https://goodblog.com/a-post-here")]})
+    for key in ("about.me", "linktr.ee", "medium.com", "nicolerojas.blogspot.com"):
+        assert dropped.loc[key, "reason"].startswith("not a prospect"), key
+    assert {"podcastmag.com", "goodblog.com"} <= set(prospects.index)
+    others, _, _ = run_gap({"thenicolerojas.com": [
+        page("https://medium.com/@janedoe/ten-careers-i-tried-3bfea9c396a8", "Ten careers I tried"),
+        page("https://about.me/janedoe", "Jane Doe")]})
+    assert others.loc["about.me", "segment"] == "build yourself"  # a link-in-bio page: make your own
+    assert others.loc["about.me", "page_type"] == "directory"
+
+
+def test_a_businesss_listing_deep_in_a_directory_is_its_own_page_and_a_short_path_is_not() -> None:
+    """Local directories file a business under place and trade, its name hyphenated last
+    (``/cabramatta/service/oz-timber-floor``, ``/au/new-south-wales/oz-timber-floor-795243558``). One folder
+    deep the same words may be an editor's page about it, and a blog post's slug always is."""
+    prospects, _, dropped = run_gap({"oztimberfloor.com.au": [
+        page("https://www.directso.com.au/cabramatta/service/oz-timber-floor", ""),
+        page("https://www.mylifegb.com/australia/cabramatta/professional-services/oz-timber-floor", ""),
+        page("https://altapps.net/soft/oz-timber-floor", "Oz Timber Floor alternatives"),
+        page("https://floormag.com.au/blog/2024/oz-timber-floor", "Visiting Oz Timber Floor")]})
+    for key in ("directso.com.au", "mylifegb.com"):
+        assert dropped.loc[key, "reason"] == "not a prospect: a profile or listing of a site you loaded", key
+    assert {"altapps.net", "floormag.com.au"} <= set(prospects.index)
+
+
+def test_an_agencys_client_list_and_generated_domain_reports_are_not_prospects() -> None:
+    """A web agency's /clients/ page links every site it built: only its clients get there. A numbered domain
+    report on a report host is generated. A client login, a reports index and a short report id are kept."""
+    prospects, _, dropped = run_gap({"rival.com": [
+        page("https://personalwebsites.org/clients/", ""),
+        page("https://studio.example.com/our-clients", "Our clients"),
+        page("https://bye.fyi/report/3209819", ""),
+        page("https://pr-firm.example.net/client/", "Client area"),
+        page("https://stats.example.gov/reports/2024", "Reports 2024"),
+        page("https://council.example.org/report/12", "Report 12")]})
+    for key in ("personalwebsites.org", "example.com"):
+        assert dropped.loc[key, "reason"].startswith("not a prospect: a web agency's or maker's client list"), key
+    assert dropped.loc["bye.fyi", "reason"] == "spam: a generated domain report"
+    assert {"example.net", "example.gov", "example.org"} <= set(prospects.index)
+
+
+def test_a_company_filed_under_its_legal_name_is_a_listing_and_community_platforms_are_forums() -> None:
+    """``/mauriconnect-car-rental-ltd`` is a company's entry in a listing; the same words in a news folder are
+    an article. A Skool or Circle community is one to join yourself. Regional directories (Australia's
+    local.com.au) are listings to claim."""
+    prospects, _, _ = run_gap({"rival.com": [
+        page("https://www.globalbusinesslisting.org/mauriconnect-car-rental-ltd", ""),
+        page("https://herald.example.com/news/acme-widgets-ltd", "Acme Widgets Ltd fined"),
+        page("https://www.skool.com/cosmic-horror-club-1092/the-implications-are-troubling", ""),
+        page("https://www.local.com.au/flooring/nsw/liberty-grove", "")]})
+    assert prospects.loc["globalbusinesslisting.org", "segment"] == "build yourself"
+    assert prospects.loc["globalbusinesslisting.org", "page_type"] == "directory"
+    assert prospects.loc["example.com", "page_type"] == "editorial/news"
+    assert prospects.loc["example.com", "segment"] != "build yourself"
+    assert prospects.loc["skool.com", "page_type"] == "forum/UGC"
+    assert prospects.loc["skool.com", "segment"] == "build yourself"
+    assert prospects.loc["local.com.au", "page_type"] == "directory"
+    assert prospects.loc["local.com.au", "segment"] == "build yourself"

@@ -239,14 +239,33 @@ def staging_hosts(hosts: pd.Series) -> np.ndarray:
     return out
 
 
+NAME_PREFIXES = ("the", "its", "get", "try", "use", "join", "hey", "my")  # words put before a brand or a name
+MIN_STRIPPED_BRAND = MIN_BRAND + 2  # what is left after such a word must say more: 'raddle' is in 'straddle'
+
+
 def _brands(sites: Sequence[str]) -> list[tuple[str, str, str]]:
-    """(site, name, suffix) of each loaded site whose name is long enough to tell (``MIN_BRAND``)."""
+    """(site, name, suffix) of each loaded site whose name is long enough to tell (``MIN_BRAND``).
+
+    A name that starts with a word sites put before a brand or a person's name ('the', 'get', 'its') is also
+    given without it when what is left is long enough: thenicolerojas.com is Nicole Rojas's site, and her
+    profiles say ``nicolerojasus``. A site may so have two entries."""
     out = []
     for site in dict.fromkeys(s for s in sites if s):
         parts = extractor()(site)
-        if len(parts.domain) >= MIN_BRAND and parts.suffix:
-            out.append((site, parts.domain.lower(), parts.suffix.lower()))
+        name, suffix = parts.domain.lower(), parts.suffix.lower()
+        if not suffix:
+            continue
+        if len(name) >= MIN_BRAND:
+            out.append((site, name, suffix))
+        out += [(site, name[len(word):], suffix) for word in NAME_PREFIXES
+                if name.startswith(word) and len(name) - len(word) >= MIN_STRIPPED_BRAND]
     return out
+
+
+def _merge(found: dict[str, np.ndarray], site: str, hit: np.ndarray) -> None:
+    """Add one name's hits to its site's (a site may have two names)."""
+    if hit.any():
+        found[site] = found[site] | hit if site in found else hit
 
 
 def sister_hosts(hosts: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]:
@@ -254,9 +273,7 @@ def sister_hosts(hosts: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray
     out: dict[str, np.ndarray] = {}
     for site, brand, _ in _brands(sites):
         own = hosts.eq(site) | hosts.str.endswith("." + site)
-        hit = (hosts.str.contains(brand, regex=False) & ~own).to_numpy(dtype=bool)
-        if hit.any():
-            out[site] = hit
+        _merge(out, site, (hosts.str.contains(brand, regex=False) & ~own).to_numpy(dtype=bool))
     return out
 
 
@@ -273,19 +290,24 @@ def pages_about(paths: pd.Series, sites: Sequence[str]) -> dict[str, np.ndarray]
     (``reviewfoxy.com/reviews/eatnudge.com``): the site's profile or listing on a platform, which no editor
     chose. Under a profile-like folder the name may be hyphenated and run on (``/employer/acme-widgets-co-123``,
     ``/companies/acme-widgets/photos``), and at the top a name followed by a profile tab (``/AcmeWidgets/likes``)
-    is one too. A review of it (``/review/acme``) or an article with more words in its slug
+    is one too, as is a handle at the top that runs on (``about.me/acmewidgetsus``) and anything under an
+    ``@`` handle that starts with the name (``medium.com/@acmewidgetsus/our-story``: the site's own posts).
+    Two folders deep or more, a last folder that is the name alone, hyphenated or not, with an id or none
+    (``/sydney/service/acme-widgets``, ``/au/nsw/acme-widgets-795243558``), is the site's listing there,
+    outside a blog's or news folders. A review of it (``/review/acme``) or an article with more words in its slug
     (``dreamyard.com/here-to-here``) is an editor's page and stays."""
     segments = pc.replace_substring_regex(pc.fill_null(text_array(paths), ""), r"[?#].*$", "")
     squashed = pc.replace_substring_regex(segments, r"[-_]", "")
+    editorial = contains(segments, EDITED_FOLDERS)
     out: dict[str, np.ndarray] = {}
     for site, brand, suffix in _brands(sites):
         name, whole = re.escape(brand), re.escape(f"{brand}.{suffix}")
         pattern = rf"^(?:/(?:{PROFILE_PARENTS}))*/{name}(?:\.{re.escape(suffix)})?/?$|/{whole}/?$"
         run_on = (rf"^(?:/(?:{PROFILE_PARENTS}))+/{name}[a-z]{{0,24}}[0-9]{{0,9}}(?:/(?:{PROFILE_TABS}))?/?$"
                   rf"|^/{name}[a-z]{{0,8}}/(?:{PROFILE_TABS})/?$")
-        hit = contains(segments, pattern) | contains(squashed, run_on)
-        if hit.any():
-            out[site] = hit
+        handle = rf"^/{name}[a-z]{{0,8}}[0-9]{{0,4}}/?$|^/@{name}[a-z0-9._-]{{0,12}}(?:/.*)?$"
+        entry = contains(squashed, rf"^(?:/[^/]+){{2,}}/{name}[0-9]{{0,12}}/?$") & ~editorial
+        _merge(out, site, contains(segments, pattern) | contains(squashed, run_on) | contains(segments, handle) | entry)
     return out
 
 

@@ -211,10 +211,17 @@ def _detect_format(header: Sequence[Any], site_columns: list[tuple[int, str]]) -
     return "Generic link list (multi-site)" if site_columns else "Generic link list"
 
 
-def _page_level_note(mapping: dict[str, int], header: Sequence[Any]) -> list[str]:
-    """One sentence when the export's only authority figures are page-level, naming the export to use."""
+NO_AUTHORITY_NOTE = ("it has no authority column (Search Console and plain link lists give none): its domains are "
+                     "ranked on page type and the competitors they link to; for authority add the site's Referring "
+                     "domains export from Ahrefs, Semrush, Moz or Majestic")
+
+
+def _authority_note(mapping: dict[str, int], header: Sequence[Any]) -> list[str]:
+    """One sentence when the export has no authority figure, or only page-level ones, naming the export to use."""
     scales = [k.split(":", 1)[1] for k in mapping if k.startswith("authority:")]
-    if not scales or any(s not in PAGE_LEVEL for s in scales):
+    if not scales:
+        return [NO_AUTHORITY_NOTE]
+    if any(s not in PAGE_LEVEL for s in scales):
         return []
     advice = load_json("formats.json")["page_level_authority"]
     first = min(scales, key=load_json("formats.json")["authority_preference"].index)  # the one the ranking uses
@@ -404,7 +411,7 @@ def _recognise(header: list[Any], raw: pd.DataFrame, source: str, site: str, fir
         raise ExportFormatError(f"{source}: no column holds a domain or URL (found: {found})")
     fmt = _detect_format(header, site_columns)
     frame = _canonical(raw, mapping, first_row, header, warnings)
-    warnings.extend(_page_level_note(mapping, header))
+    warnings.extend(_authority_note(mapping, header))
     understood = {k: str(header[i]).strip() for k, i in mapping.items()}
     sites: list[str] = []
     if site_columns:
