@@ -135,6 +135,17 @@ def test_search_consoles_link_exports_are_read_by_their_own_headers() -> None:
     assert list(latest.frame["source_url"]) == [BODY[0][2], BODY[1][2]]
 
 
+def test_bing_webmaster_tools_referring_domains_are_read_with_their_link_counts() -> None:
+    """Bing Webmaster Tools' Backlinks export: a BOM, every cell quoted, CRLF, and each domain written as a URL
+    ('https://msn.com') with its count of links to the site."""
+    data = b'\xef\xbb\xbf"Domain","Backlinks Count"\r\n"https://msn.com","2"\r\n"https://www.bbc.co.uk","14"\r\n'
+    export = recognise_file(data, "rival.com_ReferringDomains.csv", "rival.com")
+    assert export.format == "Bing Webmaster Tools referring domains"
+    assert export.understood["links_to_target"] == "Backlinks Count"
+    assert list(export.frame["links_to_target"]) == [2, 14]
+    assert any("no authority column" in w for w in export.warnings)
+
+
 def test_rel_words_in_one_column_are_read_as_nofollow_ugc_and_sponsored() -> None:
     """Moz-style 'Link Type' cells and a 'Follow' column written in words, not true/false."""
     rows = [[BODY[i][2], BODY[i][4], rel] for i, rel in enumerate(
@@ -169,6 +180,8 @@ def test_rel_words_in_one_column_are_read_as_nofollow_ugc_and_sponsored() -> Non
     ("Top target pages,Incoming links,Linking sites", "https://rival.com/,120,40", "Search Console top linked pages",
      "Top linking sites"),
     ("Top linking text,Linking sites", "rival crm,40", "Search Console top linking text", "Top linking sites"),
+    ("Target page,Internal links", "https://rival.com/,481", "Search Console internal links", "Latest links"),
+    ('"Anchor","Backlinks Count"', '"rival crm","2"', "Bing Webmaster Tools anchors", "referring domains"),
 ])
 def test_keyword_page_anchor_and_outgoing_reports_are_refused_by_name(header: str, row: str, report: str,
                                                                      instead: str) -> None:
