@@ -182,6 +182,11 @@ def test_rel_words_in_one_column_are_read_as_nofollow_ugc_and_sponsored() -> Non
     ("Top linking text,Linking sites", "rival crm,40", "Search Console top linking text", "Top linking sites"),
     ("Target page,Internal links", "https://rival.com/,481", "Search Console internal links", "Latest links"),
     ('"Anchor","Backlinks Count"', '"rival crm","2"', "Bing Webmaster Tools anchors", "referring domains"),
+    ("Top pages,Clicks,Impressions,CTR,Position", "https://rival.com/crm,120,3400,3.5%,8.2",
+     "Search Console performance", "Latest links"),
+    ("Top queries,Clicks,Impressions,CTR,Position", "crm software,120,3400,3.5%,8.2", "Search Console performance",
+     "Top linking sites"),
+    ("URL,Last crawled", "https://rival.com/pricing,2026-01-03", "Search Console pages (indexing)", "Latest links"),
 ])
 def test_keyword_page_anchor_and_outgoing_reports_are_refused_by_name(header: str, row: str, report: str,
                                                                      instead: str) -> None:

@@ -211,9 +211,9 @@ def _detect_format(header: Sequence[Any], site_columns: list[tuple[int, str]]) -
     return "Generic link list (multi-site)" if site_columns else "Generic link list"
 
 
-NO_AUTHORITY_NOTE = ("it has no authority column (Search Console, Bing Webmaster Tools and plain link lists give none): its domains are "
-                     "ranked on page type and the competitors they link to; for authority add the site's Referring "
-                     "domains export from Ahrefs, Semrush, Moz or Majestic")
+NO_AUTHORITY_NOTE = ("it has no authority column (Search Console, Bing Webmaster Tools and plain link lists give "
+                     "none): its domains are ranked on page type and the competitors they link to; for authority "
+                     "add the site's Referring domains export from Ahrefs, Semrush, Moz or Majestic")
 
 
 def _authority_note(mapping: dict[str, int], header: Sequence[Any]) -> list[str]:
