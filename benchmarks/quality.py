@@ -14,7 +14,7 @@ Printed per split:
   non-prospects in tier A, the top 10 and the top 30, and the share of the top 30 an expert would pitch;
 - report type: the report the product names (or refuses by name) against the labelled one, every file.
 
-    python benchmarks/quality.py [--split tune|holdout|all] [--files N]
+    python benchmarks/quality.py [--split tune|holdout|all] [--files N] [--vendor NAME | --vendor not:NAME]
 """
 
 from __future__ import annotations
@@ -90,6 +90,16 @@ def load_corpus(root: Path = CORPUS) -> Corpus:
 def site_of(name: str) -> str:
     """The competitor a corpus file describes (its name before the report: '-backlinks', '-latest-links'...)."""
     return SEARCH_CONSOLE_SUFFIX.sub("", name).split("-backlinks")[0].removesuffix("-broken")
+
+
+def of_vendor(corpus: Corpus, vendor: str) -> Corpus:
+    """The corpus restricted to one vendor's files ('Semrush') or to all others ('not:Semrush'); all when blank."""
+    if not vendor:
+        return corpus
+    name = vendor.removeprefix("not:")
+    manifest = [m for m in corpus.manifest if (m["vendor"] == name) != vendor.startswith("not:")]
+    names = {str(m["file"]) for m in manifest}
+    return Corpus(manifest, corpus.pages[corpus.pages["file"].isin(names)])
 
 
 def judge_corpus(pages: pd.DataFrame) -> pd.DataFrame:
@@ -226,8 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=["tune", "holdout", "all", "both"], default="both")
     parser.add_argument("--files", type=int, default=None, help="backlinks files per split for the list figures")
+    parser.add_argument("--vendor", default="",
+                        help="only one vendor's files ('Semrush'), or all but one ('not:Semrush')")
     args = parser.parse_args(argv)
-    corpus = load_corpus()
+    corpus = of_vendor(load_corpus(), args.vendor)
     judged = judge_corpus(corpus.pages)
     splits = ["tune", "holdout"] if args.split == "both" else [args.split]
     for split in splits:
