@@ -640,6 +640,13 @@ MUTATIONS = [
     Mutation("search-console-performance-read-as-links", "sheets_bridge/data/formats.json",
              '{"name": "Search Console performance", "requires": ["clicks", "impressions"]',
              '{"name": "Search Console performance", "requires": ["clicks", "impressions", "never"]', QUALITY),
+    Mutation("zip-read-as-a-workbook", "sheets_bridge/service/file_gap.py",
+             "        if not is_workbook(bytes(data)):", "        if False:", QUALITY),
+    Mutation("zip-first-member-taken", "sheets_bridge/intake/archive.py",
+             "    if len(found) > 1:", "    if False:", ("tests/test_import_safety.py",)),
+    Mutation("zip-unpacked-unbounded", "sheets_bridge/intake/archive.py",
+             "        if member.file_size > 10 * 2**20 and member.file_size > MAX_PACKING_RATIO",
+             "        if False and member.file_size > MAX_PACKING_RATIO", ("tests/test_import_safety.py",)),
     Mutation("no-authority-said-nothing", "sheets_bridge/intake/ingest.py",
              "        return [NO_AUTHORITY_NOTE]\n", "        return []\n", QUALITY),
     # the emulator on a developer's machine

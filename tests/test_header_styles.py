@@ -92,6 +92,23 @@ def test_gap_reads_an_xlsx_export_like_import_does(tmp_path: Path) -> None:
     assert "PK" not in out.read_text(encoding="utf-8")[:200]
 
 
+def test_gap_reads_a_search_console_links_zip_from_its_link_list(tmp_path: Path) -> None:
+    """Search Console's Links export is a zip of three tables; the site is in the zip's name."""
+    import zipfile
+
+    path = tmp_path / "https___rival.com_-Links-2026-05-18.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Top linking sites.csv", "Site,Linking pages,Target pages\nexample-dir.com,12,3\n")
+        archive.writestr("Top linking text.csv", "Top linking text,Linking sites\nrival crm,40\n")
+    export = read_export_file(path)
+    assert export.format == "Search Console top linking sites" and export.sites == ["rival.com"]
+    assert export.warnings[0] == ("read from the zip archive; left out 'Top linking text.csv' (a Search Console "
+                                  "top linking text report)")
+    out = tmp_path / "gap.csv"
+    assert main(["gap", str(path), "--out", str(out)]) == 0
+    assert "example-dir.com" in out.read_text(encoding="utf-8")
+
+
 def test_gap_refuses_an_old_xls_workbook_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "rival.com.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)

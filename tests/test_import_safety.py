@@ -105,3 +105,38 @@ def test_a_broken_workbook_is_named_not_a_crash(make_store: Callable[..., Store]
     store = make_store({"Settings": [["Your domain", "mine.com"]]})
     with pytest.raises(WorkbookError, match=re.escape("File 'broken.xlsx' is not a readable Excel workbook")):
         import_export(store, broken, "broken.xlsx", "rival.com")
+
+
+SEARCH_CONSOLE_LINKS = {  # what Search Console's "Export external links" zip holds (one file per table)
+    "Top linking sites.csv": b"Site,Linking pages,Target pages\nexample-dir.com,12,3\nblog.example.org,3,1\n",
+    "Top linked pages - externally.csv": b"Target page,Incoming links,Linking sites\nhttps://rival.com/,120,40\n",
+    "Top linking text.csv": b"Top linking text,Linking sites\nrival crm,40\n",
+}
+
+
+def test_a_search_console_links_zip_is_imported_from_its_link_list(make_store: Callable[..., Store]) -> None:
+    """The zip's one link export (Top linking sites) becomes the tab; the other tables are named as left out."""
+    store = make_store({"Settings": [["Your domain", "mine.com"]]})
+    result = import_export(store, _zip(SEARCH_CONSOLE_LINKS), "https___rival.com_-Links-2026-05-18.zip",
+                           "rival.com")
+    assert [[str(c) for c in row] for row in tab(store, "rival.com")] == [
+        ["Site", "Linking pages", "Target pages"], ["example-dir.com", "12", "3"], ["blog.example.org", "3", "1"]]
+    said = " ".join(result["warnings"])
+    assert "read from the zip archive" in said
+    assert "'Top linked pages - externally.csv' (a Search Console top linked pages report)" in said
+
+
+@pytest.mark.parametrize(("members", "message"), [
+    ({k: v for k, v in SEARCH_CONSOLE_LINKS.items() if k != "Top linking sites.csv"},
+     "no link export in it: it holds 'Top linked pages - externally.csv' (a Search Console top linked pages"),
+    ({**SEARCH_CONSOLE_LINKS, "Latest links.csv": b"Linking page,Last crawled\nhttps://a.example.org/x,2026-01-02\n"},
+     "holds 2 link exports ('Top linking sites.csv', 'Latest links.csv'): unzip it"),
+    ({"notes.md": b"# links\n"}, "is a zip archive with no CSV file in it (it holds notes.md)"),
+    ({"Top linking sites.csv": b"Site,Linking pages\n" + b"a" * (12 * 2**20)}, "unpacks 1,"),
+])
+def test_a_zip_without_exactly_one_link_export_is_refused_and_changes_nothing(
+        make_store: Callable[..., Store], members: dict[str, bytes], message: str) -> None:
+    store = make_store({"Settings": [["Your domain", "mine.com"]]})
+    with pytest.raises(ExportFormatError, match=re.escape(message)):
+        import_export(store, _zip(members), "rival.com-links.zip", "rival.com")
+    assert tab(store, "rival.com") == []

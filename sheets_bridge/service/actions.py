@@ -18,7 +18,7 @@ from sheets_bridge.insights.metrics import compute_metrics, left_gap_count, left
 from sheets_bridge.insights.rankings import merge_rankings, recognise_rankings
 from sheets_bridge.intake.decode import read_rows
 from sheets_bridge.intake.domains import key_host
-from sheets_bridge.intake.ingest import as_rows, recognise_values
+from sheets_bridge.intake.ingest import as_rows, recognise_file, recognise_values
 from sheets_bridge.intake.prospects_tab import existing_prospects
 from sheets_bridge.intake.settings import Settings, parse_settings
 from sheets_bridge.outreach.cadence import compute_cadence, next_step, parse_outreach_log
@@ -148,12 +148,20 @@ def import_export(store: Store, data: bytes, filename: str, domain: str, append:
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise ExportFormatError(f"File '{filename}' is an old Excel (.xls) workbook: open it and save it as .xlsx "
                                 "or CSV, then import that")
+    if data[:4] == b"PK\x03\x04" and not filename.lower().endswith(".xlsx"):
+        from sheets_bridge.intake.archive import is_workbook, link_export_in_archive
+
+        if not is_workbook(data):  # a zip of CSV files (Search Console's Links export): its link list
+            member = link_export_in_archive(
+                data, filename, lambda content, name: recognise_file(content, f"{filename} → {name}", site))
+            data, filename, warnings = member.data, member.name, [member.note]
     if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         from sheets_bridge.store.xlsx import export_workbook_rows
 
         rows = export_workbook_rows(data, filename)
     else:
-        rows, warnings = read_rows(data, filename)
+        rows, read_warnings = read_rows(data, filename)
+        warnings += read_warnings
     export = recognise_values(rows, f"File '{filename}'", site)
     current = as_rows(store.read_named([site]).get(site) or [])
     held = max(len([r for r in current if any(str(c).strip() for c in r)]) - 1, 0)

@@ -26,7 +26,7 @@ from sheets_bridge.service.memory import cyclic_gc_paused, return_freed
 from sheets_bridge.service.scoring import Progress, ScoreResult, _quiet, export_warnings, score_frames
 
 _DOMAIN_IN_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", re.IGNORECASE)
-_EXPORT_SUFFIX = re.compile(r"\.(csv|tsv|txt|xlsx|xlsm)$", re.IGNORECASE)
+_EXPORT_SUFFIX = re.compile(r"\.(csv|tsv|txt|xlsx|xlsm|zip)$", re.IGNORECASE)
 
 
 class OutputFormatError(SheetsBridgeError):
@@ -58,8 +58,13 @@ def read_export_file(path: Path, site: str = "", threads: bool = True) -> Export
             raise ExportFormatError(f"File '{path.name}' is an old Excel (.xls) workbook: open it and save it "
                                     "as .xlsx or CSV, then try again")
     data = file_bytes(path)
-    if data[:4] == b"PK\x03\x04":  # an .xlsx (or .xlsm) workbook: its first sheet, as `import` reads it
-        from sheets_bridge.store.xlsx import export_workbook_rows
+    if data[:4] == b"PK\x03\x04":
+        from sheets_bridge.intake.archive import is_workbook, link_export_in_archive
+
+        if not is_workbook(bytes(data)):  # a zip of CSV files (Search Console's Links export): its link list
+            return link_export_in_archive(bytes(data), path.name,
+                                          lambda content, member: recognise_file(content, f"{path.name} → {member}", site)).export
+        from sheets_bridge.store.xlsx import export_workbook_rows  # an .xlsx: its first sheet, as `import` reads it
 
         return recognise_values(export_workbook_rows(bytes(data), path.name), f"File '{path.name}'", site)
     return recognise_file(data, path.name, site, threads=threads)
