@@ -62,8 +62,10 @@ def read_export_file(path: Path, site: str = "", threads: bool = True) -> Export
         from sheets_bridge.intake.archive import is_workbook, link_export_in_archive
 
         if not is_workbook(bytes(data)):  # a zip of CSV files (Search Console's Links export): its link list
-            return link_export_in_archive(bytes(data), path.name,
-                                          lambda content, member: recognise_file(content, f"{path.name} → {member}", site)).export
+            def member_export(content: bytes, member: str) -> Export:
+                return recognise_file(content, f"{path.name} → {member}", site)
+
+            return link_export_in_archive(bytes(data), path.name, member_export).export
         from sheets_bridge.store.xlsx import export_workbook_rows  # an .xlsx: its first sheet, as `import` reads it
 
         return recognise_values(export_workbook_rows(bytes(data), path.name), f"File '{path.name}'", site)
