@@ -211,6 +211,25 @@ def test_an_import_lands_in_the_spreadsheet_and_clears_the_form(page: Any, stack
                                                 ["https://beta.co.uk/best-crm", 55]]
 
 
+def test_search_consoles_links_zip_is_imported_from_the_sidebar(page: Any, stack: dict[str, Any]) -> None:
+    """The zip Search Console downloads is chosen as it is; its Top linking sites table becomes the tab."""
+    import zipfile
+
+    _save_url(page, stack)
+    export = stack["tmp"] / "https___rival-v.com_-Links-2026-05-18.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Top linking sites.csv", "Site,Linking pages,Target pages\nalpha.com,12,3\nbeta.co.uk,3,1\n")
+        archive.writestr("Top linking text.csv", "Top linking text,Linking sites\nrival crm,40\n")
+    page.goto(stack["bridge"].url + "?panel=import")
+    page.fill("#domain", "rival-v.com")
+    page.set_input_files("#file", str(export))
+    page.click("#send")
+    page.wait_for_selector("#result.ok", timeout=60_000)
+    assert page.text_content("#result").startswith("Imported 2 rows into tab rival-v.com (recognised: Search Console")
+    rows = as_rows(inspector_store(stack["book"]).read_tabs()["rival-v.com"])
+    assert rows == [["Site", "Linking pages", "Target pages"], ["alpha.com", 12, 3], ["beta.co.uk", 3, 1]]
+
+
 def test_a_second_part_is_added_to_the_tab_when_append_is_ticked(page: Any, stack: dict[str, Any]) -> None:
     _save_url(page, stack)
     header = "Referring page URL,Domain rating\n"
@@ -260,7 +279,7 @@ def test_the_form_is_checked_before_anything_is_sent(page: Any, stack: dict[str,
     pdf.write_bytes(b"%PDF-1.4")
     page.set_input_files("#file", str(pdf))
     page.click("#send")
-    assert "is not a CSV, TSV, TXT or XLSX file" in page.text_content("#result")
+    assert "is not a CSV, TSV, TXT, XLSX or ZIP file" in page.text_content("#result")
     def sent(calls: list[str]) -> list[str]:  # the page asks for its info on load, whenever that lands
         return [c for c in calls if c != "getSidebarInfo"]
 
