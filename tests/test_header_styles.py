@@ -204,6 +204,9 @@ def test_rel_words_in_one_column_are_read_as_nofollow_ugc_and_sponsored() -> Non
     ("Top queries,Clicks,Impressions,CTR,Position", "crm software,120,3400,3.5%,8.2", "Search Console performance",
      "Top linking sites"),
     ("URL,Last crawled", "https://rival.com/pricing,2026-01-03", "Search Console pages (indexing)", "Latest links"),
+    ("Grund,URL,Zuletzt gecrawlt,Host", "Seite mit Weiterleitung,https://rival.com/alt,21.08.2026,rival.com",
+     "Search Console pages (indexing)", "Latest links"),  # a German user's export
+    ("URL,Último rastreo", "https://rival.com/post/foo,8 may 2026", "Search Console pages (indexing)", "Latest links"),
 ])
 def test_keyword_page_anchor_and_outgoing_reports_are_refused_by_name(header: str, row: str, report: str,
                                                                      instead: str) -> None:
