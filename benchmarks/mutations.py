@@ -645,8 +645,11 @@ MUTATIONS = [
     Mutation("zip-first-member-taken", "sheets_bridge/intake/archive.py",
              "    if len(found) > 1:", "    if False:", ("tests/test_import_safety.py",)),
     Mutation("zip-unpacked-unbounded", "sheets_bridge/intake/archive.py",
-             "        if member.file_size > 10 * 2**20 and member.file_size > MAX_PACKING_RATIO",
-             "        if False and member.file_size > MAX_PACKING_RATIO", ("tests/test_import_safety.py",)),
+             '    check_unpacked_size(members, name, ArchiveError, "export fewer rows; nothing was read")\n', "",
+             ("tests/test_import_safety.py",)),
+    Mutation("workbook-unpacked-unbounded", "sheets_bridge/store/xlsx.py",
+             '    check_unpacked_size(members, name, WorkbookError, "export fewer rows, or as CSV")\n', "",
+             ("tests/test_import_safety.py",)),
     Mutation("no-authority-said-nothing", "sheets_bridge/intake/ingest.py",
              "        return [NO_AUTHORITY_NOTE]\n", "        return []\n", QUALITY),
     # the emulator on a developer's machine

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from sheets_bridge.exceptions import ExportFormatError, WrongReportError
 from sheets_bridge.intake.ingest import Export
 
-MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # what an archive may unpack to, as for a workbook (store.xlsx)
-MAX_PACKING_RATIO = 200  # real CSV packs 5-20 to 1: a member packed tighter than this is a bomb, not data
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # what an archive or a workbook may unpack to before anything is read
+MAX_PACKING_RATIO = 200  # real exports pack 5-20 to 1: a member packed tighter than this is a bomb, not data
 TEXT_FILES = (".csv", ".tsv", ".txt")
 
 
@@ -45,18 +45,24 @@ def is_workbook(data: bytes) -> bool:
         return True  # not a readable zip: the workbook reader names the problem
 
 
+def check_unpacked_size(members: list[zipfile.ZipInfo], name: str, error: type[Exception], advice: str) -> None:
+    """Raise ``error`` when a zip (an archive or an .xlsx) would unpack to more than an export holds, or holds a
+    member packed like a bomb; checked from its directory, before anything is unpacked."""
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise error(f"File '{name}' unpacks to {unpacked / 2**20:,.0f} MB, more than a spreadsheet can hold (the "
+                    f"limit is {MAX_UNPACKED_BYTES / 2**20:,.0f} MB): {advice}")
+    for member in members:
+        if member.file_size > 10 * 2**20 and member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1):
+            raise error(f"File '{name}' holds '{member.filename}', which unpacks "
+                        f"{member.file_size // max(member.compress_size, 1):,} times its size: that is not an "
+                        "export; nothing was read")
+
+
 def _members(archive: zipfile.ZipFile, name: str) -> list[zipfile.ZipInfo]:
     """The archive's text files, refused whole when it unpacks too large or packs like a bomb."""
     members = [m for m in archive.infolist() if not m.is_dir()]
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ArchiveError(f"File '{name}' unpacks to {unpacked / 2**20:,.0f} MB, more than an export holds (the "
-                           f"limit is {MAX_UNPACKED_BYTES / 2**20:,.0f} MB); nothing was read")
-    for member in members:
-        if member.file_size > 10 * 2**20 and member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1):
-            raise ArchiveError(f"File '{name}' holds '{member.filename}', which unpacks "
-                               f"{member.file_size // max(member.compress_size, 1):,} times its size: that is not "
-                               "an export; nothing was read")
+    check_unpacked_size(members, name, ArchiveError, "export fewer rows; nothing was read")
     texts = [m for m in members if m.filename.lower().endswith(TEXT_FILES)]
     if not texts:
         listing = ", ".join(m.filename for m in members[:5]) or "nothing"

@@ -358,8 +358,6 @@ def _drawing_sheets(archive: zipfile.ZipFile) -> set[str]:
     return found
 
 
-MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # what an .xlsx may unpack to before it is parsed at all
-MAX_PACKING_RATIO = 200  # real exports pack 5-20 to 1; a sheet packed tighter than this is a bomb, not data
 MAX_CELLS = 10_000_000  # Google Sheets' own limit for a whole spreadsheet
 
 
@@ -367,20 +365,14 @@ def check_workbook_size(data: bytes, name: str) -> None:
     """Refuse, before parsing, an .xlsx that unpacks to more than a spreadsheet could hold or packs like a bomb."""
     import io
 
+    from sheets_bridge.intake.archive import check_unpacked_size
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise WorkbookError(f"File '{name}' is not a readable Excel workbook ({type(exc).__name__})") from None
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise WorkbookError(f"File '{name}' unpacks to {unpacked / 2**20:,.0f} MB, more than a spreadsheet can hold "
-                            f"(the limit is {MAX_UNPACKED_BYTES / 2**20:,.0f} MB): export fewer rows, or as CSV")
-    for member in members:
-        if member.file_size > 10 * 2**20 and member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1):
-            ratio = member.file_size // max(member.compress_size, 1)
-            raise WorkbookError(f"File '{name}' holds '{member.filename}', which unpacks {ratio:,} times its size: "
-                                "that is not an export; nothing was read")
+    check_unpacked_size(members, name, WorkbookError, "export fewer rows, or as CSV")
 
 
 def export_workbook_rows(data: bytes, name: str) -> list[list[str]]:
