@@ -98,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer = sub.add_parser("import", help="add or replace a tab from an export file")
     importer.add_argument("workbook", help="a workbook (.xlsx, created if missing) or a Google spreadsheet id or URL")
     importer.add_argument("file", type=Path)
-    importer.add_argument("--domain", required=True, help="the site the export describes (the tab name)")
+    importer.add_argument("--domain", default="",
+                          help="the site the export describes (the tab name); by default the site its file "
+                               "name says (rival.com.csv, https___rival.com_-Latest links-2026-05-18.csv)")
     importer.add_argument("--append", action="store_true",
                           help="add the file's rows below the tab's (one export split in parts)")
     importer.add_argument("--force", action="store_true",
@@ -313,6 +315,15 @@ def _run(args: argparse.Namespace) -> int:
         if not args.file.is_file():
             print(f"sheets-bridge: no file at '{args.file}'", file=sys.stderr)
             return 2
+        domain = args.domain
+        if not domain.strip():
+            from sheets_bridge.service.file_gap import site_of_filename
+
+            domain = site_of_filename(args.file.name)
+            if not domain:
+                print(f"sheets-bridge: the name '{args.file.name}' does not say which site the export describes: "
+                      "give it with --domain (for example --domain competitor-a.com)", file=sys.stderr)
+                return 2
         target = str(args.workbook)
         is_workbook = target.lower().endswith((".xlsx", ".xlsm")) or Path(target).exists()
         if is_workbook:
@@ -322,7 +333,7 @@ def _run(args: argparse.Namespace) -> int:
         else:
             store = open_store(target)
         with store.hold(_who(), "Import export file"):
-            imported = import_export(store, args.file.read_bytes(), args.file.name, args.domain,
+            imported = import_export(store, args.file.read_bytes(), args.file.name, domain,
                                      append=args.append, force=args.force)
         if imported["appended"]:
             print(f"Tab '{imported['tab']}': {imported['added']} rows added, {imported['total']} in all, "

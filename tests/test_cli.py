@@ -72,11 +72,23 @@ def test_import_adds_a_tab(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert tabs["rival.com"] == [["Page ascore", "Source url", "Anchor"], [12, "https://a.com/x", '=HYPERLINK("x")']]
 
 
+def test_import_takes_the_site_from_the_file_name_when_no_domain_is_given(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Search Console download keeps its own name, which says the property."""
+    export = tmp_path / "https___rival.com_-Latest links-2026-05-18.csv"
+    export.write_text("Linking page,Last crawled\nhttps://blog.example.org/a-post,2026-05-01\n", encoding="utf-8")
+    book = tmp_path / "book.xlsx"
+    assert main(["import", str(book), str(export)]) == 0
+    assert "Tab 'rival.com': 1 rows, Search Console latest links" in capsys.readouterr().out
+    assert XlsxStore(book).read_tabs()["rival.com"][1][0] == "https://blog.example.org/a-post"
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["score", "missing.xlsx"], "No workbook at 'missing.xlsx'"),
     (["import", "book.xlsx", "missing.csv", "--domain", "r.com"], "no file at 'missing.csv'"),
     (["import", "book.xlsx", "bad.csv", "--domain", "r.com"], "File 'bad.csv': no column holds a domain or URL"),
     (["import", "book.xlsx", "bad.csv", "--domain", "not a domain"], "'not a domain' is not a valid host name"),
+    (["import", "book.xlsx", "bad.csv"], "the name 'bad.csv' does not say which site the export describes"),
 ])
 def test_user_errors_exit_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
     (tmp_path / "bad.csv").write_text("Foo,Bar\n1,2\n", encoding="utf-8")
