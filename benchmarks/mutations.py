@@ -650,6 +650,9 @@ MUTATIONS = [
     Mutation("workbook-unpacked-unbounded", "sheets_bridge/store/xlsx.py",
              '    check_unpacked_size(members, name, WorkbookError, "export fewer rows, or as CSV")\n', "",
              ("tests/test_import_safety.py",)),
+    Mutation("import-site-not-read-from-the-name", "sheets_bridge/cli.py",
+             "            domain = site_of_filename(args.file.name)\n", '            domain = ""\n',
+             ("tests/test_cli.py",)),
     Mutation("no-authority-said-nothing", "sheets_bridge/intake/ingest.py",
              "        return [NO_AUTHORITY_NOTE]\n", "        return []\n", QUALITY),
     # the emulator on a developer's machine
