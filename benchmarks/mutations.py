@@ -653,6 +653,10 @@ MUTATIONS = [
     Mutation("import-site-not-read-from-the-name", "sheets_bridge/cli.py",
              "            domain = site_of_filename(args.file.name)\n", '            domain = ""\n',
              ("tests/test_cli.py",)),
+    Mutation("awesome-lists-typed-other", "sheets_bridge/data/page_types.json",
+             '{"id": "awesome-list", "type": "resource page"', '{"id": "awesome-list", "type": "other"', QUALITY),
+    Mutation("hacker-news-not-a-forum", "sheets_bridge/data/page_types.json",
+             "|^news\\\\.ycombinator\\\\.com/item|", "|", QUALITY),
     Mutation("no-authority-said-nothing", "sheets_bridge/intake/ingest.py",
              "        return [NO_AUTHORITY_NOTE]\n", "        return []\n", QUALITY),
     # the emulator on a developer's machine

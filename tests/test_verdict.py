@@ -884,3 +884,18 @@ def test_a_company_filed_under_its_legal_name_is_a_listing_and_community_platfor
     assert prospects.loc["skool.com", "segment"] == "build yourself"
     assert prospects.loc["local.com.au", "page_type"] == "directory"
     assert prospects.loc["local.com.au", "segment"] == "build yourself"
+
+
+def test_an_awesome_list_on_github_is_a_resource_page_and_a_hacker_news_thread_is_a_forum() -> None:
+    """A GitHub 'awesome' list is a curated resource list its maintainer takes additions to; a Hacker News item
+    is a discussion to take part in. A repository of code, and Y Combinator's company pages, are neither."""
+    assert types_of([("https://github.com/someone/awesome-crm", "GitHub - someone/awesome-crm"),
+                     ("https://github.com/someone/awesome-crm/blob/main/README.md", "awesome-crm/README.md"),
+                     ("https://github.com/someone/crm-sdk", "GitHub - someone/crm-sdk"),
+                     ("https://news.ycombinator.com/item?id=123456", "Show HN: a CRM for plumbers"),
+                     ]) == ["resource page", "resource page", "other", "forum/UGC"]
+    prospects, _, _ = run_gap({"rival.com": [
+        page("https://github.com/someone/awesome-crm", "GitHub - someone/awesome-crm"),
+        page("https://news.ycombinator.com/item?id=123456", "Show HN: a CRM for plumbers")]})
+    assert prospects.loc["github.com", "segment"] != "build yourself"
+    assert prospects.loc["ycombinator.com", "segment"] == "build yourself"
