@@ -140,3 +140,17 @@ def test_a_zip_without_exactly_one_link_export_is_refused_and_changes_nothing(
     with pytest.raises(ExportFormatError, match=re.escape(message)):
         import_export(store, _zip(members), "rival.com-links.zip", "rival.com")
     assert tab(store, "rival.com") == []
+
+
+def test_a_zip_that_lies_about_a_members_size_is_refused_not_inflated(make_store: Callable[..., Store]) -> None:
+    """A member declared at 100 bytes that inflates to 1.6 MB: read no further than declared, it fails its CRC and
+    the file is refused in one sentence, never a crash, and the tab is untouched."""
+    import struct
+
+    data = bytearray(_zip({"Top linking sites.csv": b"Site,Linking pages\n" + b"a.example.org,1\n" * 100_000}))
+    struct.pack_into("<I", data, data.rfind(b"PK\x01\x02") + 24, 100)  # the central directory's size
+    struct.pack_into("<I", data, 22, 100)  # the local header's
+    store = make_store({"Settings": [["Your domain", "mine.com"]]})
+    with pytest.raises(ExportFormatError, match=re.escape("holds 'Top linking sites.csv', which cannot be unpacked")):
+        import_export(store, bytes(data), "rival.com-links.zip", "rival.com")
+    assert tab(store, "rival.com") == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -85,7 +86,11 @@ def link_export_in_archive(data: bytes, name: str, recognise: Callable[[bytes, s
     with archive:
         for member in _members(archive, name):
             member_name = member.filename.rsplit("/", 1)[-1]
-            content = archive.read(member)
+            try:
+                content = archive.read(member)  # never more than its declared size: a lie fails the CRC check
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise ArchiveError(f"File '{name}' holds '{member.filename}', which cannot be unpacked "
+                                   f"({type(exc).__name__}); nothing was read") from None
             try:
                 export = recognise(content, member_name)
             except WrongReportError as exc:
