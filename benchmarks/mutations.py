@@ -660,6 +660,9 @@ MUTATIONS = [
     Mutation("zip-member-errors-escape", "sheets_bridge/intake/archive.py",
              "            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:",
              "            except (MemoryError,) as exc:", ("tests/test_import_safety.py",)),
+    Mutation("sampled-own-export-counted-as-links", "sheets_bridge/service/scoring.py",
+             'own_formats <= set(load_json("formats.json")["sampled_formats"])\n',
+             'own_formats <= set()\n', QUALITY),
     Mutation("no-authority-said-nothing", "sheets_bridge/intake/ingest.py",
              "        return [NO_AUTHORITY_NOTE]\n", "        return []\n", QUALITY),
     # the emulator on a developer's machine

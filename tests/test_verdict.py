@@ -899,3 +899,32 @@ def test_an_awesome_list_on_github_is_a_resource_page_and_a_hacker_news_thread_i
         page("https://news.ycombinator.com/item?id=123456", "Show HN: a CRM for plumbers")]})
     assert prospects.loc["github.com", "segment"] != "build yourself"
     assert prospects.loc["ycombinator.com", "segment"] == "build yourself"
+
+
+def test_a_sample_of_your_links_says_who_links_to_you_not_how_often(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Search Console's Latest links is a sample of the pages linking to you: one row there is not 'one link'.
+    A domain in it already links to you; it is never called weak for fewer links than a competitor has, and
+    the run says why. A counted own export (Ahrefs) still finds the weaker links."""
+    from sheets_bridge.cli import main
+
+    rival = tmp_path / "rival.com.csv"
+    rival.write_text("Referring page URL,Referring page title,Domain rating\n"
+                     "https://floormag.com/guide-one/,Guide one,60\nhttps://floormag.com/guide-two/,Guide two,60\n"
+                     "https://homemag.com/best-floors/,Best floors,40\n", encoding="utf-8")
+    sample = tmp_path / "https___mine.com_-Latest links-2026-05-18.csv"
+    sample.write_text("Linking page,Last crawled\nhttps://floormag.com/our-pick/,2026-04-01\n", encoding="utf-8")
+    counted = tmp_path / "mine.com.csv"
+    counted.write_text("Referring page URL,Referring page title,Domain rating\n"
+                       "https://floormag.com/our-pick/,Our pick,60\n", encoding="utf-8")
+    for own, weak in ((sample, False), (counted, True)):
+        out = tmp_path / f"gap-{own.stem}.csv"
+        assert main(["gap", str(rival), "--own", str(own), "--out", str(out)]) == 0
+        listed = pd.read_csv(out).set_index("Domain")
+        said = capsys.readouterr().out
+        assert ("floormag.com" in listed.index) is weak
+        if weak:
+            assert listed.loc["floormag.com", "Segment"] == "weak: fewer links to you"
+        else:
+            assert "lists a sample of the pages linking to you" in said and "already links to you" in said
+        assert "homemag.com" in listed.index

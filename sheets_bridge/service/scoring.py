@@ -22,6 +22,7 @@ from sheets_bridge.gap.targets import assign_targets, hold_for_assets, parse_tar
 from sheets_bridge.intake.domains import key_host
 from sheets_bridge.intake.ingest import Columns, Export, normalise_header, recognise_columns, recognise_values
 from sheets_bridge.intake.prospects_tab import existing_prospects
+from sheets_bridge.intake.reference import load_json
 from sheets_bridge.intake.settings import Settings, parse_settings, validate_weights
 from sheets_bridge.outreach.cadence import compute_cadence, parse_outreach_log
 from sheets_bridge.outreach.drafts import flag_do_not_contact, parse_do_not_contact
@@ -108,6 +109,12 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
     if own and own not in sites:
         warnings.append(f"No tab holds your own site's export ({own}): domains already linking to you "
                         "could not be removed")
+    own_formats = {e.format for e in exports if own and own in e.sites}
+    own_counted = not own_formats or not own_formats <= set(load_json("formats.json")["sampled_formats"])
+    if not own_counted:
+        warnings.append(f"Your own site's export ({', '.join(sorted(own_formats))}) lists a sample of the pages "
+                        "linking to you, not how many there are: a domain in it counts as linking to you, and "
+                        "none is called weak for having fewer links to you")
     progress("cleaning", 0.1)
     links = combine_groups([group_export(e).groups for e in exports])  # type: ignore[misc]
     for export in exports:  # combined: each export keeps its summary; its own copy of the groups goes
@@ -118,7 +125,7 @@ def score_frames(exports: list[Export], settings: Settings, targets: pd.DataFram
                           index=clean.domains["key"].to_numpy(dtype=object)[clean.domain[own_rows]],
                           dtype="datetime64[ns]").groupby(level=0).min()
     progress("gap", 0.4)
-    found = gap(clean, competitors, own, settings, keep)
+    found = gap(clean, competitors, own, settings, keep, own_counted=own_counted)
     prospects = found.prospects
     excluded.update(found.excluded)
     warnings.extend(clean.problems)
