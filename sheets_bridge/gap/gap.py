@@ -133,7 +133,7 @@ def gap(clean: CleanLinks, competitors: list[str], own: str, settings: Settings,
         [SEGMENT_ALL, SEGMENT_SEVERAL], SEGMENT_ONE)
     in_own = np.isin(domain_ids, own_domains)
     weak, prospects["weak_note"] = _weak_links(clean, rows, site_code, own_rows, codes == own_code, domain_ids,
-                                               in_own & own_counted, competitors, in_own)
+                                               in_own, competitors, own_counted)
     prospects["segment"] = np.where(weak != "", weak, prospects["segment"].to_numpy(dtype=object))
     judged = pd.concat([judge_pages(prospects, [*competitors, own]), classify_pages(prospects)], axis=1)
     for column in judged.columns:
@@ -221,12 +221,12 @@ def competitor_pages(domain: np.ndarray, site: np.ndarray, target: np.ndarray, l
 
 
 def _weak_links(clean: CleanLinks, rows: np.ndarray, site_code: np.ndarray, own_rows: np.ndarray,
-                is_own: np.ndarray, domain_ids: np.ndarray, counted: np.ndarray,
-                competitors: Sequence[str], in_own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                is_own: np.ndarray, domain_ids: np.ndarray, in_own: np.ndarray,
+                competitors: Sequence[str], counted: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Per prospect: the weak-link segment when it links to your site less than to a competitor, else '';
     and for 'fewer links', the counts that say so ('2 links to you, 39 to rival.com').
 
-    Fewer links to you than to its best-linked competitor (only where ``counted``: the own export counts
+    Fewer links to you than to its best-linked competitor (only when ``counted``: the own export counts
     links), only nofollow links to you, or only a lost link to you (counted only when lost links are
     otherwise dropped).
     """
@@ -252,7 +252,8 @@ def _weak_links(clean: CleanLinks, rows: np.ndarray, site_code: np.ndarray, own_
         n_domains, dtype=bool)
     d = domain_ids
     nofollow_only = (own_known[d] > 0) & (own_nofollow[d] >= own_known[d])
-    segment = np.select([in_own & nofollow_only, counted & (own_count[d] < comp_best[d]), ~in_own & has_lost[d]],
+    fewer_links = in_own & counted & (own_count[d] < comp_best[d])
+    segment = np.select([in_own & nofollow_only, fewer_links, ~in_own & has_lost[d]],
                         [WEAK_NOFOLLOW, WEAK_FEWER, WEAK_LOST], "").astype(object)
     note = np.full(len(d), "", dtype=object)
     fewer = np.flatnonzero(segment == WEAK_FEWER)
